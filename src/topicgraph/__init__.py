@@ -1,0 +1,1 @@
+"""topicgraph: curated-content records in, a validated knowledge graph out."""
