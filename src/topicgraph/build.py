@@ -1,0 +1,350 @@
+"""The build: files → records → triples → on-disk store (+ exports and a report), atomically replacing the last one."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Finding, RecordError, Severity, TopicgraphError
+from .iris import IriMinter
+from .mapping import EntityMention, Mapper, entity_nquads
+from .namespaces import DEFAULT_BASE_IRI
+from .records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, read_record
+from .store import EXPORT_FORMATS, MANIFEST, GraphStore, atomic_write, export_graph
+
+__all__ = ["build", "BuildResult", "BuildReport", "FileOutcome", "discover", "map_file"]
+
+REPORT = "build-report.json"
+_SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox"}
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one input file."""
+
+    file: str
+    status: str  # "mapped" | "skipped"
+    reason: str = ""
+    record_id: str | None = None
+    article: str | None = None
+    triples: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = {"file": self.file, "status": self.status}
+        if self.reason:
+            d["reason"] = self.reason
+        if self.record_id is not None:
+            d.update(record_id=self.record_id, article=self.article, triples=self.triples)
+        if self.findings:
+            d["findings"] = [f.to_dict() for f in self.findings]
+        return d
+
+
+@dataclass
+class BuildReport:
+    """Every input file accounted for: mapped, or skipped with the reason."""
+
+    files: list[FileOutcome]
+    counts: dict[str, int]
+    seconds: float
+    out: str
+
+    @property
+    def mapped(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "mapped"]
+
+    @property
+    def skipped(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "skipped"]
+
+    def to_dict(self) -> dict:
+        return {"counts": self.counts, "seconds": round(self.seconds, 3),
+                "files": [f.to_dict() for f in self.files]}
+
+
+@dataclass
+class BuildResult:
+    """The outcome of :func:`build`: the report, and the store to query (rdflib users: ``.graph``/``.dataset``)."""
+
+    out: Path
+    report: BuildReport
+    exports: dict[str, Path]
+    _store: GraphStore | None = None
+
+    @property
+    def store(self) -> GraphStore:
+        if self._store is None:
+            self._store = GraphStore.open(self.out)
+        return self._store
+
+    def query(self, sparql: str, **kwargs) -> list[dict]:
+        return self.store.query(sparql, **kwargs)
+
+    @property
+    def graph(self):
+        """The union graph as an ``rdflib.Graph`` (loaded on first use)."""
+        return self.store.to_rdflib_graph()
+
+    @property
+    def dataset(self):
+        """Every named graph as an ``rdflib.Dataset``."""
+        return self.store.to_rdflib()
+
+    def __len__(self) -> int:
+        return self.report.counts["triples"]
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(sources: Iterable[str | Path], *, exclude: Sequence[Path] = ()) -> list[Path]:
+    """Every file under ``sources`` (files as given; folders walked), hidden files and build folders left out."""
+    found: dict[str, Path] = {}
+    excluded = {p.resolve() for p in exclude}
+    for src in sources:
+        path = Path(src)
+        if not path.exists():
+            raise TopicgraphError(f"{src}: no such file or folder")
+        if path.is_file():
+            found.setdefault(str(path.resolve()), path)
+            continue
+        for root, dirs, files in os.walk(path):
+            root_path = Path(root)
+            if (root_path / MANIFEST).exists() or root_path.resolve() in excluded:
+                dirs[:] = []
+                continue  # a build folder: never read our own output back in
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+            for name in sorted(files):
+                if not name.startswith("."):
+                    p = root_path / name
+                    found.setdefault(str(p.resolve()), p)
+    return sorted(found.values(), key=lambda p: p.as_posix())
+
+
+# ------------------------------------------------------------------------------------------------- per-file work
+_WORKER: dict = {}
+
+
+def _init_worker(profile: Profile, base_iri: str, taxonomy_dir: str | None, max_bytes: int) -> None:
+    from .taxonomy import load_taxonomy
+
+    _WORKER["mapper"] = Mapper(IriMinter(base_iri), load_taxonomy(taxonomy_dir))
+    _WORKER["profile"] = profile
+    _WORKER["max_bytes"] = max_bytes
+
+
+def map_file(path: Path, display: str, mapper: Mapper, profile: Profile = DEFAULT_PROFILE,
+             max_bytes: int = MAX_BYTES):
+    """Read and map one file: ``(outcome, mapped record or None, sha256 or None)``. Never raises for bad input."""
+    try:
+        rec = read_record(path, profile=profile, max_bytes=max_bytes, display=display)
+    except NotARecord as exc:
+        return FileOutcome(display, "skipped", reason=f"not a record: {exc}"), None, None
+    except RecordError as exc:
+        first = next((f for f in exc.findings if f.severity >= Severity.ERROR), exc.findings[0])
+        return FileOutcome(display, "skipped", reason=str(first), findings=exc.findings), None, None
+    try:
+        mapped = mapper.map(rec)
+    except ValueError as exc:  # an IRI that slipped past the reader's checks: skip, never corrupt the graph
+        return FileOutcome(display, "skipped", reason=f"{display}: cannot be mapped: {exc}"), None, rec.sha256
+    findings = list(rec.findings)
+    for topic in mapped.unknown_topics:
+        findings.append(Finding(display, f"topic {topic!r} is not in the taxonomy yet", severity=Severity.INFO,
+                                line=rec.line_of("topics"), field="communityTopics", rule="taxonomy.unknown-topic",
+                                fix="add it to the vendor's scheme in taxonomy/ (validate suggests near matches)"))
+    outcome = FileOutcome(display, "mapped", record_id=rec.id, article=mapped.article, triples=mapped.triples,
+                          findings=findings)
+    return outcome, mapped, rec.sha256
+
+
+def _work_chunk(items: list[tuple[str, str]]):
+    mapper, profile, max_bytes = _WORKER["mapper"], _WORKER["profile"], _WORKER["max_bytes"]
+    return [map_file(Path(p), d, mapper, profile, max_bytes) for p, d in items]
+
+
+def _results(paths: list[Path], *, jobs: int, profile: Profile, base_iri: str, taxonomy_dir: str | None,
+             max_bytes: int):
+    items = [(str(p), _display(p)) for p in paths]
+    if jobs <= 1 or len(items) < 400:
+        _init_worker(profile, base_iri, taxonomy_dir, max_bytes)
+        for item in items:
+            yield _work_chunk([item])[0]
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(50, min(500, len(items) // (jobs * 8) or 50))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(profile, base_iri, taxonomy_dir, max_bytes)) as pool:
+        for chunk in pool.map(_work_chunk, chunks):
+            yield from chunk
+
+
+# ------------------------------------------------------------------------------------------------------- build
+def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: Sequence[str] = (),
+          profile: Profile = DEFAULT_PROFILE, base_iri: str = DEFAULT_BASE_IRI, taxonomy: str | Path | None = None,
+          jobs: int | None = None, max_bytes: int = MAX_BYTES,
+          progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    """Build the knowledge graph of every record under ``sources`` into the folder ``out``.
+
+    Returns a :class:`BuildResult` whose ``report`` accounts for every file and whose ``store``/``graph`` can be
+    queried. The previous build in ``out`` stays readable until the new one is complete.
+
+    >>> import tempfile
+    >>> result = build(["seeds"], out=tempfile.mkdtemp(), jobs=1)
+    >>> result.report.counts["articles"], result.report.counts["skipped"]
+    (5, 0)
+    """
+    import pyoxigraph
+
+    from .taxonomy import taxonomy_files
+
+    started = time.perf_counter()
+    out = Path(out)
+    for fmt in formats:
+        if fmt not in EXPORT_FORMATS:
+            raise TopicgraphError(f"unknown --format {fmt!r}: choose from {', '.join(EXPORT_FORMATS)}")
+    minter = IriMinter(base_iri)
+    tax_files = taxonomy_files(taxonomy)
+    paths = discover(sources, exclude=[out])
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+
+    with _BuildLock(out):
+        _clean_leftovers(out)
+        work = out / f".tmp-build-{uuid.uuid4().hex[:12]}"
+        work.mkdir()
+        try:
+            outcomes, mentions, counts = _map_all(paths, work / "records.nq", jobs=jobs, profile=profile,
+                                                  base_iri=minter.base, taxonomy_dir=str(taxonomy) if taxonomy
+                                                  else None, max_bytes=max_bytes, progress=progress)
+            entity_data = entity_nquads(mentions, minter.entities_graph)
+            store_name = f"store-{uuid.uuid4().hex[:12]}"
+            ox = pyoxigraph.Store(str(work / store_name))
+            ox.bulk_load(path=str(work / "records.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+            ox.bulk_load(input=entity_data.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+            tax_graph = pyoxigraph.NamedNode(minter.taxonomy_graph)
+            for tf in tax_files:
+                ox.bulk_load(path=str(tf), format=pyoxigraph.RdfFormat.TURTLE, to_graph=tax_graph,
+                             base_iri=tf.resolve().as_uri())
+            ox.flush()
+            counts["triples"] = len(ox)
+            counts["entity_triples"] = entity_data.count("\n")
+            exports: dict[str, Path] = {}
+            for fmt in dict.fromkeys(formats):
+                exports[fmt] = export_graph(ox, out / f"graph.{EXPORT_FORMATS[fmt][0]}", fmt)
+            del ox
+            os.replace(work / store_name, out / store_name)
+            report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out))
+            manifest = {"store": store_name, "base_iri": minter.base, "format_version": 1,
+                        "taxonomy": [tf.name for tf in tax_files], "profile": profile.name, "counts": counts,
+                        "sources": [str(s) for s in sources]}
+            atomic_write(out / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+            atomic_write(out / REPORT, lambda tmp: Path(tmp).write_text(
+                json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        _clean_leftovers(out)
+    return BuildResult(out, report, exports)
+
+
+def _map_all(paths, nq_path: Path, *, jobs, profile, base_iri, taxonomy_dir, max_bytes, progress):
+    outcomes: list[FileOutcome] = []
+    mentions: dict[str, list[EntityMention]] = defaultdict(list)
+    ids: dict[str, str] = {}
+    shas: dict[str, str] = {}
+    kinds: Counter = Counter()
+    topics_used: set[str] = set()
+    unknown: set[str] = set()
+    total = len(paths)
+    with open(nq_path, "w", encoding="utf-8") as nq:
+        for done, (outcome, mapped, sha) in enumerate(
+                _results(paths, jobs=jobs, profile=profile, base_iri=base_iri, taxonomy_dir=taxonomy_dir,
+                         max_bytes=max_bytes), 1):
+            if mapped is not None:
+                if sha in shas:
+                    outcome = FileOutcome(outcome.file, "skipped", reason=f"{outcome.file}: duplicate file: the same "
+                                          f"bytes as {shas[sha]} (delete one copy)", findings=outcome.findings)
+                    mapped = None
+                elif mapped.record_id in ids:
+                    outcome = FileOutcome(outcome.file, "skipped", reason=f"{outcome.file}: duplicate id "
+                                          f"{mapped.record_id!r}: {ids[mapped.record_id]} has it too (give each "
+                                          "record its own id)", findings=outcome.findings)
+                    mapped = None
+            if mapped is not None:
+                ids[mapped.record_id] = outcome.file
+                shas[sha] = outcome.file
+                nq.write(mapped.nquads)
+                for m in mapped.entities:
+                    mentions[m.iri].append(m)
+                for line in mapped.nquads.splitlines():
+                    if "<http://schema.org/about>" in line:
+                        topics_used.add(line.split(" ", 3)[2])
+                unknown.update(mapped.unknown_topics)
+            outcomes.append(outcome)
+            if progress is not None:
+                progress(done, total)
+    for ent in mentions.values():
+        kinds[ent[0].kind] += 1
+    mapped_n = sum(1 for o in outcomes if o.status == "mapped")
+    counts = {"files": total, "mapped": mapped_n, "skipped": total - mapped_n, "articles": mapped_n,
+              "people": kinds["person"], "brands": kinds["brand"], "communities": kinds["community"],
+              "topics": len(topics_used), "unknown_topics": len(unknown), "new_vendors": kinds["scheme"],
+              "warnings": sum(1 for o in outcomes for f in o.findings if f.severity == Severity.WARNING)}
+    return outcomes, mentions, counts
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove what a killed build left behind: temp folders and store folders the manifest does not name."""
+    live = None
+    try:
+        live = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["store"]
+    except (OSError, ValueError, KeyError):
+        pass
+    for child in out.iterdir():
+        if child.name.startswith(".tmp-build-") or (child.name.startswith("store-") and child.name != live):
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.name.startswith(".") and child.name.endswith(".tmp") and child.is_file():
+            child.unlink(missing_ok=True)
+
+
+class _BuildLock:
+    """One build at a time per folder (a second one waits up to a minute, then says so)."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / ".build.lock"
+
+    def __enter__(self):
+        import fcntl
+
+        self.fh = open(self.path, "w")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.fh.close()
+                    raise TopicgraphError(f"another build is writing {self.path.parent}/: wait for it to finish")
+                time.sleep(0.2)
+
+    def __exit__(self, *exc):
+        import fcntl
+
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()

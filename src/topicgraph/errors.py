@@ -1,0 +1,70 @@
+"""Findings and errors: what went wrong, where, and how to fix it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass, field
+
+__all__ = ["Severity", "Finding", "TopicgraphError", "RecordError"]
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ordered so ``>=`` compares with a failing threshold."""
+
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong (or worth knowing) about one input, located as precisely as we can.
+
+    >>> str(Finding("seeds/a.md", "missing title", severity=Severity.ERROR, line=3, field="title",
+    ...             rule="record.title", fix="add a `title:` line"))
+    'seeds/a.md:3 title: error: missing title (add a `title:` line) [record.title]'
+    """
+
+    file: str
+    message: str
+    severity: Severity = Severity.ERROR
+    line: int | None = None
+    field: str | None = None
+    rule: str = ""
+    fix: str = ""
+    node: str | None = None
+
+    @property
+    def location(self) -> str:
+        loc = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{loc} {self.field}" if self.field else loc
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.severity}: {self.message}"
+        if self.fix:
+            text += f" ({self.fix})"
+        if self.rule:
+            text += f" [{self.rule}]"
+        return text
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        return data
+
+
+class TopicgraphError(Exception):
+    """An error the user can act on; the CLI shows its message, never a traceback."""
+
+
+@dataclass
+class RecordError(TopicgraphError):
+    """A record that cannot be mapped; carries the findings that say why."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(str(f) for f in self.findings)

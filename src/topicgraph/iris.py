@@ -1,0 +1,147 @@
+"""Deterministic, always-valid IRIs for articles, people, brands, topics and graphs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from .namespaces import DEFAULT_BASE_IRI, TAX_IRI
+
+__all__ = ["key", "label_key", "IriMinter", "check_web_iri", "is_valid_iri"]
+
+_SPACE = re.compile(r"[\s_]+")
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.~")
+
+
+def label_key(text: str) -> str:
+    """Normalise a label for comparison: NFC, case folded, white space collapsed.
+
+    >>> label_key("  Patient\\tAcquisition ")
+    'patient acquisition'
+    """
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def key(text: str) -> str:
+    """Turn any text into an IRI path segment that is safe and deterministic.
+
+    Letters and digits of ASCII, ``-``, ``.`` and ``~`` stay; white space becomes ``-``; everything else is
+    percent-encoded as UTF-8, so two different labels never share a key (apart from case and spacing).
+
+    >>> key("Patient Acquisition")
+    'patient-acquisition'
+    >>> key("C++ <script>")
+    'c%2B%2B-%3Cscript%3E'
+    >>> key("Vinit @maxinovip.com")
+    'vinit-%40maxinovip.com'
+    """
+    folded = _SPACE.sub("-", label_key(text)).strip("-") or "-"
+    out = []
+    for ch in folded:
+        if ch in _SAFE:
+            out.append(ch)
+        else:
+            out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
+    segment = "".join(out)
+    # "." and ".." are path navigation, not names
+    return segment if segment.strip(".") else segment.replace(".", "%2E")
+
+
+def is_valid_iri(value: str) -> bool:
+    """True when pyoxigraph accepts ``value`` as an absolute IRI (it checks RFC 3987 strictly).
+
+    >>> is_valid_iri("https://example.org/a b")
+    False
+    """
+    from pyoxigraph import NamedNode
+
+    try:
+        NamedNode(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check_web_iri(value: str) -> str | None:
+    """Return why ``value`` is not a usable http(s) link, or ``None`` when it is.
+
+    >>> check_web_iri("javascript:alert(1)")
+    "scheme 'javascript' is not allowed: use an http:// or https:// link"
+    >>> check_web_iri("https://www.example.com/a") is None
+    True
+    """
+    if any(ord(c) < 0x20 or c in '<>"{}|\\^`' or c.isspace() for c in value):
+        return "contains white space, a control character or one of <>\"{}|\\^`: percent-encode it"
+    try:
+        parts = urlsplit(value)
+    except ValueError as exc:
+        return f"is not a URL ({exc})"
+    if not parts.scheme:
+        return "is not an absolute URL: start it with https://"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"scheme {parts.scheme!r} is not allowed: use an http:// or https:// link"
+    if not parts.netloc:
+        return "has no host name"
+    if not is_valid_iri(value):
+        return "is not a valid IRI"
+    return None
+
+
+class IriMinter:
+    """Mints every IRI a build writes, under one base IRI.
+
+    >>> m = IriMinter("https://example.org/kg/")
+    >>> m.article("4463")
+    'https://example.org/kg/article/4463'
+    >>> m.concept("Medigy", "Patient Acquisition")
+    'https://w3id.org/topicgraph/taxonomy/medigy/patient-acquisition'
+    """
+
+    def __init__(self, base_iri: str = DEFAULT_BASE_IRI) -> None:
+        if not base_iri.endswith(("/", "#")):
+            base_iri += "/"
+        problem = None if is_valid_iri(base_iri + "x") else "is not a valid absolute IRI"
+        if problem:
+            from .errors import TopicgraphError
+
+            raise TopicgraphError(f"base IRI {base_iri!r} {problem}: use something like {DEFAULT_BASE_IRI}")
+        self.base = base_iri
+
+    def article(self, record_id: str) -> str:
+        return f"{self.base}article/{key(record_id)}"
+
+    def person(self, name: str) -> str:
+        return f"{self.base}person/{key(name)}"
+
+    def brand(self, domain: str) -> str:
+        return f"{self.base}brand/{key(domain)}"
+
+    def community(self, name: str) -> str:
+        return f"{self.base}community/{key(name)}"
+
+    def source_file(self, sha256: str) -> str:
+        return f"{self.base}file/{sha256}"
+
+    def record_graph(self, record_id: str) -> str:
+        return f"{self.base}graph/record/{key(record_id)}"
+
+    @property
+    def entities_graph(self) -> str:
+        return f"{self.base}graph/entities"
+
+    @property
+    def taxonomy_graph(self) -> str:
+        return f"{self.base}graph/taxonomy"
+
+    def graph(self, name: str) -> str:
+        """A named graph for derived data (``suggestions``, ``related``, ``clusters``)."""
+        return f"{self.base}graph/{key(name)}"
+
+    @staticmethod
+    def scheme(vendor: str) -> str:
+        return f"{TAX_IRI}{key(vendor)}"
+
+    @staticmethod
+    def concept(vendor: str, label: str) -> str:
+        return f"{TAX_IRI}{key(vendor)}/{key(label)}"

@@ -1,0 +1,197 @@
+"""Records to RDF: the article's own triples (its named graph) and the shared entities it mentions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ..namespaces import DCTERMS, PROV, RDF, SCHEMA, SKOS, TG, XSD
+from ..records.model import Record
+from ..taxonomy.index import Taxonomy
+from ..iris import IriMinter
+from .nquads import RDF_JSON, iri, literal, quad
+
+__all__ = ["MappedRecord", "Mapper", "EntityMention"]
+
+_T = {name: iri(str(term)) for name, term in {
+    "type": RDF.type, "Article": SCHEMA.Article, "Person": SCHEMA.Person, "Organization": SCHEMA.Organization,
+    "ImageObject": SCHEMA.ImageObject, "identifier": SCHEMA.identifier, "headline": SCHEMA.headline,
+    "description": SCHEMA.description, "articleBody": SCHEMA.articleBody, "datePublished": SCHEMA.datePublished,
+    "dateModified": SCHEMA.dateModified, "url": SCHEMA.url, "author": SCHEMA.author, "publisher": SCHEMA.publisher,
+    "about": SCHEMA.about, "keywords": SCHEMA.keywords, "articleSection": SCHEMA.articleSection,
+    "breadcrumb": SCHEMA.breadcrumb, "image": SCHEMA.image, "contentUrl": SCHEMA.contentUrl,
+    "caption": SCHEMA.caption, "encodingFormat": SCHEMA.encodingFormat, "width": SCHEMA.width,
+    "height": SCHEMA.height, "name": SCHEMA.name, "alternateName": SCHEMA.alternateName,
+    "contentSize": SCHEMA.contentSize, "Concept": SKOS.Concept, "ConceptScheme": SKOS.ConceptScheme,
+    "prefLabel": SKOS.prefLabel, "inScheme": SKOS.inScheme, "Entity": PROV.Entity,
+    "wasDerivedFrom": PROV.wasDerivedFrom, "source": DCTERMS.source, "Community": TG.Community,
+    "community": TG.community, "linkHref": TG.linkHref, "slug": TG.slug, "alias": TG.alias, "mdName": TG.mdName,
+    "recordType": TG.recordType, "curationSource": TG.curationSource, "recordFormat": TG.recordFormat,
+    "missing": TG.missing, "frontMatter": TG.frontMatter, "sha256": TG.sha256,
+}.items()}
+_XSD_INTEGER = str(XSD.integer)
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """A shared node a record names; the build writes one description of each into the entities graph."""
+
+    kind: str  # person | brand | community | concept | scheme
+    iri: str
+    label: str
+    extra: tuple[str, ...] = ()  # brand: (url,); community: (mast head,); concept: (scheme IRI,)
+
+
+@dataclass
+class MappedRecord:
+    """One record's N-Quads (in its own graph) and the entities it mentions."""
+
+    record_id: str
+    article: str
+    graph: str
+    nquads: str
+    entities: list[EntityMention] = field(default_factory=list)
+    unknown_topics: list[str] = field(default_factory=list)
+    unknown_vendors: list[str] = field(default_factory=list)
+    triples: int = 0
+
+
+class Mapper:
+    """Maps records to N-Quads under one base IRI, resolving topics against a taxonomy.
+
+    >>> from topicgraph.records import parse_record
+    >>> rec = parse_record(b"---\\nid: 1\\ntitle: T\\ncommunityTopics: ['Medigy: AI']\\n---\\n", "a.md")
+    >>> m = Mapper(IriMinter("https://example.org/"), Taxonomy()).map(rec)
+    >>> m.article, m.triples, m.unknown_topics
+    ('https://example.org/article/1', 10, ['Medigy: AI'])
+    """
+
+    def __init__(self, minter: IriMinter, taxonomy: Taxonomy) -> None:
+        self.minter = minter
+        self.taxonomy = taxonomy
+
+    def map(self, rec: Record) -> MappedRecord:
+        m = self.minter
+        article = m.article(rec.id)
+        graph = iri(m.record_graph(rec.id))
+        a = iri(article)
+        out: list[str] = []
+        entities: list[EntityMention] = []
+        unknown_topics: list[str] = []
+        unknown_vendors: list[str] = []
+
+        def add(p: str, o: str, s: str = a) -> None:
+            out.append(quad(s, _T[p], o, graph))
+
+        add("type", _T["Article"])
+        add("identifier", literal(rec.id))
+        add("recordFormat", literal(rec.format))
+        if rec.title:
+            add("headline", literal(rec.title))
+        if rec.description:
+            add("description", literal(rec.description))
+        if rec.body:
+            add("articleBody", literal(rec.body))
+        for prop, value in (("datePublished", rec.date), ("dateModified", rec.last_mod)):
+            if value is not None:
+                add(prop, literal(value.lexical, f"{XSD}{value.datatype}"))
+        original = rec.link.original or rec.link.href
+        if original:
+            add("url", iri(original))
+        if rec.link.href and rec.link.href != original:
+            add("linkHref", iri(rec.link.href))
+        for name in dict.fromkeys(rec.authors):
+            person = m.person(name)
+            add("author", iri(person))
+            entities.append(EntityMention("person", person, name))
+        if rec.link.brand:
+            domain = rec.link.brand.strip().lower().rstrip(".")
+            brand = m.brand(domain)
+            add("publisher", iri(brand))
+            host = domain if "/" not in domain else urlsplit(domain).hostname or domain
+            entities.append(EntityMention("brand", brand, rec.link.brand.strip(), (f"https://{host}/",)))
+        for topic in dict.fromkeys(rec.topics):
+            concept, known = self.taxonomy.resolve(topic.vendor, topic.label)
+            add("about", iri(concept))
+            if not known:
+                unknown_topics.append(str(topic))
+                scheme = self.taxonomy.scheme_for(topic.vendor)
+                if scheme is None:
+                    scheme = m.scheme(topic.vendor)
+                    unknown_vendors.append(topic.vendor)
+                    entities.append(EntityMention("scheme", scheme, topic.vendor))
+                entities.append(EntityMention("concept", concept, topic.label, (scheme,)))
+        for tag in dict.fromkeys(rec.tags):
+            add("keywords", literal(tag))
+        for cat in dict.fromkeys(rec.categories):
+            add("articleSection", literal(cat))
+        if rec.breadcrumbs:
+            add("breadcrumb", literal(" > ".join(rec.breadcrumbs)))
+        if rec.community:
+            community = m.community(rec.community)
+            add("community", iri(community))
+            entities.append(EntityMention("community", community, rec.community,
+                                          (rec.mast_head,) if rec.mast_head else ()))
+        for prop, value in (("slug", rec.slug), ("mdName", rec.md_name), ("recordType", rec.type),
+                            ("curationSource", rec.source)):
+            if value:
+                add(prop, literal(value))
+        for alias in dict.fromkeys(rec.aliases):
+            add("alias", literal(alias))
+        for name in rec.missing:
+            add("missing", literal(name))
+        if rec.extra:
+            add("frontMatter", literal(json.dumps(rec.extra, sort_keys=True, ensure_ascii=False), RDF_JSON))
+        img = rec.featured_image
+        if img is not None and any((img.href, img.alt, img.format, img.width)):
+            i = iri(article + "#image")
+            add("image", i)
+            add("type", _T["ImageObject"], i)
+            for prop, value in (("contentUrl", img.href), ("caption", img.alt), ("encodingFormat", img.format)):
+                if value:
+                    add(prop, literal(value), i)
+            if img.width is not None and img.height is not None:
+                add("width", literal(str(img.width), _XSD_INTEGER), i)
+                add("height", literal(str(img.height), _XSD_INTEGER), i)
+        f = iri(m.source_file(rec.sha256))
+        add("wasDerivedFrom", f)
+        add("type", _T["Entity"], f)
+        add("source", literal(rec.path), f)
+        add("sha256", literal(rec.sha256), f)
+        add("contentSize", literal(str(rec.size), _XSD_INTEGER), f)
+        return MappedRecord(rec.id, article, m.record_graph(rec.id), "".join(out), entities,
+                            unknown_topics, list(dict.fromkeys(unknown_vendors)), len(out))
+
+
+def entity_nquads(mentions: dict[str, list[EntityMention]], graph: str) -> str:
+    """One description per entity IRI; where records spell a name differently, the most common spelling wins
+    (ties: the first in sorted order), so the result does not depend on the order records were read."""
+    from collections import Counter
+
+    g = iri(graph)
+    out: list[str] = []
+    for ent_iri in sorted(mentions):
+        group = mentions[ent_iri]
+        kind = group[0].kind
+        label = sorted(Counter(e.label for e in group).items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        s = iri(ent_iri)
+        extras = sorted(Counter(e.extra for e in group if e.extra).items(), key=lambda kv: (-kv[1], kv[0]))
+        extra = extras[0][0] if extras else ()
+        if kind == "person":
+            out += [quad(s, _T["type"], _T["Person"], g), quad(s, _T["name"], literal(label), g)]
+        elif kind == "brand":
+            out += [quad(s, _T["type"], _T["Organization"], g), quad(s, _T["name"], literal(label), g)]
+            if extra:
+                out.append(quad(s, _T["url"], iri(extra[0]), g))
+        elif kind == "community":
+            out += [quad(s, _T["type"], _T["Community"], g), quad(s, _T["name"], literal(label), g)]
+            if extra:
+                out.append(quad(s, _T["alternateName"], literal(extra[0]), g))
+        elif kind == "concept":
+            out += [quad(s, _T["type"], _T["Concept"], g), quad(s, _T["prefLabel"], literal(label, lang="en"), g),
+                    quad(s, _T["inScheme"], iri(extra[0]), g)]
+        elif kind == "scheme":
+            out += [quad(s, _T["type"], _T["ConceptScheme"], g),
+                    quad(s, _T["prefLabel"], literal(label, lang="en"), g)]
+    return "".join(out)

@@ -1,0 +1,113 @@
+"""Mapping profiles: which front-matter field plays which role, declared in a small TOML file, no code."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import TopicgraphError
+
+__all__ = ["Profile", "DEFAULT_PROFILE", "load_profile", "ROLES"]
+
+#: Every role a field can play, with the default (seed layout) paths tried in order; the first present wins.
+ROLES: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "title": ("title",),
+    "description": ("description",),
+    "authors": ("authors", "author"),
+    "date": ("date",),
+    "last_mod": ("lastMod",),
+    "link_brand": ("link.brand",),
+    "link_href": ("link.href",),
+    "link_original": ("link.original",),
+    "topics": ("communityTopics",),
+    "tags": ("tags",),
+    "categories": ("categories",),
+    "slug": ("slug",),
+    "aliases": ("aliases",),
+    "md_name": ("mdName",),
+    "featured_image": ("featuredImage",),
+    "community": ("identifier",),
+    "mast_head": ("mastHead",),
+    "type": ("type",),
+    "source": ("source",),
+    "breadcrumbs": ("breadcrumbs",),
+}
+
+_CASES = ("preserve", "lower", "title", "upper")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How to read one site's front matter.
+
+    ``fields`` maps each role to the dotted paths tried in order. Topics are ``Vendor: Label`` strings split at
+    ``separator``; a topic with no vendor goes to ``default_vendor`` when one is set (else it is an error), with its
+    label's case changed by ``label_case``.
+
+    >>> DEFAULT_PROFILE.paths("link_brand")
+    ('link.brand',)
+    """
+
+    name: str = "seeds"
+    fields: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(ROLES))
+    separator: str = ":"
+    default_vendor: str | None = None
+    label_case: str = "preserve"
+    source_file: str | None = None
+
+    def paths(self, role: str) -> tuple[str, ...]:
+        return self.fields.get(role, ())
+
+
+DEFAULT_PROFILE = Profile()
+
+
+def _as_paths(value: object, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise TopicgraphError(f"{where}: expected a field name or a list of field names, found {value!r}")
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read a profile from TOML; unknown keys and roles are errors, so a typo never passes silently.
+
+    The file has an optional ``name``, a ``[fields]`` table (role = "path" or ["path", ...]), and a ``[topics]``
+    table (``separator``, ``default_vendor``, ``label_case``). Roles not given keep the seed layout's paths;
+    ``role = []`` turns a role off.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TopicgraphError(f"profile {path}: no such file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise TopicgraphError(f"profile {path}: not valid TOML: {exc}") from None
+    unknown = set(data) - {"name", "fields", "topics"}
+    if unknown:
+        raise TopicgraphError(f"profile {path}: unknown key(s) {sorted(unknown)}: use name, [fields] and [topics]")
+    fields = dict(ROLES)
+    for role, value in (data.get("fields") or {}).items():
+        if role not in ROLES:
+            raise TopicgraphError(f"profile {path}: [fields] has unknown role {role!r}; roles are: {', '.join(ROLES)}")
+        fields[role] = _as_paths(value, f"profile {path}: [fields] {role}")
+    topics = data.get("topics") or {}
+    unknown = set(topics) - {"separator", "default_vendor", "label_case", "fields"}
+    if unknown:
+        raise TopicgraphError(f"profile {path}: [topics] has unknown key(s) {sorted(unknown)}")
+    if "fields" in topics:  # a convenience: [topics] fields = [...] is the same as [fields] topics = [...]
+        fields["topics"] = _as_paths(topics["fields"], f"profile {path}: [topics] fields")
+    case = topics.get("label_case", "preserve")
+    if case not in _CASES:
+        raise TopicgraphError(f"profile {path}: [topics] label_case must be one of {', '.join(_CASES)}, not {case!r}")
+    separator = topics.get("separator", ":")
+    if not isinstance(separator, str) or not separator:
+        raise TopicgraphError(f"profile {path}: [topics] separator must be a non-empty string")
+    vendor = topics.get("default_vendor")
+    if vendor is not None and (not isinstance(vendor, str) or not vendor.strip()):
+        raise TopicgraphError(f"profile {path}: [topics] default_vendor must be a non-empty string")
+    return replace(DEFAULT_PROFILE, name=str(data.get("name", path.stem)), fields=fields, separator=separator,
+                   default_vendor=vendor.strip() if vendor else None, label_case=case, source_file=str(path))

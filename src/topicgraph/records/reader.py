@@ -1,0 +1,447 @@
+"""Read one file into a typed :class:`Record`, or say exactly why it cannot be read."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import json
+import re
+from pathlib import Path, PurePath
+
+import frontmatter
+from frontmatter.default_handlers import YAMLHandler
+
+from ..errors import Finding, RecordError, Severity
+from .model import DateValue, Image, Link, Record, Topic
+from .profile import DEFAULT_PROFILE, Profile
+from .text import extract_plain, html_to_text, parse_human_date
+from .yaml_strict import YamlProblem, load_front_matter_yaml
+
+__all__ = ["read_record", "parse_record", "parse_date", "MAX_BYTES", "NotARecord"]
+
+#: Records larger than this are refused (``--max-bytes``): a curated record is a few kilobytes.
+MAX_BYTES = 10 * 1024 * 1024
+
+
+class NotARecord(Exception):
+    """The file is something else (RDF, JSON, a picture): skipped, with the reason, not an error in a record."""
+
+
+class _StrictHandler(YAMLHandler):
+    """python-frontmatter's YAML handler, with our strict loader (safe, duplicate keys and aliases refused)."""
+
+    def load(self, fm: str, **kwargs: object):  # type: ignore[override]
+        return load_front_matter_yaml(fm)
+
+
+_HANDLER = _StrictHandler()
+_RDF_START = re.compile(r"^\s*(?:@prefix|@base|PREFIX\s|BASE\s|<\?xml|<rdf:RDF|<https?://[^>\s]*>\s+<)", re.I)
+
+
+def _err(path: str, message: str, *, line: int | None = None, field: str | None = None, fix: str = "",
+         rule: str = "record", severity: Severity = Severity.ERROR) -> Finding:
+    return Finding(path, message, severity=severity, line=line, field=field, rule=rule, fix=fix)
+
+
+def read_record(path: str | Path, *, profile: Profile = DEFAULT_PROFILE, max_bytes: int = MAX_BYTES,
+                display: str | None = None) -> Record:
+    """Read and parse the file at ``path``; raise :class:`RecordError` (with findings) or :class:`NotARecord`."""
+    name = display or PurePath(path).as_posix()
+    try:
+        size = Path(path).stat().st_size
+        if size > max_bytes:
+            raise RecordError([_err(name, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1048576:.0f} MiB "
+                                          "limit for one record", rule="record.size",
+                                    fix="split it, or raise the limit with --max-bytes")])
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise RecordError([_err(name, f"cannot read the file: {exc.strerror or exc}", rule="record.io",
+                                fix="check that the file exists and is readable")]) from None
+    return parse_record(data, name, profile=profile)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, list[Finding]]:
+    notes: list[Finding] = []
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise RecordError([_err(name, "file is UTF-32 encoded", rule="record.encoding", line=1,
+                                fix="re-save it as UTF-8")])
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise RecordError([_err(name, "file is UTF-16 encoded", rule="record.encoding", line=1,
+                                fix="re-save it as UTF-8")])
+    if b"\x00" in data[:65536]:
+        raise NotARecord("binary file (contains NUL bytes)")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+        notes.append(_err(name, "byte-order mark at the start of the file was ignored", line=1,
+                          severity=Severity.INFO, rule="record.bom", fix="save as UTF-8 without BOM"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RecordError([_err(name, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                                line=line, rule="record.encoding",
+                                fix="re-save the file as UTF-8")]) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n"), notes
+
+
+def parse_record(data: bytes, name: str, *, profile: Profile = DEFAULT_PROFILE) -> Record:
+    """Parse the bytes of one file (``name`` is how findings refer to it).
+
+    >>> r = parse_record(b"---\\nid: 7\\ntitle: no\\ncommunityTopics: ['Medigy: AI']\\n---\\nBody", "x.md")
+    >>> (r.id, r.title, r.topics[0].vendor, r.body)
+    ('7', 'no', 'Medigy', 'Body')
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise RecordError([_err(name, "file is empty" if not data else "file holds only white space",
+                                rule="record.empty", fix="delete it, or write the record into it")])
+    text, notes = _decode(data, name)
+    if not text.strip():
+        raise RecordError([_err(name, "file holds only white space", rule="record.empty",
+                                fix="delete it, or write the record into it")])
+    stripped = text.lstrip("\n ")
+    offset = text[: len(text) - len(stripped)].count("\n")  # lines before the opening ---
+    if _HANDLER.detect(stripped):
+        record = _parse_front_matter(stripped, offset, name, sha, len(data), profile)
+    else:
+        _refuse_non_records(stripped)
+        record = _parse_plain(text, name, sha, len(data))
+    record.findings[:0] = notes
+    return record
+
+
+def _refuse_non_records(text: str) -> None:
+    head = text[:2000]
+    if _RDF_START.match(head):
+        raise NotARecord("RDF data, not a record")
+    if head[:1] in "{[":
+        try:
+            json.loads(text)
+        except ValueError:
+            pass
+        else:
+            raise NotARecord("JSON data, not a record")
+
+
+# ---------------------------------------------------------------------------------------------------- front matter
+
+def _parse_front_matter(text: str, offset: int, name: str, sha: str, size: int, profile: Profile) -> Record:
+    lines = text.split("\n")
+    close = next((i for i in range(1, len(lines)) if re.fullmatch(r"-{3,}\s*", lines[i])), None)
+    if close is None:
+        raise RecordError([_err(name, "front matter opened with --- is never closed", line=offset + 1,
+                                rule="record.front-matter",
+                                fix="add a line `---` after the last front-matter field")])
+    fm, content = _HANDLER.split(text)
+    try:
+        loaded = _HANDLER.load(fm)
+    except YamlProblem as p:
+        line = offset + 1 + p.line if p.line is not None else None
+        raise RecordError([_err(name, p.message, line=line, field=p.field, rule="record.yaml", fix=p.fix)]) from None
+    key_lines = {k: offset + 1 + v for k, v in loaded.lines.items()}
+    return _FieldReader(name, loaded.data, key_lines, profile).record(sha, size, content.strip())
+
+
+class _FieldReader:
+    """Pulls each role out of the front-matter mapping, converting types and collecting findings."""
+
+    def __init__(self, name: str, data: dict, lines: dict[str, int], profile: Profile) -> None:
+        self.name, self.data, self.lines, self.profile = name, data, lines, profile
+        self.findings: list[Finding] = []
+        self.used: set[tuple[str, ...]] = set()
+
+    # -- lookups
+    def _lookup(self, role: str) -> tuple[str | None, object]:
+        for path in self.profile.paths(role):
+            parts = tuple(path.split("."))
+            node: object = self.data
+            for part in parts:
+                if not isinstance(node, dict) or part not in node:
+                    break
+                node = node[part]
+            else:
+                if node is None or node == "" or node == []:
+                    self.used.add(parts)
+                    continue
+                if isinstance(node, dict) and role not in ("featured_image",):
+                    if len(parts) == 1 and role.startswith("link_"):
+                        continue  # `link:` is a mapping here; the dotted paths will find its parts
+                self.used.add(parts)
+                return path, node
+        return None, None
+
+    def line(self, path: str | None) -> int | None:
+        return self.lines.get(path.split(".")[0]) if path else None
+
+    def error(self, path: str | None, message: str, fix: str, rule: str, severity=Severity.ERROR) -> None:
+        self.findings.append(Finding(self.name, message, severity=severity, line=self.line(path), field=path,
+                                     rule=rule, fix=fix))
+
+    def text(self, role: str) -> tuple[str | None, str | None]:
+        path, value = self._lookup(role)
+        if value is None:
+            return path, None
+        if isinstance(value, str):
+            cleaned = value.strip()
+            if any(ord(c) < 0x20 and c not in "\n\t" for c in cleaned):
+                self.error(path, f"{path} contains control characters", "remove them", "record.text")
+                return path, None
+            return path, cleaned or None
+        kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
+        self.error(path, f"{path} should be text, found {kind}", f"write {path} as one line of text",
+                   f"record.{role}.type")
+        return path, None
+
+    def texts(self, role: str, *, item: str) -> tuple[str | None, list[str]]:
+        path, value = self._lookup(role)
+        if value is None:
+            return path, []
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list):
+            self.error(path, f"{path} should be a list of {item}s, found a mapping",
+                       f"write {path} as a YAML list (`- one` per line)", f"record.{role}.type")
+            return path, []
+        out = []
+        for i, v in enumerate(values):
+            if isinstance(v, str) and v.strip():
+                out.append(" ".join(v.split()))
+            elif isinstance(v, str) or v is None:
+                self.error(path, f"{path}[{i}] is empty", f"delete the empty {item} or fill it in",
+                           f"record.{role}.empty", severity=Severity.ERROR if role == "topics" else Severity.WARNING)
+            else:
+                kind = "a list" if isinstance(v, list) else "a mapping"
+                self.error(path, f"{path}[{i}] should be a {item} (text), found {kind}",
+                           f"write each {item} as plain text", f"record.{role}.type")
+        return path, out
+
+    def date(self, role: str) -> tuple[str | None, DateValue | None]:
+        path, value = self._lookup(role)
+        if value is None:
+            return path, None
+        if not isinstance(value, str):
+            self.error(path, f"{path} should be a date, found {'a list' if isinstance(value, list) else 'a mapping'}",
+                       "write it as 2021-02-03 or 2021-02-03T09:39:46Z", f"record.{role}.type")
+            return path, None
+        parsed, problem = parse_date(value)
+        if problem:
+            self.error(path, f"{path} {value!r} {problem}", "write it as 2021-02-03 or 2021-02-03T09:39:46Z",
+                       f"record.{role}.date")
+        return path, parsed
+
+    # -- the record
+    def record(self, sha: str, size: int, content: str) -> Record:
+        p_id, rid = self.text("id")
+        if rid is None:
+            for fallback in ("md_name", "slug"):
+                _, rid = self.text(fallback)
+                if rid:
+                    self.error(p_id or "id", f"no id; using {fallback} {rid!r} instead", "give the record an `id`",
+                               "record.id.missing", severity=Severity.WARNING)
+                    break
+        if rid is None:
+            self.error("id", "the record has no id (nor mdName or slug to stand in for it)",
+                       "add an `id:` line with the record's identifier", "record.id.missing")
+            rid = ""
+        p_title, title = self.text("title")
+        if title is None and not any(f.field == p_title for f in self.findings):
+            self.error(p_title or "title", "the record has no title", "add a `title:` line", "record.title.missing")
+        _, description = self.text("description")
+        p_auth, authors = self.texts("authors", item="name")
+        _, date = self.date("date")
+        _, last_mod = self.date("last_mod")
+        link = self.link()
+        p_topics, raw_topics = self.texts("topics", item="topic")
+        topics = [t for i, raw in enumerate(raw_topics) if (t := self.topic(p_topics, i, raw)) is not None]
+        _, tags = self.texts("tags", item="tag")
+        _, categories = self.texts("categories", item="category")
+        _, slug = self.text("slug")
+        _, aliases = self.texts("aliases", item="alias")
+        _, md_name = self.text("md_name")
+        image = self.image()
+        _, community = self.text("community")
+        _, mast_head = self.text("mast_head")
+        _, rtype = self.text("type")
+        _, source = self.text("source")
+        _, crumbs = self.texts("breadcrumbs", item="breadcrumb")
+        lines = {}
+        for role in ("id", "title", "description", "authors", "date", "last_mod", "topics", "tags", "link_brand",
+                     "link_href", "link_original", "featured_image"):
+            for path in self.profile.paths(role):
+                if path.split(".")[0] in self.lines:
+                    lines[role] = self.lines[path.split(".")[0]]
+                    break
+        if "link_brand" in lines:
+            lines["link"] = lines["link_brand"]
+        record = Record(
+            path=self.name, sha256=sha, size=size, format="front-matter", id=rid, title=title,
+            description=description, body=html_to_text(content), authors=authors, date=date, last_mod=last_mod,
+            link=link, topics=topics, tags=tags, categories=categories, slug=slug, aliases=aliases, md_name=md_name,
+            featured_image=image, community=community, mast_head=mast_head, type=rtype, source=source,
+            breadcrumbs=crumbs, extra=self.extra(), lines=lines, findings=self.findings,
+        )
+        if any(f.severity >= Severity.ERROR for f in self.findings):
+            raise RecordError(self.findings)
+        return record
+
+    def topic(self, path: str | None, index: int, raw: str) -> Topic | None:
+        sep = self.profile.separator
+        vendor, found, label = raw.partition(sep)
+        vendor, label = vendor.strip(), label.strip()
+        where = f"{path}[{index}]"
+        if not found:
+            if self.profile.default_vendor:
+                return Topic(self.profile.default_vendor, _recase(raw.strip(), self.profile.label_case))
+            self.findings.append(Finding(
+                self.name, f"topic {raw!r} has no vendor prefix", line=self.line(path), field=where,
+                rule="record.topics.vendor",
+                fix=f"write it as 'Vendor{sep} {raw}' (e.g. 'Medigy{sep} {raw}'), or set [topics] default_vendor "
+                    "in a --profile"))
+            return None
+        if not vendor or not label:
+            self.findings.append(Finding(
+                self.name, f"topic {raw!r} has an empty {'vendor' if not vendor else 'label'}", line=self.line(path),
+                field=where, rule="record.topics.empty", fix=f"write it as 'Vendor{sep} Label'"))
+            return None
+        return Topic(vendor, label)
+
+    def link(self) -> Link:
+        _, brand = self.text("link_brand")
+        p_href, href = self.text("link_href")
+        p_orig, original = self.text("link_original")
+        from ..iris import check_web_iri
+
+        for path, value in ((p_href, href), (p_orig, original)):
+            if value is not None and (problem := check_web_iri(value)):
+                self.error(path, f"{path} {value[:80]!r} {problem}", "give the article's full https:// address",
+                           "record.link.url")
+        if brand is not None:
+            domain = brand.lower()
+            if not re.fullmatch(r"[a-z0-9](?:[a-z0-9\-]{0,62}\.)*[a-z0-9\-]{1,63}\.?", domain) and \
+                    not re.fullmatch(r"[\w\-.]+", domain):
+                self.error(self.profile.paths("link_brand")[0], f"link brand {brand!r} is not a domain name",
+                           "write the brand's domain, e.g. healthtechmagazines.com", "record.link.brand")
+        elif href and not check_web_iri(href):
+            from urllib.parse import urlsplit
+
+            host = (urlsplit(href).hostname or "").removeprefix("www.")
+            brand = host or None
+        return Link(brand=brand, href=href, original=original)
+
+    def image(self) -> Image | None:
+        path, value = self._lookup("featured_image")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return Image(href=value.strip())
+        if not isinstance(value, dict):
+            self.error(path, f"{path} should be a mapping (href, alt, format, size)", "see docs/data-model.md",
+                       "record.featured_image.type", severity=Severity.WARNING)
+            return None
+        def s(k):
+            v = value.get(k)
+            return " ".join(v.split()) if isinstance(v, str) and v.strip() else None
+        width = height = None
+        size = value.get("size")
+        if isinstance(size, list) and len(size) == 2 and all(isinstance(x, str) and x.isdigit() for x in size):
+            width, height = int(size[0]), int(size[1])
+        elif size is not None:
+            self.error(f"{path}.size", f"{path}.size should be [width, height] in pixels", "write e.g. [800, 445]",
+                       "record.featured_image.size", severity=Severity.WARNING)
+        for part in ("href", "alt", "format", "size"):
+            self.used.add((path.split(".")[0], part) if path else ("featuredImage", part))
+        return Image(href=s("href"), alt=s("alt"), format=s("format"), width=width, height=height)
+
+    def extra(self) -> dict:
+        """Every part of the front matter that no role used, so nothing is lost."""
+        def prune(node: object, prefix: tuple[str, ...]) -> object:
+            if prefix in self.used:
+                return _DROP
+            if isinstance(node, dict):
+                out = {}
+                for k, v in node.items():
+                    kept = prune(v, prefix + (str(k),))
+                    if kept is not _DROP:
+                        out[str(k)] = kept
+                return out if out or not prefix else _DROP
+            return node
+        pruned = prune(self.data, ())
+        return pruned if isinstance(pruned, dict) else {}
+
+
+_DROP = object()
+
+
+def _recase(label: str, case: str) -> str:
+    if case == "lower":
+        return label.lower()
+    if case == "upper":
+        return label.upper()
+    if case == "title":
+        return " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in label.split())
+    return label
+
+
+def parse_date(value: str) -> tuple[DateValue | None, str | None]:
+    """Parse a date or date-time; return ``(value, None)`` or ``(None, why not)``.
+
+    >>> parse_date("2021-02-03T09:39:46.808068Z")[0]
+    DateValue(lexical='2021-02-03T09:39:46.808068Z', datatype='dateTime')
+    >>> parse_date("2021-02-30")[1]
+    'is not a real date (day is out of range for month)'
+    """
+    text = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return DateValue(dt.date.fromisoformat(text).isoformat(), "date"), None
+        except ValueError as exc:
+            return None, f"is not a real date ({exc})"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?", text):
+        frac = re.search(r"\.(\d{7,9})", text)  # Python keeps microseconds only
+        if frac:
+            text = text.replace(frac.group(0), "." + frac.group(1)[:6])
+        try:
+            moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
+        except ValueError as exc:
+            return None, f"is not a real date-time ({exc})"
+        lexical = moment.isoformat()
+        if lexical.endswith("+00:00"):
+            lexical = lexical[:-6] + "Z"
+        return DateValue(lexical, "dateTime"), None
+    human = parse_human_date(text)
+    if human:
+        try:
+            return DateValue(dt.date(*human).isoformat(), "date"), None
+        except ValueError as exc:
+            return None, f"is not a real date ({exc})"
+    return None, "is not a date"
+
+
+# ---------------------------------------------------------------------------------------------------- plain articles
+
+def _parse_plain(text: str, name: str, sha: str, size: int) -> Record:
+    art = extract_plain(text)
+    rid = PurePath(name).stem
+    findings: list[Finding] = []
+    missing = []
+    date = None
+    if art.date:
+        try:
+            date = DateValue(dt.date(*art.date).isoformat(), "date")
+        except ValueError as exc:
+            findings.append(_err(name, f"date line is not a real date ({exc})", line=art.date_line, field="date",
+                                 rule="record.date.date", severity=Severity.WARNING, fix="correct the date line"))
+    for fld, present, fix in (("title", art.title, "start the file with the article's title on its own line"),
+                              ("author", art.authors, "add a byline such as `By Kyra Hagan` under the title"),
+                              ("date", date, "add a date line such as `July 8, 2016` under the title")):
+        if not present:
+            missing.append(fld)
+            findings.append(_err(name, f"plain article does not state its {fld}", field=fld, fix=fix,
+                                 rule=f"record.plain.{fld}", severity=Severity.WARNING))
+    if not art.body.strip():
+        findings.append(_err(name, "plain article has no body text left after removing boilerplate",
+                             rule="record.plain.body", severity=Severity.WARNING, fix="check the file's content"))
+    lines = {k: v for k, v in (("title", art.title_line), ("authors", art.author_line), ("date", art.date_line))
+             if v is not None}
+    return Record(path=name, sha256=sha, size=size, format="plain", id=rid, title=art.title, body=art.body,
+                  authors=art.authors, date=date, missing=missing, lines=lines, findings=findings)

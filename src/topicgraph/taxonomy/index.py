@@ -1,0 +1,139 @@
+"""Load the taxonomy's Turtle and look topics up by vendor and label (prefLabel or altLabel)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import TopicgraphError
+from ..iris import IriMinter, label_key
+
+__all__ = ["Taxonomy", "ConceptInfo", "load_taxonomy", "taxonomy_files"]
+
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@dataclass
+class ConceptInfo:
+    iri: str
+    scheme: str | None = None
+    pref_labels: dict[str, list[str]] = field(default_factory=dict)  # language -> labels
+    alt_labels: dict[str, list[str]] = field(default_factory=dict)
+    definition: str | None = None
+    broader: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        for lang in ("en", ""):
+            if self.pref_labels.get(lang):
+                return self.pref_labels[lang][0]
+        for labels in self.pref_labels.values():
+            return labels[0]
+        return self.iri.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Taxonomy:
+    """The concept schemes and concepts of a set of Turtle files.
+
+    ``resolve`` finds the concept a curated topic names, by its vendor's scheme and a case-insensitive match on
+    ``skos:prefLabel`` or ``skos:altLabel``; a topic the taxonomy does not know gets the IRI a taxonomist would
+    give it, so adding it to the taxonomy later changes nothing in the graph.
+    """
+
+    files: list[Path] = field(default_factory=list)
+    schemes: dict[str, str] = field(default_factory=dict)  # scheme IRI -> label
+    concepts: dict[str, ConceptInfo] = field(default_factory=dict)
+    _vendor_index: dict[str, str] = field(default_factory=dict)  # label_key(vendor) -> scheme IRI
+    _label_index: dict[tuple[str, str], str] = field(default_factory=dict)  # (scheme, label_key) -> concept
+
+    def scheme_for(self, vendor: str) -> str | None:
+        return self._vendor_index.get(label_key(vendor))
+
+    def resolve(self, vendor: str, label: str) -> tuple[str, bool]:
+        """``(concept IRI, known)`` for the topic ``vendor: label``.
+
+        >>> t = Taxonomy()
+        >>> t.resolve("Medigy", "Patient Acquisition")
+        ('https://w3id.org/topicgraph/taxonomy/medigy/patient-acquisition', False)
+        """
+        scheme = self.scheme_for(vendor)
+        if scheme is not None:
+            hit = self._label_index.get((scheme, label_key(label)))
+            if hit is not None:
+                return hit, True
+        return IriMinter.concept(vendor, label), False
+
+    def labels_in(self, scheme: str) -> dict[str, str]:
+        """Every label (pref and alt, normalised) of a scheme, to its concept IRI."""
+        return {lab: iri for (s, lab), iri in self._label_index.items() if s == scheme}
+
+    def _index(self) -> None:
+        for iri, label in self.schemes.items():
+            self._vendor_index.setdefault(label_key(label), iri)
+        for info in self.concepts.values():
+            if info.scheme is None:
+                continue
+            # prefLabels win over altLabels when both would claim the same text
+            for labels in (info.alt_labels, info.pref_labels):
+                for values in labels.values():
+                    for value in values:
+                        self._label_index[(info.scheme, label_key(value))] = info.iri
+
+
+def taxonomy_files(folder: str | Path | None = None) -> list[Path]:
+    from ..resources import taxonomy_dir
+
+    root = Path(folder) if folder is not None else taxonomy_dir()
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise TopicgraphError(f"taxonomy folder {root} does not exist: give a folder of .ttl files")
+    return sorted(root.glob("*.ttl"))
+
+
+def load_taxonomy(folder: str | Path | None = None) -> Taxonomy:
+    """Load every ``*.ttl`` of ``folder`` (default: the shipped ``taxonomy/``); never reaches the network."""
+    from pyoxigraph import Literal, RdfFormat, parse
+
+    tax = Taxonomy(files=taxonomy_files(folder))
+    concept_types: set[str] = set()
+    scheme_types: set[str] = set()
+    triples = []
+    for path in tax.files:
+        try:
+            with open(path, "rb") as fh:
+                triples.extend(parse(fh, format=RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+        except SyntaxError as exc:
+            raise TopicgraphError(f"{path}: not valid Turtle: {exc}") from None
+    for t in triples:
+        if t.predicate.value == _RDF_TYPE:
+            if t.object.value == _SKOS + "Concept":
+                concept_types.add(t.subject.value)
+            elif t.object.value == _SKOS + "ConceptScheme":
+                scheme_types.add(t.subject.value)
+    for iri in sorted(concept_types):
+        tax.concepts[iri] = ConceptInfo(iri)
+    scheme_labels: dict[str, str] = {}
+    for t in triples:
+        s, p, o = t.subject.value, t.predicate.value, t.object
+        if s in scheme_types and p == _SKOS + "prefLabel" and isinstance(o, Literal):
+            if o.language in (None, "en") or s not in scheme_labels:
+                scheme_labels[s] = o.value
+        info = tax.concepts.get(s)
+        if info is None:
+            continue
+        if p == _SKOS + "inScheme":
+            info.scheme = info.scheme or o.value
+        elif p in (_SKOS + "prefLabel", _SKOS + "altLabel") and isinstance(o, Literal):
+            target = info.pref_labels if p.endswith("prefLabel") else info.alt_labels
+            target.setdefault(o.language or "", []).append(o.value)
+        elif p == _SKOS + "definition" and isinstance(o, Literal):
+            info.definition = o.value
+        elif p == _SKOS + "broader":
+            info.broader.append(o.value)
+    for iri in sorted(scheme_types):
+        tax.schemes[iri] = scheme_labels.get(iri, iri.rsplit("/", 1)[-1])
+    tax._index()
+    return tax
