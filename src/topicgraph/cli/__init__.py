@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 
@@ -13,6 +14,16 @@ __all__ = ["cli", "main", "COMMANDS"]
 #: command name -> "module:function"; modules are imported only when their command runs, so --help is instant.
 COMMANDS: dict[str, str] = {
     "build": "topicgraph.cli.build_cmd:build_command",
+    "validate": "topicgraph.cli.validate_cmd:validate_command",
+    "taxonomy": "topicgraph.cli.taxonomy_cmd:taxonomy_group",
+    "query": "topicgraph.cli.query_cmd:query_command",
+    "serve": "topicgraph.cli.serve_cmd:serve_command",
+    "push": "topicgraph.cli.push_cmd:push_command",
+    "related": "topicgraph.cli.related_cmd:related_command",
+    "clusters": "topicgraph.cli.clusters_cmd:clusters_command",
+    "stats": "topicgraph.cli.stats_cmd:stats_command",
+    "export": "topicgraph.cli.export_cmd:export_command",
+    "generate": "topicgraph.cli.generate_cmd:generate_command",
 }
 
 
@@ -24,7 +35,11 @@ class LazyGroup(click.Group):
         self.lazy = dict(lazy or {})
 
     def list_commands(self, ctx):
-        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+        names = set(super().list_commands(ctx))
+        for name, target in self.lazy.items():
+            if importlib.util.find_spec(target.split(":")[0]) is not None:
+                names.add(name)
+        return sorted(names)
 
     def get_command(self, ctx, name):
         if name in self.lazy and name not in self.commands:

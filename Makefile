@@ -1,0 +1,24 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11: `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test venv bench bench-smoke docs clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/topicgraph build seeds --out graph --format ttl --format nt
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf graph/store-* graph/*.json graph/graph.* graph/.build.lock .pytest_cache
