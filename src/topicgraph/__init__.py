@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from .build import BuildReport, BuildResult, FileOutcome, build
+from .pipeline import BuildReport, BuildResult, FileOutcome, build
 from .errors import Finding, RecordError, Severity, TopicgraphError
 from .iris import IriMinter, key
 from .records import Profile, Record, load_profile, read_record

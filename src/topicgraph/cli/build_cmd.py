@@ -32,7 +32,7 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
     accounted for in DIR/build-report.json: mapped, or skipped with the reason. The previous graph in DIR stays
     usable until the new one is complete.
     """
-    from ..build import build
+    from ..pipeline import build
     from ..namespaces import DEFAULT_BASE_IRI
     from ..records import DEFAULT_PROFILE, MAX_BYTES, load_profile
 

@@ -32,7 +32,7 @@ class _StrictHandler(YAMLHandler):
     """python-frontmatter's YAML handler, with our strict loader (safe, duplicate keys and aliases refused)."""
 
     def load(self, fm: str, **kwargs: object):  # type: ignore[override]
-        return load_front_matter_yaml(fm)
+        return load_front_matter_yaml(fm, line_offset=int(kwargs.get("line_offset", 0)))
 
 
 _HANDLER = _StrictHandler()
@@ -135,11 +135,11 @@ def _parse_front_matter(text: str, offset: int, name: str, sha: str, size: int, 
                                 fix="add a line `---` after the last front-matter field")])
     fm, content = _HANDLER.split(text)
     try:
-        loaded = _HANDLER.load(fm)
+        # python-frontmatter's split keeps the newline after the opening ---, so YAML line N is file line N
+        loaded = _HANDLER.load(fm, line_offset=offset)
     except YamlProblem as p:
-        line = offset + 1 + p.line if p.line is not None else None
-        raise RecordError([_err(name, p.message, line=line, field=p.field, rule="record.yaml", fix=p.fix)]) from None
-    key_lines = {k: offset + 1 + v for k, v in loaded.lines.items()}
+        raise RecordError([_err(name, p.message, line=p.line, field=p.field, rule="record.yaml", fix=p.fix)]) from None
+    key_lines = loaded.lines
     return _FieldReader(name, loaded.data, key_lines, profile).record(sha, size, content.strip())
 
 
@@ -164,10 +164,10 @@ class _FieldReader:
                 if node is None or node == "" or node == []:
                     self.used.add(parts)
                     continue
-                if isinstance(node, dict) and role not in ("featured_image",):
-                    if len(parts) == 1 and role.startswith("link_"):
-                        continue  # `link:` is a mapping here; the dotted paths will find its parts
-                self.used.add(parts)
+                if isinstance(node, dict) and len(parts) == 1 and role.startswith("link_"):
+                    continue  # `link:` is a mapping here; the dotted paths will find its parts
+                if not isinstance(node, dict):  # a mapping's unused keys stay in `extra`
+                    self.used.add(parts)
                 return path, node
         return None, None
 
@@ -183,11 +183,11 @@ class _FieldReader:
         if value is None:
             return path, None
         if isinstance(value, str):
-            cleaned = value.strip()
-            if any(ord(c) < 0x20 and c not in "\n\t" for c in cleaned):
+            if any(ord(c) < 0x20 and c not in "\n\t\r" for c in value):
                 self.error(path, f"{path} contains control characters", "remove them", "record.text")
                 return path, None
-            return path, cleaned or None
+            # one line of text: runs of white space (newlines, tabs, no-break spaces) read as one space
+            return path, " ".join(value.split()) or None
         kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
         self.error(path, f"{path} should be text, found {kind}", f"write {path} as one line of text",
                    f"record.{role}.type")

@@ -20,6 +20,7 @@ class YamlProblem(Exception):
     """A front-matter problem with the 1-based line (within the YAML text) where it was found."""
 
     def __init__(self, message: str, line: int | None, fix: str, field: str | None = None) -> None:
+        # lines are raised relative to the YAML text; load_front_matter_yaml adds the offset once
         super().__init__(message)
         self.message = message
         self.line = line
@@ -89,8 +90,10 @@ class LoadedYaml:
         self.lines = lines
 
 
-def load_front_matter_yaml(text: str) -> LoadedYaml:
+def load_front_matter_yaml(text: str, *, line_offset: int = 0) -> LoadedYaml:
     """Parse front-matter YAML strictly; raise :class:`YamlProblem` with a line and a fix.
+
+    Lines are 1-based within ``text``, plus ``line_offset`` (where ``text`` starts in its file).
 
     >>> y = load_front_matter_yaml("title: no\\nid: 0755\\ndate: 2021-02-03\\n")
     >>> y.data
@@ -99,6 +102,7 @@ def load_front_matter_yaml(text: str) -> LoadedYaml:
     3
     """
     loader = StrictLoader(text)
+    loader.line_offset = line_offset
     try:
         try:
             node = loader.get_single_node()
@@ -131,9 +135,17 @@ def load_front_matter_yaml(text: str) -> LoadedYaml:
             ) from None
         except RecursionError:
             raise YamlProblem("front matter is nested too deeply", None, "flatten the structure") from None
-        lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+        lines = {str(k.value): k.start_mark.line + 1 + line_offset for k, _ in node.value}
         return LoadedYaml(data, lines)
     except RecursionError:
         raise YamlProblem("front matter is nested too deeply", None, "flatten the structure") from None
+    except YamlProblem as problem:
+        if problem.line is not None:
+            problem.line += line_offset
+        problem.message = problem.message.replace("(first on line ", "(first on line +")
+        if "(first on line +" in problem.message:
+            first = int(problem.message.split("(first on line +")[1].split(")")[0])
+            problem.message = problem.message.replace(f"(first on line +{first})", f"(first on line {first + line_offset})")
+        raise
     finally:
         loader.dispose()

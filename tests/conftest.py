@@ -1,0 +1,41 @@
+"""Shared fixtures: the repository root, the seeds, and one seed build per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _run_from_repository_root():
+    """Paths in reports are relative to the working directory; the tests run from the repository root."""
+    old = os.getcwd()
+    os.chdir(ROOT)
+    yield
+    os.chdir(old)
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """The seeds built once (with every export format) for the tests that only read the result."""
+    import topicgraph
+
+    out = tmp_path_factory.mktemp("seed-graph")
+    return topicgraph.build([SEEDS.relative_to(ROOT)], out=out, formats=["ttl", "nt", "nq", "trig", "jsonld"],
+                            jobs=1)
+
+
+def require_debian_package(package: str, found: bool) -> None:
+    """Skip when a Debian package a test needs is absent, except under CI, where that is a failure."""
+    if found:
+        return
+    message = f"needs the Debian package {package!r} (apt-get install {package})"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{message}: CI must install it in .ci/run")
+    pytest.skip(message)

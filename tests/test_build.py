@@ -1,0 +1,260 @@
+"""The build: report, named graphs, determinism, IRI safety, round trips, atomic rebuilds."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+import topicgraph
+from topicgraph.errors import TopicgraphError
+from topicgraph.store import GraphStore
+
+from .conftest import ROOT, SEEDS
+
+ID = "https://w3id.org/topicgraph/id/"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def record(rid: str, title: str = "A title", *, authors=("Kyra Hagan",), topics=("Medigy: Telehealth",),
+           brand: str = "example.com", extra: str = "", href: str | None = None) -> str:
+    authors_yaml = "".join(f"\n- {json.dumps(a, ensure_ascii=False)}" for a in authors)
+    topics_yaml = "".join(f"\n- {json.dumps(t, ensure_ascii=False)}" for t in topics)
+    return (f"---\nid: {json.dumps(rid, ensure_ascii=False)}\ntitle: {json.dumps(title, ensure_ascii=False)}\nauthor:{authors_yaml or ' []'}\n"
+            f"communityTopics:{topics_yaml or ' []'}\nlink:\n  brand: {json.dumps(brand)}\n"
+            f"  href: {href or f'https://{brand}/a/{rid}'}\ndate: '2021-02-03'\n{extra}---\n<p>Body of {rid}.</p>\n")
+
+
+def test_seed_build_accounts_for_every_file(seed_build):
+    report = json.loads((seed_build.out / "build-report.json").read_text())
+    files = sorted(f["file"] for f in report["files"])
+    assert files == sorted(f"seeds/{p.name}" for p in SEEDS.iterdir())
+    assert report["counts"]["files"] == 5 == report["counts"]["mapped"] + report["counts"]["skipped"]
+    assert {f["status"] for f in report["files"]} == {"mapped"}
+    c = seed_build.report.counts
+    assert (c["articles"], c["people"], c["brands"], c["topics"]) == (5, 3, 2, 4)
+
+
+def test_seed_build_named_graphs(seed_build):
+    graphs = seed_build.store.named_graphs()
+    assert graphs == sorted([f"{ID}graph/entities", f"{ID}graph/taxonomy"] + [
+        f"{ID}graph/record/{k}" for k in ("3896", "4463", "002-e2043c317a839aa3", "003-93b4219c4437b57c",
+                                          "004-7f7bd89bfa8fa00f")])
+    rows = seed_build.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), "
+                            "'/record/')) } GROUP BY ?g")
+    assert all(row["n"] >= 10 for row in rows) and len(rows) == 5
+    # a record graph holds only that record's article, image and source file
+    subjects = seed_build.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{ID}graph/record/4463> {{ ?s ?p ?o }} }}")
+    assert sorted(r["s"] for r in subjects) == sorted([
+        f"{ID}article/4463", f"{ID}article/4463#image",
+        f"{ID}file/3b21835bb9a14a424b7c87f978ceac23ae2be6ec2c097f8988557e49efef0099"])
+
+
+def test_no_triple_is_in_two_graphs(seed_build):
+    rows = seed_build.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g1 { ?s ?p ?o } GRAPH ?g2 { ?s ?p ?o } "
+                            "FILTER(STR(?g1) < STR(?g2)) }")
+    assert rows == [{"n": 0}]
+
+
+def test_python_api_gives_rdflib_graph(seed_build):
+    g = seed_build.graph
+    assert isinstance(g, rdflib.Graph)
+    assert len(g) == seed_build.report.counts["triples"]
+    people = set(g.subjects(rdflib.RDF.type, rdflib.URIRef("http://schema.org/Person")))
+    assert len(people) == 3
+    ds = seed_build.dataset
+    assert len(list(ds.graphs())) >= 7
+
+
+@pytest.mark.parametrize("fmt, rdflib_format, ox_format", [
+    ("ttl", "turtle", "TURTLE"), ("nt", "nt", "N_TRIPLES"), ("nq", "nquads", "N_QUADS"),
+    ("trig", "trig", "TRIG"), ("jsonld", "json-ld", "JSON_LD")])
+def test_every_export_parses_in_two_parsers(seed_build, fmt, rdflib_format, ox_format):
+    path = seed_build.exports[fmt]
+    triples = seed_build.report.counts["triples"]
+    ox = list(pyoxigraph.parse(path=str(path), format=getattr(pyoxigraph.RdfFormat, ox_format)))
+    assert len(ox) == triples
+    if fmt in ("nq", "trig", "jsonld"):
+        ds = rdflib.Dataset()
+        ds.parse(path, format=rdflib_format)
+        assert len(list(ds.quads((None, None, None, None)))) == triples
+    else:
+        g = rdflib.Graph().parse(path, format=rdflib_format)
+        assert len(g) == triples
+        if fmt == "ttl":
+            nt = rdflib.Graph().parse(seed_build.exports["nt"], format="nt")
+            assert isomorphic(g, nt)
+
+
+def test_build_is_deterministic(tmp_path):
+    a = topicgraph.build(["seeds"], out=tmp_path / "a", formats=["nq"], jobs=1)
+    b = topicgraph.build(["seeds"], out=tmp_path / "b", formats=["nq"], jobs=1)
+    lines_a = sorted(Path(a.exports["nq"]).read_text().splitlines())
+    lines_b = sorted(Path(b.exports["nq"]).read_text().splitlines())
+    assert lines_a == lines_b
+    ga = rdflib.Dataset().parse(a.exports["nq"], format="nquads")
+    gb = rdflib.Dataset().parse(b.exports["nq"], format="nquads")
+    assert set(ga.quads()) == set(gb.quads())  # no blank nodes anywhere, so equal sets of quads = isomorphic
+    union_a = rdflib.Graph().parse(a.exports["nq"], format="nquads")
+    union_b = rdflib.Graph().parse(b.exports["nq"], format="nquads")
+    assert isomorphic(union_a, union_b)
+
+
+def test_parallel_build_equals_serial_build(tmp_path):
+    src = tmp_path / "src"
+    for i in range(450):  # above the threshold where workers start
+        write(src, f"r{i:04d}.md", record(str(i), f"Title {i}", authors=(f"Author {i % 7}",),
+                                          topics=(f"Medigy: Topic {i % 11}",)))
+    serial = topicgraph.build([src], out=tmp_path / "s", formats=["nq"], jobs=1)
+    parallel = topicgraph.build([src], out=tmp_path / "p", formats=["nq"], jobs=2)
+    assert sorted(Path(serial.exports["nq"]).read_text().splitlines()) == \
+        sorted(Path(parallel.exports["nq"]).read_text().splitlines())
+    assert serial.report.counts == {**parallel.report.counts}
+
+
+HOSTILE = [
+    "spaces and \"quotes\" and <angle> {braces} | ^ ` \\ backslash",
+    "new\nline and\ttab and \r return",
+    "right-to-left \u202e mark and zero\u200bwidth",
+    "non-ASCII: Ünïcödé 漢字 emoji 🩺",
+    "../../etc/passwd",
+    ".",
+    "javascript:alert(1)",
+]
+
+
+def test_hostile_text_never_breaks_iris_or_ntriples(tmp_path):
+    src = tmp_path / "src"
+    for i, text in enumerate(HOSTILE):
+        write(src, f"h{i}.md", record(f"id {text}", text, authors=(text,), topics=(f"Vendor {text}: {text}",),
+                                      brand="example.org", href=f"https://example.org/{i}"))
+    result = topicgraph.build([src], out=tmp_path / "out", formats=["nt", "nq", "ttl"], jobs=1)
+    assert result.report.counts["mapped"] == len(HOSTILE), [f.reason for f in result.report.skipped]
+    nt = result.exports["nt"]
+    triples = list(pyoxigraph.parse(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    g = rdflib.Graph().parse(nt, format="nt")
+    assert len(g) == len(triples) == result.report.counts["triples"]
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, pyoxigraph.NamedNode):
+                assert not any(c in term.value for c in ' <>"{}|^`\\\n\t\r'), term.value
+    titles = {str(o) for o in g.objects(None, rdflib.URIRef("http://schema.org/headline"))}
+    assert titles == {" ".join(t.split()) for t in HOSTILE}  # text survives, white space folded
+
+
+def test_same_person_brand_topic_is_one_node(tmp_path):
+    src = tmp_path / "src"
+    write(src, "a.md", record("a", authors=("Kyra Hagan",), topics=("Medigy: Telehealth",), brand="Example.com"))
+    write(src, "b.md", record("b", authors=("kyra  hagan",), topics=("medigy: TELEHEALTH",), brand="example.com"))
+    write(src, "c.md", record("c", authors=("Kyra Hagan",), topics=("Medigy: Telehealth",), brand="example.com"))
+    result = topicgraph.build([src], out=tmp_path / "out", jobs=1)
+    people = result.query("SELECT ?p ?name WHERE { ?p a schema:Person ; schema:name ?name }")
+    assert people == [{"p": f"{ID}person/kyra-hagan", "name": "Kyra Hagan"}]  # the most common spelling
+    brands = result.query("SELECT ?b ?name WHERE { ?b a schema:Organization ; schema:name ?name }")
+    assert brands == [{"b": f"{ID}brand/example.com", "name": "example.com"}]
+    topics = result.query("SELECT DISTINCT ?t WHERE { ?a schema:about ?t }")
+    assert topics == [{"t": "https://w3id.org/topicgraph/taxonomy/medigy/telehealth"}]
+    labels = result.query("SELECT ?l WHERE { <https://w3id.org/topicgraph/taxonomy/medigy/telehealth> "
+                          "skos:prefLabel ?l }")
+    assert len(labels) == 1
+
+
+def test_duplicates_and_non_records_are_skipped_with_reasons(tmp_path):
+    src = tmp_path / "src"
+    write(src, "a.md", record("1"))
+    write(src, "b.md", record("1", "Other title"))
+    write(src, "copy/a.md", record("1"))
+    write(src, "data.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n")
+    (src / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    write(src, "bad.md", "---\nid: 2\ntitle: [\n---\n")
+    result = topicgraph.build([src], out=tmp_path / "out", jobs=1)
+    report = {Path(f.file).relative_to(src).as_posix() if Path(f.file).is_absolute() else Path(f.file).name: f
+              for f in result.report.files}
+    assert len(result.report.files) == 6
+    statuses = {Path(f.file).as_posix().split("src/")[-1]: (f.status, f.reason) for f in result.report.files}
+    assert statuses["a.md"][0] == "mapped"
+    assert "duplicate id '1'" in statuses["b.md"][1]
+    assert "duplicate file" in statuses["copy/a.md"][1]
+    assert statuses["data.ttl"] == ("skipped", "not a record: RDF data, not a record")
+    assert "binary" in statuses["pic.png"][1]
+    assert "bad.md:4" in statuses["bad.md"][1] and "YAML syntax error" in statuses["bad.md"][1]
+    c = result.report.counts
+    assert c["files"] == c["mapped"] + c["skipped"] == 6 and c["mapped"] == 1
+    assert report
+
+
+def test_base_iri_option(tmp_path):
+    result = topicgraph.build(["seeds"], out=tmp_path / "o", base_iri="https://kg.example.com/x", jobs=1)
+    arts = result.query("SELECT ?a WHERE { ?a schema:identifier '4463' }")
+    assert arts == [{"a": "https://kg.example.com/x/article/4463"}]
+    with pytest.raises(TopicgraphError, match="base IRI"):
+        topicgraph.build(["seeds"], out=tmp_path / "p", base_iri="not an iri", jobs=1)
+
+
+def test_missing_source_is_a_clear_error(tmp_path):
+    with pytest.raises(TopicgraphError, match="no-such-folder: no such file or folder"):
+        topicgraph.build(["no-such-folder"], out=tmp_path / "o")
+
+
+def test_a_failed_rebuild_leaves_the_previous_graph(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = topicgraph.build(["seeds"], out=out, formats=["ttl"], jobs=1)
+    before = (out / "graph.ttl").read_bytes()
+    import topicgraph.pipeline as build_module
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(build_module, "export_graph", boom)
+    with pytest.raises(OSError, match="simulated"):
+        topicgraph.build([SEEDS / "000_e196614bccfeda88.txt"], out=out, formats=["ttl"], jobs=1)
+    store = GraphStore.open(out)
+    assert len(store) == first.report.counts["triples"]
+    assert (out / "graph.ttl").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(("store-", ".tmp"))) == [store.manifest["store"]]
+
+
+@pytest.mark.slow
+def test_killed_build_leaves_previous_graph_usable(tmp_path):
+    """SIGKILL a build at several moments; each time the previous graph opens intact and the next build works."""
+    src = tmp_path / "src"
+    for i in range(3000):
+        write(src, f"{i // 500}/r{i:05d}.md", record(str(i), f"Title {i}", authors=(f"Author {i % 97}",),
+                                                     topics=(f"Medigy: Topic {i % 31}", f"Gartner: T{i % 13}")))
+    out = tmp_path / "out"
+    first = topicgraph.build(["seeds"], out=out, formats=["nt"], jobs=1)
+    expected = first.report.counts["triples"]
+    script = ("import sys, topicgraph; topicgraph.build([sys.argv[1]], out=sys.argv[2], formats=['nt','ttl'], "
+              "jobs=1)")
+    for delay in (0.3, 0.8, 1.5, 2.5):
+        proc = subprocess.Popen([sys.executable, "-c", script, str(src), str(out)], cwd=ROOT)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        store = GraphStore.open(out)
+        n = len(store)
+        assert n in (expected, None) or n > expected  # the old graph, or a complete new one
+        nt = list(pyoxigraph.parse(path=str(out / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES))
+        assert len(nt) in (expected, n)
+        if n != expected:
+            expected = n
+        del store
+    final = topicgraph.build([src], out=out, formats=["nt"], jobs=1)
+    assert final.report.counts["mapped"] == 3000
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp-build-")]
+    assert os.path.exists(out / "build-report.json")
