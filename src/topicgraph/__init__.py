@@ -9,14 +9,36 @@
 
 from __future__ import annotations
 
-from .pipeline import BuildReport, BuildResult, FileOutcome, build
-from .errors import Finding, RecordError, Severity, TopicgraphError
-from .iris import IriMinter, key
-from .records import Profile, Record, load_profile, read_record
-from .store import GraphStore
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["build", "BuildResult", "BuildReport", "FileOutcome", "GraphStore", "Finding", "Severity",
-           "TopicgraphError", "RecordError", "IriMinter", "key", "Profile", "Record", "load_profile", "read_record",
-           "__version__"]
+# The public API, imported on first use so that `topicgraph --help` does not pay for rdflib and friends.
+_EXPORTS: dict[str, str] = {
+    "build": "pipeline", "BuildResult": "pipeline", "BuildReport": "pipeline", "FileOutcome": "pipeline",
+    "GraphStore": "store", "Finding": "errors", "Severity": "errors", "TopicgraphError": "errors",
+    "RecordError": "errors", "IriMinter": "iris", "key": "iris", "Profile": "records", "Record": "records",
+    "load_profile": "records", "read_record": "records",
+}
+
+__all__ = [*_EXPORTS, "__version__"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .errors import Finding, RecordError, Severity, TopicgraphError
+    from .iris import IriMinter, key
+    from .pipeline import BuildReport, BuildResult, FileOutcome, build
+    from .records import Profile, Record, load_profile, read_record
+    from .store import GraphStore
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'topicgraph' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

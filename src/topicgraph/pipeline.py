@@ -162,7 +162,8 @@ def map_file(path: Path, display: str, mapper: Mapper, profile: Profile = DEFAUL
     findings = list(rec.findings)
     for topic in mapped.unknown_topics:
         findings.append(Finding(display, f"topic {topic!r} is not in the taxonomy yet", severity=Severity.INFO,
-                                line=rec.line_of("topics"), field="communityTopics", rule="taxonomy.unknown-topic",
+                                line=rec.line_of("topics"), field=(profile.paths("topics") or ("topics",))[0],
+                                rule="taxonomy.unknown-topic",
                                 fix="add it to the vendor's scheme in taxonomy/ (validate suggests near matches)"))
     outcome = FileOutcome(display, "mapped", record_id=rec.id, article=mapped.article, triples=mapped.triples,
                           findings=findings)
@@ -269,7 +270,6 @@ def _map_all(paths, nq_path: Path, *, jobs, profile, base_iri, taxonomy_dir, max
     shas: dict[str, str] = {}
     kinds: Counter = Counter()
     topics_used: set[str] = set()
-    unknown: set[str] = set()
     total = len(paths)
     with open(nq_path, "w", encoding="utf-8") as nq:
         for done, (outcome, mapped, sha) in enumerate(
@@ -294,7 +294,6 @@ def _map_all(paths, nq_path: Path, *, jobs, profile, base_iri, taxonomy_dir, max
                 for line in mapped.nquads.splitlines():
                     if "<http://schema.org/about>" in line:
                         topics_used.add(line.split(" ", 3)[2])
-                unknown.update(mapped.unknown_topics)
             outcomes.append(outcome)
             if progress is not None:
                 progress(done, total)
@@ -303,7 +302,7 @@ def _map_all(paths, nq_path: Path, *, jobs, profile, base_iri, taxonomy_dir, max
     mapped_n = sum(1 for o in outcomes if o.status == "mapped")
     counts = {"files": total, "mapped": mapped_n, "skipped": total - mapped_n, "articles": mapped_n,
               "people": kinds["person"], "brands": kinds["brand"], "communities": kinds["community"],
-              "topics": len(topics_used), "unknown_topics": len(unknown), "new_vendors": kinds["scheme"],
+              "topics": len(topics_used), "unknown_topics": kinds["concept"], "new_vendors": kinds["scheme"],
               "warnings": sum(1 for o in outcomes for f in o.findings if f.severity == Severity.WARNING)}
     return outcomes, mentions, counts
 

@@ -1,0 +1,78 @@
+"""`topicgraph build` through click's CliRunner, and the entry point's promises (no tracebacks, fast --help)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from topicgraph.cli import cli, main
+
+from .conftest import ROOT
+
+
+def test_build_seeds_prints_a_summary(tmp_path):
+    result = CliRunner().invoke(cli, ["build", "seeds", "--out", str(tmp_path), "--format", "ttl"])
+    assert result.exit_code == 0, result.output
+    assert "Mapped 5 of 5 files (0 skipped)" in result.output
+    assert "5 articles, 3 people, 2 brands, 4 topics (0 not in the taxonomy)" in result.output
+    assert f"wrote {tmp_path}/graph.ttl" in result.output
+    assert (tmp_path / "build-report.json").exists()
+
+
+def test_build_json_summary_and_skips(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "ok.md").write_text("---\nid: 1\ntitle: T\n---\nbody\n")
+    (src / "bad.md").write_text("---\nid: 2\ntitle: T\ndate: 2021-02-30\n---\nbody\n")
+    result = CliRunner().invoke(cli, ["build", str(src), "--out", str(tmp_path / "out"), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["counts"]["mapped"] == 1 and summary["counts"]["skipped"] == 1
+    (skip,) = summary["skipped"]
+    assert skip["file"].endswith("bad.md")
+    assert "bad.md:4 date: error: date '2021-02-30' is not a real date" in skip["reason"]
+    strict = CliRunner().invoke(cli, ["build", str(src), "--out", str(tmp_path / "out"), "--strict"])
+    assert strict.exit_code == 1
+    assert "skipped" in strict.output and "bad.md:4" in strict.output
+
+
+def test_build_usage_errors_exit_2_without_traceback(tmp_path):
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["build", "no-such-dir", "--out", str(tmp_path)])
+    assert missing.exit_code == 2 and "no-such-dir: no such file or folder" in missing.output
+    assert "Traceback" not in missing.output
+    bad_profile = tmp_path / "p.toml"
+    bad_profile.write_text("[fields]\nnope = 'x'\n")
+    prof = runner.invoke(cli, ["build", "seeds", "--out", str(tmp_path), "--profile", str(bad_profile)])
+    assert prof.exit_code == 2 and "unknown role 'nope'" in prof.output
+    base = runner.invoke(cli, ["build", "seeds", "--out", str(tmp_path), "--base-iri", "no spaces allowed"])
+    assert base.exit_code == 2 and "base IRI" in base.output
+
+
+def test_unexpected_crash_is_a_message_and_exit_2(monkeypatch, capsys):
+    import topicgraph.pipeline as pipeline
+
+    def crash(*a, **k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline, "build", crash)
+    try:
+        main(["build", "seeds"])
+    except SystemExit as exc:
+        assert exc.code == 2
+    err = capsys.readouterr().err
+    assert "topicgraph crashed: RuntimeError: boom" in err and "Traceback" not in err
+
+
+def test_help_lists_commands_without_importing_heavy_libraries():
+    # speed is measured in bench/, not here: this checks the cause of a slow --help, an eager heavy import
+    proc = subprocess.run([sys.executable, "-m", "topicgraph", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0 and "build" in proc.stdout
+    heavy = subprocess.run([sys.executable, "-c", "import sys, topicgraph.cli; topicgraph.cli.cli.main(['--help'], "
+                            "standalone_mode=False); "
+                            "print(sorted(m for m in ('rdflib', 'pyshacl', 'networkx', 'pyoxigraph', 'scipy') "
+                            "if m in sys.modules))"], capture_output=True, text=True, cwd=ROOT)
+    assert heavy.stdout.strip().splitlines()[-1] == "[]"
