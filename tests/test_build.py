@@ -17,6 +17,7 @@ from rdflib.compare import isomorphic
 
 import topicgraph
 from topicgraph.errors import TopicgraphError
+from topicgraph.pipeline import update
 from topicgraph.store import GraphStore
 
 from .conftest import ROOT, SEEDS
@@ -258,3 +259,30 @@ def test_killed_build_leaves_previous_graph_usable(tmp_path):
     assert final.report.counts["mapped"] == 3000
     assert not [p for p in out.iterdir() if p.name.startswith(".tmp-build-")]
     assert os.path.exists(out / "build-report.json")
+
+
+def test_update_replaces_only_the_changed_records_graph(tmp_path):
+    src = tmp_path / "src"
+    a = write(src, "a.md", record("a", "Old title", authors=("Ann",), topics=("Medigy: Telehealth",)))
+    write(src, "b.md", record("b", "B title", authors=("Bob",)))
+    out = tmp_path / "out"
+    topicgraph.build([src], out=out, jobs=1)
+    before = GraphStore.open(out)
+    b_graph = sorted(str(q) for q in before.ox.quads_for_pattern(
+        None, None, None, pyoxigraph.NamedNode(f"{ID}graph/record/b")))
+    del before
+    a.write_text(record("a", "New title", authors=("Cleo",), topics=("Acme: Brand New",)), encoding="utf-8")
+    (outcome,) = update([a], out=out)
+    assert outcome.status == "mapped"
+    after = GraphStore.open(out)
+    assert after.query("SELECT ?t WHERE { ?a schema:identifier 'a' ; schema:headline ?t }") == [{"t": "New title"}]
+    assert after.query("SELECT ?n WHERE { ?a schema:identifier 'a' ; schema:author/schema:name ?n }") == [{"n": "Cleo"}]
+    assert after.query("SELECT ?l WHERE { <https://w3id.org/topicgraph/taxonomy/acme/brand-new> skos:prefLabel ?l }") \
+        == [{"l": "Brand New"}]
+    assert sorted(str(q) for q in after.ox.quads_for_pattern(
+        None, None, None, pyoxigraph.NamedNode(f"{ID}graph/record/b"))) == b_graph
+    del after
+    a.unlink()
+    (gone,) = update([a], out=out)
+    assert gone.status == "skipped" and "deleted" in gone.reason
+    assert GraphStore.open(out).query("SELECT ?a WHERE { ?a schema:identifier 'a' }") == []

@@ -21,11 +21,14 @@ from .common import console, handle_errors, progress_bar
 @click.option("--taxonomy", type=click.Path(exists=True), help="Taxonomy folder (default: the shipped taxonomy/).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
 @click.option("--max-bytes", type=click.IntRange(1), default=None, help="Refuse records larger than this (10 MiB).")
+@click.option("--update", is_flag=True,
+              help="Re-map only these changed or deleted files into the existing build, in place.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file was skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
 @handle_errors
-def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_bytes, strict, as_json, quiet):
+def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_bytes, update, strict, as_json,
+                  quiet):
     """Map every record under SOURCES (files or folders) into a knowledge graph in --out.
 
     Files are recognised by their content: YAML front matter, or a plain scraped article. Every file is
@@ -37,6 +40,15 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
     from ..records import DEFAULT_PROFILE, MAX_BYTES, load_profile
 
     prof = load_profile(profile) if profile else DEFAULT_PROFILE
+    if update:
+        from ..pipeline import update as update_files
+
+        outcomes = update_files(sources, out=out, profile=prof, taxonomy=taxonomy, max_bytes=max_bytes or MAX_BYTES)
+        for o in outcomes:
+            click.echo(f"{o.status}: {o.file}" + (f" ({o.reason})" if o.reason else ""))
+        if strict and any(o.status == "skipped" for o in outcomes):
+            sys.exit(1)
+        return
     with progress_bar("Mapping records", enabled=not quiet) as bar:
         result = build(sources, out=out, formats=formats, profile=prof, base_iri=base_iri or DEFAULT_BASE_IRI,
                        taxonomy=taxonomy, jobs=jobs, max_bytes=max_bytes or MAX_BYTES, progress=bar)
