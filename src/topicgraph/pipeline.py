@@ -151,7 +151,7 @@ def map_file(path: Path, display: str, mapper: Mapper, profile: Profile = DEFAUL
     try:
         rec = read_record(path, profile=profile, max_bytes=max_bytes, display=display)
     except NotARecord as exc:
-        return FileOutcome(display, "skipped", reason=f"not a record: {exc}"), None, None
+        return FileOutcome(display, "skipped", reason=f"{display}: not a record: {exc}"), None, None
     except RecordError as exc:
         first = next((f for f in exc.findings if f.severity >= Severity.ERROR), exc.findings[0])
         return FileOutcome(display, "skipped", reason=str(first), findings=exc.findings), None, None

@@ -61,8 +61,10 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
     else:
         con = console(err=False)
         if not quiet:
+            from rich.markup import escape
+
             for f in report.skipped:
-                con.print(f"[yellow]skipped[/] {f.reason}", markup=True, highlight=False)
+                con.print(f"[yellow]skipped[/] {escape(f.reason)}", markup=True, highlight=False)
         con.print(
             f"Mapped {c['mapped']} of {c['files']} files ({c['skipped']} skipped) into {result.out}/ in "
             f"{report.seconds:.2f}s: {c['triples']} triples, {c['articles']} articles, {c['people']} people, "

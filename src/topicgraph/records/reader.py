@@ -143,6 +143,13 @@ def _parse_front_matter(text: str, offset: int, name: str, sha: str, size: int, 
     return _FieldReader(name, loaded.data, key_lines, profile).record(sha, size, content.strip())
 
 
+#: Longest value accepted per role, in characters; longer is an error (a pasted page, not a title).
+LIMITS = {"id": 200, "title": 1000, "description": 10000, "authors": 300, "topics": 300, "tags": 300,
+          "categories": 300, "slug": 500, "aliases": 2000, "link_brand": 253, "link_href": 4000,
+          "link_original": 4000}
+_DEFAULT_LIMIT = 10000
+
+
 class _FieldReader:
     """Pulls each role out of the front-matter mapping, converting types and collecting findings."""
 
@@ -187,7 +194,10 @@ class _FieldReader:
                 self.error(path, f"{path} contains control characters", "remove them", "record.text")
                 return path, None
             # one line of text: runs of white space (newlines, tabs, no-break spaces) read as one space
-            return path, " ".join(value.split()) or None
+            text = " ".join(value.split())
+            if not self._fits(path, role, text):
+                return path, None
+            return path, text or None
         kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
         self.error(path, f"{path} should be text, found {kind}", f"write {path} as one line of text",
                    f"record.{role}.type")
@@ -204,8 +214,11 @@ class _FieldReader:
             return path, []
         out = []
         for i, v in enumerate(values):
-            if isinstance(v, str) and v.strip():
-                out.append(" ".join(v.split()))
+            if isinstance(v, str) and any(ord(c) < 0x20 and c not in "\n\t\r" for c in v):
+                self.error(path, f"{path}[{i}] contains control characters", "remove them", "record.text")
+            elif isinstance(v, str) and v.strip():
+                if self._fits(f"{path}[{i}]", role, " ".join(v.split())):
+                    out.append(" ".join(v.split()))
             elif isinstance(v, str) or v is None:
                 self.error(path, f"{path}[{i}] is empty", f"delete the empty {item} or fill it in",
                            f"record.{role}.empty", severity=Severity.ERROR if role == "topics" else Severity.WARNING)
@@ -214,6 +227,14 @@ class _FieldReader:
                 self.error(path, f"{path}[{i}] should be a {item} (text), found {kind}",
                            f"write each {item} as plain text", f"record.{role}.type")
         return path, out
+
+    def _fits(self, path: str | None, role: str, text: str) -> bool:
+        limit = LIMITS.get(role, _DEFAULT_LIMIT)
+        if len(text) <= limit:
+            return True
+        self.error(path, f"{path} is {len(text):,} characters long, over the limit of {limit:,}",
+                   f"shorten it to at most {limit:,} characters", "record.length")
+        return False
 
     def date(self, role: str) -> tuple[str | None, DateValue | None]:
         path, value = self._lookup(role)
