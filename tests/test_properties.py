@@ -1,0 +1,73 @@
+"""Property-based: arbitrary front matter either maps to RDF that independent parsers accept, or is reported."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph
+import rdflib
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from topicgraph.errors import RecordError, Severity
+from topicgraph.iris import IriMinter, key
+from topicgraph.mapping import Mapper, entity_nquads
+from topicgraph.records import NotARecord, parse_record
+from topicgraph.taxonomy import load_taxonomy
+
+MAPPER = Mapper(IriMinter(), load_taxonomy())
+FIELDS = ["id", "title", "description", "author", "authors", "date", "lastMod", "link", "communityTopics", "tags",
+          "categories", "slug", "aliases", "mdName", "featuredImage", "identifier", "mastHead", "type", "source",
+          "breadcrumbs", "extra"]
+
+text = st.text(st.characters(blacklist_categories=["Cs"]), max_size=40)
+scalars = st.one_of(text, st.integers(), st.booleans(), st.none(), st.dates().map(str),
+                    st.sampled_from(["no", "yes", "0755", "~", "2021-02-30", "javascript:x", "https://e.com/a b",
+                                     "Medigy: Telehealth", ": x", "Vendor:", "<script>", "a\nb"]))
+values = st.recursive(scalars, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(text, kids, max_size=4),
+                      max_leaves=12)
+link = st.fixed_dictionaries({}, optional={"brand": values, "href": values, "original": values})
+front_matter = st.dictionaries(st.sampled_from(FIELDS), values, max_size=10).flatmap(
+    lambda d: st.builds(lambda lk: {**d, "link": lk} if "link" in d else d, link))
+
+
+def check_maps_or_reports(data: bytes) -> None:
+    try:
+        rec = parse_record(data, "prop.md")
+    except RecordError as exc:
+        assert exc.findings and any(f.severity >= Severity.ERROR for f in exc.findings)
+        assert all(f.file == "prop.md" and f.message and f.rule for f in exc.findings)
+        return
+    except NotARecord:
+        return
+    mapped = MAPPER.map(rec)
+    entities = {m.iri: [m] for m in mapped.entities}
+    nquads = mapped.nquads + entity_nquads(entities, IriMinter().entities_graph)
+    quads = list(pyoxigraph.parse(nquads.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS))
+    ds = rdflib.Dataset()
+    ds.parse(data=nquads, format="nquads")
+    assert len(quads) == len(list(ds.quads((None, None, None, None))))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(front_matter)
+def test_arbitrary_front_matter(fm):
+    dumped = yaml.safe_dump(fm, allow_unicode=True, sort_keys=False)
+    check_maps_or_reports(f"---\n{dumped}---\nbody <b>text</b>\n".encode("utf-8"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes(data):
+    check_maps_or_reports(data)
+    check_maps_or_reports(b"---\n" + data + b"\n---\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_key_is_always_a_valid_iri_segment(s):
+    segment = key(s)
+    pyoxigraph.NamedNode("https://example.org/" + segment)
+    assert re.fullmatch(r"(?:[a-z0-9.~-]|%[0-9A-F]{2})+", segment), segment
+    assert segment.strip(".")  # never "." or "..", which would navigate the path
