@@ -1,0 +1,280 @@
+"""Benchmark harness: every stage of topicgraph beside the naive pipeline, on the same synthetic records, in one run.
+
+    python bench/run.py --sizes 10000,100000 --repeat 3 --out docs/benchmarks.md
+
+Each stage runs ``--repeat`` times; the report gives medians, the ratio naive/topicgraph, and the peak resident
+memory of the whole process tree (sampled from /proc every 20 ms). Stages whose command is missing or fails are
+listed as not run, with the reason: the harness never hides a stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TG = [sys.executable, "-m", "topicgraph"]
+sys.path.insert(0, str(ROOT / "bench"))
+import naive  # noqa: E402
+
+#: the issue's targets at 100,000 records (seconds, or MB for memory)
+TARGETS = {
+    "build": 20.0, "validate (cold)": 25.0, "validate (nothing changed)": 2.0, "validate (one file changed)": 3.0,
+    "query related-articles": 0.5, "query topics-by-vendor": 0.5, "related (one article)": 0.020,
+    "related --all": 60.0, "clusters": 10.0, "topicgraph --help": 0.3,
+}
+MEMORY_TARGETS = {"build": 1500.0}
+
+
+@dataclass
+class Measure:
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def peak(self) -> float | None:
+        return max(self.peak_mb) if self.peak_mb else None
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, stack, seen = 0, [pid], set()
+    while stack:
+        p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_measured(cmd: list[str], *, cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float, str]:
+    """(wall seconds, peak MB of the process tree, stdout) of one command; raises on a non-zero exit."""
+    peak = [0]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(cmd[2:5])}… exited {proc.returncode}: {(err or out).strip()[-300:]}")
+    return elapsed, peak[0] / 1024, out
+
+
+def _note(exc: Exception) -> str:
+    first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+    return "not run: " + first.replace("|", "\\|")[:160]
+
+
+def median_of(fn, repeat: int) -> Measure:
+    m = Measure()
+    for _ in range(repeat):
+        seconds, peak = fn()
+        m.seconds.append(seconds)
+        if peak is not None:
+            m.peak_mb.append(peak)
+    return m
+
+
+def corpus_for(n: int, seed: int, cache: Path) -> Path:
+    from topicgraph.synth import SynthConfig, generate
+
+    root = cache / f"n{n}-seed{seed}"
+    if not (root / "manifest.json").exists():
+        generate(root, SynthConfig(n=n, seed=seed), overwrite=True)
+    return root
+
+
+def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
+    corpus = corpus_for(n, args.seed, Path(args.corpus_cache))
+    records = corpus  # the generator writes shard folders plus manifest.json, which the build reports as skipped
+    ours: dict[str, Measure] = {}
+    naive_m: dict[str, Measure] = {}
+    store = work / f"graph-{n}"
+
+    def build_once():
+        if store.exists():
+            shutil.rmtree(store)
+        seconds, peak, _ = run_measured(TG + ["build", str(records), "--out", str(store), "--format", "nt", "-q"])
+        return seconds, peak
+
+    ours["build"] = median_of(build_once, args.repeat)
+
+    cache = work / f"validate-cache-{n}"
+
+    def validate(extra_prep=None):
+        def once():
+            if extra_prep:
+                extra_prep()
+            seconds, peak, _ = run_measured(TG + ["validate", str(records), "--cache", str(cache),
+                                                  "--format", "json"])
+            return seconds, peak
+        return once
+
+    def cold_prep():
+        shutil.rmtree(cache, ignore_errors=True)
+
+    victim = next(records.rglob("*.md"))
+    original = victim.read_bytes()
+    counter = [0]
+
+    def touch_one():
+        counter[0] += 1
+        victim.write_bytes(original.replace(b"title: '", f"title: 'Edited {counter[0]} ".encode(), 1))
+
+    for name, fn in (("validate (cold)", validate(cold_prep)), ("validate (nothing changed)", validate()),
+                     ("validate (one file changed)", validate(touch_one))):
+        try:
+            ours[name] = median_of(fn, args.repeat)
+        except Exception as exc:  # noqa: BLE001 - report, do not hide
+            ours[name] = Measure(note=_note(exc))
+    victim.write_bytes(original)
+
+    # named queries, in-process on the embedded store, the same SPARQL the naive pipeline runs on rdflib
+    first_id = json.loads((corpus / "manifest.json").read_text()).get("first_id") or "0"
+    try:
+        from topicgraph.store import GraphStore
+
+        gs = GraphStore.open(store)
+        first_id = gs.query("SELECT ?id WHERE { ?a schema:identifier ?id ; schema:about ?t } LIMIT 1")[0]["id"]
+        for name, q in naive.QUERIES.items():
+            def q_once(q=q):
+                import pyoxigraph
+
+                t = time.perf_counter()
+                list(gs.raw_query(naive.with_id(q, first_id)))
+                return time.perf_counter() - t, None
+            ours[f"query {name}"] = median_of(q_once, max(3, args.repeat))
+        del gs
+    except Exception as exc:  # noqa: BLE001
+        for name in naive.QUERIES:
+            ours[f"query {name}"] = Measure(note=_note(exc))
+
+    for name, cmd in (
+            ("related --all", ["related", "--all", "--store", str(store), "-k", "10"]),
+            ("clusters", ["clusters", "--store", str(store), "--seed", "1"]),
+            ("export (topics, graphml)", ["export", "--store", str(store), "--graph", "topics", "--format",
+                                          "graphml", "-o", str(work / f"topics-{n}.graphml")])):
+        try:
+            ours[name] = median_of(lambda cmd=cmd: run_measured(TG + cmd)[:2], args.repeat)
+        except Exception as exc:  # noqa: BLE001
+            ours[name] = Measure(note=_note(exc))
+
+    ours["topicgraph --help"] = median_of(lambda: run_measured(TG + ["--help"])[:2], max(5, args.repeat))
+
+    if not args.skip_naive:
+        naive_runs = []
+        for _ in range(args.naive_repeat or args.repeat):
+            _, peak, out = run_measured([sys.executable, str(ROOT / "bench" / "naive.py"), str(records),
+                                         str(ROOT / "ontology" / "shapes"), first_id])
+            naive_runs.append((json.loads(out.strip().splitlines()[-1]), peak))
+        stage_map = {"read": "read", "graph": "graph", "ttl": "ttl", "validate": "validate (cold)",
+                     "query:related-articles": "query related-articles",
+                     "query:topics-by-vendor": "query topics-by-vendor",
+                     "query:topic-co-occurrence": "query topic-co-occurrence"}
+        for key, name in stage_map.items():
+            naive_m[name] = Measure(seconds=[r[0][key] for r in naive_runs if key in r[0]])
+        build_like = [r[0]["read"] + r[0]["graph"] + r[0].get("ttl", 0) for r in naive_runs]
+        naive_m["build"] = Measure(seconds=build_like, peak_mb=[r[1] for r in naive_runs],
+                                   note="read + graph + Turtle")
+        naive_m["_triples"] = Measure(seconds=[naive_runs[0][0].get("triples", 0)])
+    return {"ours": ours, "naive": naive_m}
+
+
+def fmt_s(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s"
+
+
+def report(results: dict[int, dict], args, started: str) -> str:
+    lines = [f"## Run of {started}", "",
+             f"`python bench/run.py --sizes {args.sizes} --repeat {args.repeat}` on {platform.node() or 'this machine'}"
+             f" ({os.cpu_count()} cores, Python {platform.python_version()}). Medians of {args.repeat} runs; "
+             "peak memory is the whole process tree's resident set.", ""]
+    for n, res in results.items():
+        ours, nv = res["ours"], res["naive"]
+        lines += [f"### {n:,} records", "",
+                  "| stage | naive | topicgraph | naive / topicgraph | peak MB (naive / topicgraph) | target at 100k |",
+                  "|---|---|---|---|---|---|"]
+        for name in list(dict.fromkeys([*ours, *[k for k in nv if not k.startswith("_")]])):
+            o, v = ours.get(name, Measure()), nv.get(name, Measure())
+            ratio = f"{v.median / o.median:.1f}×" if o.median and v.median else "—"
+            peak = f"{v.peak:.0f} / {o.peak:.0f}" if v.peak and o.peak else (f"— / {o.peak:.0f}" if o.peak else "—")
+            target = TARGETS.get(name)
+            tgt = "—" if target is None else f"≤ {fmt_s(target)}"
+            if name in MEMORY_TARGETS:
+                tgt += f", ≤ {MEMORY_TARGETS[name]:.0f} MB"
+            ours_cell = o.note if o.note and not o.seconds else fmt_s(o.median)
+            if v.note and v.seconds:
+                name_cell = f"{name} (naive: {v.note})"
+            else:
+                name_cell = name
+            lines.append(f"| {name_cell} | {fmt_s(v.median)} | {ours_cell} | {ratio} | {peak} | {tgt} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--naive-repeat", type=int, default=0, help="repeats of the naive pipeline (default --repeat)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--corpus-cache", default=str(ROOT / "bench" / "corpus"))
+    parser.add_argument("--work", default=str(ROOT / "bench" / "out"))
+    parser.add_argument("--out", default=None, help="append the report to this Markdown file")
+    args = parser.parse_args(argv)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.strftime("%Y-%m-%d %H:%M")
+    results = {}
+    for n in (int(s) for s in args.sizes.split(",")):
+        print(f"benchmarking {n} records…", file=sys.stderr)
+        results[n] = bench_size(n, args, work)
+    text = report(results, args, started)
+    print(text)
+    if args.out:
+        with open(args.out, "a", encoding="utf-8") as fh:
+            fh.write("\n" + text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
