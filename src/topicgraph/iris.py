@@ -11,6 +11,7 @@ from .namespaces import DEFAULT_BASE_IRI, TAX_IRI
 __all__ = ["key", "label_key", "IriMinter", "check_web_iri", "is_valid_iri"]
 
 _SPACE = re.compile(r"[\s_]+")
+_UNSAFE_URL = re.compile(r'[\x00-\x20\x7f<>"{}|\\^`\s]')
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.~")
 
 
@@ -71,7 +72,7 @@ def check_web_iri(value: str) -> str | None:
     >>> check_web_iri("https://www.example.com/a") is None
     True
     """
-    if any(ord(c) < 0x20 or c in '<>"{}|\\^`' or c.isspace() for c in value):
+    if _UNSAFE_URL.search(value):
         return "contains white space, a control character or one of <>\"{}|\\^`: percent-encode it"
     try:
         parts = urlsplit(value)

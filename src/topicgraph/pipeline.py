@@ -234,14 +234,13 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                                                   base_iri=minter.base, taxonomy_dir=str(taxonomy) if taxonomy
                                                   else None, max_bytes=max_bytes, progress=progress)
             entity_data = entity_nquads(mentions, minter.entities_graph)
+            with open(work / "records.nq", "a", encoding="utf-8") as nq:
+                nq.write(entity_data)
+                nq.write(_taxonomy_nquads(tax_files, minter.taxonomy_graph))
             store_name = f"store-{uuid.uuid4().hex[:12]}"
             ox = pyoxigraph.Store(str(work / store_name))
+            # one bulk load: each call has a fixed cost (new sorted files, a flush) that several calls would repeat
             ox.bulk_load(path=str(work / "records.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
-            ox.bulk_load(input=entity_data.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
-            tax_graph = pyoxigraph.NamedNode(minter.taxonomy_graph)
-            for tf in tax_files:
-                ox.bulk_load(path=str(tf), format=pyoxigraph.RdfFormat.TURTLE, to_graph=tax_graph,
-                             base_iri=tf.resolve().as_uri())
             ox.flush()
             counts["triples"] = len(ox)
             counts["entity_triples"] = entity_data.count("\n")
@@ -261,6 +260,22 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             shutil.rmtree(work, ignore_errors=True)
         _clean_leftovers(out)
     return BuildResult(out, report, exports)
+
+
+def _taxonomy_nquads(files: list[Path], graph: str) -> str:
+    """The taxonomy's Turtle as N-Quads in ``graph`` (parsed by pyoxigraph, which never follows owl:imports)."""
+    import pyoxigraph
+
+    g = pyoxigraph.NamedNode(graph)
+    quads = []
+    for tf in files:
+        try:
+            with open(tf, "rb") as fh:
+                quads.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, g) for t in
+                             pyoxigraph.parse(fh, format=pyoxigraph.RdfFormat.TURTLE, base_iri=tf.resolve().as_uri()))
+        except SyntaxError as exc:
+            raise TopicgraphError(f"{tf}: not valid Turtle: {exc}") from None
+    return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS).decode("utf-8")
 
 
 def _map_all(paths, nq_path: Path, *, jobs, profile, base_iri, taxonomy_dir, max_bytes, progress):

@@ -36,6 +36,7 @@ class _StrictHandler(YAMLHandler):
 
 
 _HANDLER = _StrictHandler()
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters other than tab and newlines
 _RDF_START = re.compile(r"^\s*(?:@prefix|@base|PREFIX\s|BASE\s|<\?xml|<rdf:RDF|<https?://[^>\s]*>\s+<)", re.I)
 
 
@@ -190,7 +191,7 @@ class _FieldReader:
         if value is None:
             return path, None
         if isinstance(value, str):
-            if any(ord(c) < 0x20 and c not in "\n\t\r" for c in value):
+            if _CONTROL.search(value):
                 self.error(path, f"{path} contains control characters", "remove them", "record.text")
                 return path, None
             # one line of text: runs of white space (newlines, tabs, no-break spaces) read as one space
@@ -214,7 +215,7 @@ class _FieldReader:
             return path, []
         out = []
         for i, v in enumerate(values):
-            if isinstance(v, str) and any(ord(c) < 0x20 and c not in "\n\t\r" for c in v):
+            if isinstance(v, str) and _CONTROL.search(v):
                 self.error(path, f"{path}[{i}] contains control characters", "remove them", "record.text")
             elif isinstance(v, str) and v.strip():
                 if self._fits(f"{path}[{i}]", role, " ".join(v.split())):
