@@ -39,3 +39,32 @@ def require_debian_package(package: str, found: bool) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"{message}: CI must install it in .ci/run")
     pytest.skip(message)
+
+
+_CONNECTS: list = []
+_WATCHING = [False]
+
+
+def _audit(event, args):  # installed once; audit hooks cannot be removed
+    if _WATCHING[0] and event in ("socket.connect", "socket.getaddrinfo"):
+        _CONNECTS.append((event, args[1] if event == "socket.connect" else args[0]))
+
+
+@pytest.fixture
+def no_network():
+    """Record every outbound connection Python code attempts during the test; the test asserts there were none.
+
+    Rust code inside pyoxigraph does not pass through Python's audit hooks; tests of SERVICE/LOAD instead point
+    them at a local listener and check that it was never contacted.
+    """
+    import sys
+
+    if not getattr(sys, "_topicgraph_audit", False):
+        sys.addaudithook(_audit)
+        sys._topicgraph_audit = True
+    _CONNECTS.clear()
+    _WATCHING[0] = True
+    try:
+        yield _CONNECTS
+    finally:
+        _WATCHING[0] = False
