@@ -30,3 +30,15 @@ def test_hostile_records_do_not_reach_the_network(tmp_path, no_network):
                                 "link:\n  href: https://192.0.2.1/x\n---\n<img src='http://192.0.2.1/p.png'>\n")
     topicgraph.build([src], out=tmp_path / "out", formats=["jsonld", "ttl"], jobs=1)
     assert no_network == []
+
+
+def test_the_guard_sees_connections(no_network):
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    server.close()
+    assert any(event == "socket.connect" and addr[1] == port for event, addr in no_network if isinstance(addr, tuple))
