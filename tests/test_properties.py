@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 
 from topicgraph.errors import RecordError, Severity
 from topicgraph.iris import IriMinter, key
-from topicgraph.mapping import Mapper, entity_nquads
+from topicgraph.mapping import Mapper, count_mentions, entity_nquads
 from topicgraph.records import NotARecord, parse_record
 from topicgraph.taxonomy import load_taxonomy
 
 MAPPER = Mapper(IriMinter(), load_taxonomy())
+STATS = {"mapped": 0, "entities": 0}
 FIELDS = ["id", "title", "description", "author", "authors", "date", "lastMod", "link", "communityTopics", "tags",
           "categories", "slug", "aliases", "mdName", "featuredImage", "identifier", "mastHead", "type", "source",
           "breadcrumbs", "extra"]
@@ -28,8 +29,26 @@ scalars = st.one_of(text, st.integers(), st.booleans(), st.none(), st.dates().ma
 values = st.recursive(scalars, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(text, kids, max_size=4),
                       max_leaves=12)
 link = st.fixed_dictionaries({}, optional={"brand": values, "href": values, "original": values})
-front_matter = st.dictionaries(st.sampled_from(FIELDS), values, max_size=10).flatmap(
-    lambda d: st.builds(lambda lk: {**d, "link": lk} if "link" in d else d, link))
+nonempty = st.text(st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=40).filter(
+    lambda t: t.strip())
+topic = st.one_of(st.builds(lambda v, l: f"{v}: {l}", nonempty, nonempty), values)
+# mostly plausible records (so the mapper sees many), with any field at times replaced by anything at all
+def mostly(good, bad=values):
+    """``good`` nine times in ten, anything at all otherwise (one_of's branches are not drawn evenly)."""
+    return st.integers(0, 9).flatmap(lambda i: good if i else bad)
+
+
+good_link = st.fixed_dictionaries({"brand": st.from_regex(r"[a-z]{1,10}\.(com|org)", fullmatch=True),
+                                   "href": st.builds(lambda p: f"https://example.com/{p}",
+                                                     st.from_regex(r"[a-z0-9/_-]{0,20}", fullmatch=True))})
+plausible = st.fixed_dictionaries(
+    {"id": mostly(nonempty), "title": mostly(nonempty)},
+    optional={"author": st.lists(mostly(nonempty), max_size=3), "communityTopics": st.lists(mostly(topic), max_size=4),
+              "tags": st.lists(nonempty, max_size=3), "date": mostly(st.dates().map(str)),
+              "link": mostly(good_link, link), "description": values, "featuredImage": values,
+              "identifier": mostly(nonempty)})
+front_matter = st.one_of(plausible, plausible, plausible,
+                         st.dictionaries(st.sampled_from(FIELDS), values, max_size=10))
 
 
 def check_maps_or_reports(data: bytes) -> None:
@@ -42,8 +61,11 @@ def check_maps_or_reports(data: bytes) -> None:
     except NotARecord:
         return
     mapped = MAPPER.map(rec)
-    entities = {m.iri: [m] for m in mapped.entities}
+    entities: dict = {}
+    count_mentions(entities, mapped.entities)
     nquads = mapped.nquads + entity_nquads(entities, IriMinter().entities_graph)
+    STATS["mapped"] += 1
+    STATS["entities"] += len(entities)
     quads = list(pyoxigraph.parse(nquads.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS))
     ds = rdflib.Dataset()
     ds.parse(data=nquads, format="nquads")
@@ -55,6 +77,11 @@ def check_maps_or_reports(data: bytes) -> None:
 def test_arbitrary_front_matter(fm):
     dumped = yaml.safe_dump(fm, allow_unicode=True, sort_keys=False)
     check_maps_or_reports(f"---\n{dumped}---\nbody <b>text</b>\n".encode("utf-8"))
+
+
+def test_generated_records_do_reach_the_mapper():
+    """Runs after the property tests above (file order): they must not all have been rejected."""
+    assert STATS["mapped"] > 20 and STATS["entities"] > 20, STATS
 
 
 @settings(max_examples=200, deadline=None)

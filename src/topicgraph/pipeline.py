@@ -7,14 +7,14 @@ import os
 import shutil
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Finding, RecordError, Severity, TopicgraphError
 from .iris import IriMinter
-from .mapping import EntityMention, Mapper, entity_nquads
+from .mapping import Mapper, count_mentions, entity_nquads
 from .namespaces import DEFAULT_BASE_IRI
 from .records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, read_record
 from .store import EXPORT_FORMATS, MANIFEST, GraphStore, atomic_write, export_graph
@@ -56,6 +56,7 @@ class BuildReport:
     counts: dict[str, int]
     seconds: float
     out: str
+    unknown_topics: dict[str, int] = field(default_factory=dict)  # "Vendor: Label" -> records using it
 
     @property
     def mapped(self) -> list[FileOutcome]:
@@ -66,7 +67,7 @@ class BuildReport:
         return [f for f in self.files if f.status == "skipped"]
 
     def to_dict(self) -> dict:
-        return {"counts": self.counts, "seconds": round(self.seconds, 3),
+        return {"counts": self.counts, "seconds": round(self.seconds, 3), "unknown_topics": self.unknown_topics,
                 "files": [f.to_dict() for f in self.files]}
 
 
@@ -159,14 +160,10 @@ def map_file(path: Path, display: str, mapper: Mapper, profile: Profile = DEFAUL
         mapped = mapper.map(rec)
     except ValueError as exc:  # an IRI that slipped past the reader's checks: skip, never corrupt the graph
         return FileOutcome(display, "skipped", reason=f"{display}: cannot be mapped: {exc}"), None, rec.sha256
-    findings = list(rec.findings)
-    for topic in mapped.unknown_topics:
-        findings.append(Finding(display, f"topic {topic!r} is not in the taxonomy yet", severity=Severity.INFO,
-                                line=rec.line_of("topics"), field=(profile.paths("topics") or ("topics",))[0],
-                                rule="taxonomy.unknown-topic",
-                                fix="add it to the vendor's scheme in taxonomy/ (validate suggests near matches)"))
+    # topics the taxonomy lacks are counted for the whole build (report "unknown_topics"); `validate` names them
+    # per file with a did-you-mean, so the build report stays small on large corpora
     outcome = FileOutcome(display, "mapped", record_id=rec.id, article=mapped.article, triples=mapped.triples,
-                          findings=findings)
+                          findings=list(rec.findings))
     return outcome, mapped, rec.sha256
 
 
@@ -186,13 +183,21 @@ def _results(paths: list[Path], *, jobs: int, profile: Profile, base_iri: str, t
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from collections import deque
+
     size = max(50, min(500, len(items) // (jobs * 8) or 50))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = (items[i:i + size] for i in range(0, len(items), size))
     ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=(profile, base_iri, taxonomy_dir, max_bytes)) as pool:
-        for chunk in pool.map(_work_chunk, chunks):
-            yield from chunk
+        # a bounded window of chunks in flight, consumed in order: memory stays flat on a million records
+        window: deque = deque(pool.submit(_work_chunk, c) for _, c in zip(range(jobs * 3), chunks))
+        while window:
+            done = window.popleft().result()
+            nxt = next(chunks, None)
+            if nxt is not None:
+                window.append(pool.submit(_work_chunk, nxt))
+            yield from done
 
 
 # ------------------------------------------------------------------------------------------------------- build
@@ -230,7 +235,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
         work = out / f".tmp-build-{uuid.uuid4().hex[:12]}"
         work.mkdir()
         try:
-            outcomes, mentions, counts = _map_all(paths, work / "records.nq", jobs=jobs, profile=profile,
+            outcomes, mentions, counts, unknown_topics = _map_all(paths, work / "records.nq", jobs=jobs, profile=profile,
                                                   base_iri=minter.base, taxonomy_dir=str(taxonomy) if taxonomy
                                                   else None, max_bytes=max_bytes, progress=progress)
             entity_data = entity_nquads(mentions, minter.entities_graph)
@@ -249,7 +254,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                 exports[fmt] = export_graph(ox, out / f"graph.{EXPORT_FORMATS[fmt][0]}", fmt)
             del ox
             os.replace(work / store_name, out / store_name)
-            report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out))
+            report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out), unknown_topics)
             manifest = {"store": store_name, "base_iri": minter.base, "format_version": 1,
                         "taxonomy": [tf.name for tf in tax_files], "profile": profile.name, "counts": counts,
                         "sources": [str(s) for s in sources]}
@@ -280,7 +285,8 @@ def _taxonomy_nquads(files: list[Path], graph: str) -> str:
 
 def _map_all(paths, nq_path: Path, *, jobs, profile, base_iri, taxonomy_dir, max_bytes, progress):
     outcomes: list[FileOutcome] = []
-    mentions: dict[str, list[EntityMention]] = defaultdict(list)
+    mentions: dict[str, Counter] = {}
+    unknown: Counter = Counter()
     ids: dict[str, str] = {}
     shas: dict[str, str] = {}
     kinds: Counter = Counter()
@@ -304,22 +310,21 @@ def _map_all(paths, nq_path: Path, *, jobs, profile, base_iri, taxonomy_dir, max
                 ids[mapped.record_id] = outcome.file
                 shas[sha] = outcome.file
                 nq.write(mapped.nquads)
-                for m in mapped.entities:
-                    mentions[m.iri].append(m)
-                for line in mapped.nquads.splitlines():
-                    if "<http://schema.org/about>" in line:
-                        topics_used.add(line.split(" ", 3)[2])
+                count_mentions(mentions, mapped.entities)
+                topics_used.update(mapped.about)
+                unknown.update(mapped.unknown_topics)
             outcomes.append(outcome)
             if progress is not None:
                 progress(done, total)
-    for ent in mentions.values():
-        kinds[ent[0].kind] += 1
+    for counted in mentions.values():
+        kinds[next(iter(counted))[0]] += 1
     mapped_n = sum(1 for o in outcomes if o.status == "mapped")
     counts = {"files": total, "mapped": mapped_n, "skipped": total - mapped_n, "articles": mapped_n,
               "people": kinds["person"], "brands": kinds["brand"], "communities": kinds["community"],
               "topics": len(topics_used), "unknown_topics": kinds["concept"], "new_vendors": kinds["scheme"],
               "warnings": sum(1 for o in outcomes for f in o.findings if f.severity == Severity.WARNING)}
-    return outcomes, mentions, counts
+    counts_unknown = dict(sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))
+    return outcomes, mentions, counts, counts_unknown
 
 
 def _clean_leftovers(out: Path) -> None:
@@ -403,10 +408,9 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
                                           "another file of this build has it (give each record its own id)")
                 else:
                     ox.load(input=mapped.nquads.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
-                    new = defaultdict(list)
-                    for m in mapped.entities:
-                        if not any(True for _ in ox.quads_for_pattern(pyoxigraph.NamedNode(m.iri), None, None)):
-                            new[m.iri].append(m)
+                    new: dict[str, Counter] = {}
+                    count_mentions(new, (m for m in mapped.entities if not any(
+                        True for _ in ox.quads_for_pattern(pyoxigraph.NamedNode(m.iri), None, None))))
                     if new:
                         ox.load(input=entity_nquads(new, minter.entities_graph).encode("utf-8"),
                                 format=pyoxigraph.RdfFormat.N_QUADS)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -12,7 +14,7 @@ from ..taxonomy.index import Taxonomy
 from ..iris import IriMinter
 from .nquads import RDF_JSON, iri, literal, quad
 
-__all__ = ["MappedRecord", "Mapper", "EntityMention"]
+__all__ = ["MappedRecord", "Mapper", "EntityMention", "entity_nquads", "count_mentions"]
 
 _T = {name: iri(str(term)) for name, term in {
     "type": RDF.type, "Article": SCHEMA.Article, "Person": SCHEMA.Person, "Organization": SCHEMA.Organization,
@@ -55,6 +57,7 @@ class MappedRecord:
     unknown_topics: list[str] = field(default_factory=list)
     unknown_vendors: list[str] = field(default_factory=list)
     triples: int = 0
+    about: list[str] = field(default_factory=list)  # concept IRIs of the curated topics
 
 
 class Mapper:
@@ -80,6 +83,7 @@ class Mapper:
         entities: list[EntityMention] = []
         unknown_topics: list[str] = []
         unknown_vendors: list[str] = []
+        about: list[str] = []
 
         def add(p: str, o: str, s: str = a) -> None:
             out.append(quad(s, _T[p], o, graph))
@@ -113,6 +117,9 @@ class Mapper:
             entities.append(EntityMention("brand", brand, rec.link.brand.strip(), (f"https://{host}/",)))
         for topic in dict.fromkeys(rec.topics):
             concept, known = self.taxonomy.resolve(topic.vendor, topic.label)
+            if concept in about:
+                continue  # two spellings of one topic
+            about.append(concept)
             add("about", iri(concept))
             if not known:
                 unknown_topics.append(str(topic))
@@ -161,23 +168,37 @@ class Mapper:
         add("sha256", literal(rec.sha256), f)
         add("contentSize", literal(str(rec.size), _XSD_INTEGER), f)
         return MappedRecord(rec.id, article, m.record_graph(rec.id), "".join(out), entities,
-                            unknown_topics, list(dict.fromkeys(unknown_vendors)), len(out))
+                            unknown_topics, list(dict.fromkeys(unknown_vendors)), len(out), about)
 
 
-def entity_nquads(mentions: dict[str, list[EntityMention]], graph: str) -> str:
+def count_mentions(mentions: dict[str, Counter], found: Iterable[EntityMention]) -> None:
+    """Add mentions to ``mentions`` (entity IRI -> Counter of (kind, label, extra)): memory grows with the
+    number of distinct entities and spellings, not with the number of records."""
+    for m in found:
+        counter = mentions.get(m.iri)
+        if counter is None:
+            counter = mentions[m.iri] = Counter()
+        counter[(m.kind, m.label, m.extra)] += 1
+
+
+def entity_nquads(mentions: dict[str, Counter], graph: str) -> str:
     """One description per entity IRI; where records spell a name differently, the most common spelling wins
     (ties: the first in sorted order), so the result does not depend on the order records were read."""
-    from collections import Counter
-
     g = iri(graph)
     out: list[str] = []
     for ent_iri in sorted(mentions):
-        group = mentions[ent_iri]
-        kind = group[0].kind
-        label = sorted(Counter(e.label for e in group).items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        counted = mentions[ent_iri]
+        kind = next(iter(counted))[0]
+        labels: Counter = Counter()
+        extras: Counter = Counter()
+        for (_, label, extra), n in counted.items():
+            labels[label] += n
+            if extra:
+                extras[extra] += n
+        label = sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         s = iri(ent_iri)
-        extras = sorted(Counter(e.extra for e in group if e.extra).items(), key=lambda kv: (-kv[1], kv[0]))
-        extra = extras[0][0] if extras else ()
+        ranked = sorted(extras.items(), key=lambda kv: (-kv[1], kv[0]))
+        extra = ranked[0][0] if ranked else ()
         if kind == "person":
             out += [quad(s, _T["type"], _T["Person"], g), quad(s, _T["name"], literal(label), g)]
         elif kind == "brand":
