@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .namespaces import DEFAULT_BASE_IRI, TAX_IRI
@@ -24,6 +25,7 @@ def label_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
+@lru_cache(maxsize=65536)  # the same people, brands and topics recur in record after record
 def key(text: str) -> str:
     """Turn any text into an IRI path segment that is safe and deterministic.
 

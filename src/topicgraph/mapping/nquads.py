@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+from functools import partial
 
 __all__ = ["iri", "literal", "quad", "XSD_NS", "RDF_JSON"]
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f\ufffe\uffff]')
+_dumps = partial(json.dumps, ensure_ascii=False)
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-def _escape(match: re.Match[str]) -> str:
-    ch = match.group(0)
-    return _ESCAPES.get(ch) or f"\\u{ord(ch):04X}"
 
 
 def iri(value: str) -> str:
@@ -37,12 +33,13 @@ def literal(value: str, datatype: str | None = None, lang: str | None = None) ->
     >>> literal("2021-02-03", XSD_NS + "date")
     '"2021-02-03"^^<http://www.w3.org/2001/XMLSchema#date>'
     """
-    text = _NEEDS_ESCAPE.sub(_escape, value)
+    # json.dumps (C code) escapes exactly what N-Quads needs: " \\ and control characters (as \\n, \\uXXXX…)
+    text = _dumps(value)
     if lang:
-        return f'"{text}"@{lang}'
+        return f"{text}@{lang}"
     if datatype and datatype != XSD_NS + "string":
-        return f'"{text}"^^<{datatype}>'
-    return f'"{text}"'
+        return f"{text}^^<{datatype}>"
+    return text
 
 
 def quad(s: str, p: str, o: str, g: str) -> str:

@@ -36,13 +36,20 @@ class YamlProblem(Exception):
         self.field = field
 
 
+_NULL_VALUES = frozenset(["", "~", "null", "Null", "NULL"])
+_STR, _SEQ, _MAP, _NULL_TAG = _CORE + "str", _CORE + "seq", _CORE + "map", _CORE + "null"
+
+
 class StrictLoader(_Base):  # type: ignore[misc, valid-type]
     """libyaml's composer with only ``null`` resolved implicitly; every other plain scalar stays a string."""
 
     yaml_implicit_resolvers: dict = {}
 
-
-StrictLoader.add_implicit_resolver(_CORE + "null", _NULL, ["~", "n", "N", ""])
+    def resolve(self, kind, value, implicit):  # type: ignore[override]
+        # called for every node; PyYAML's general resolver walks regex tables we do not use
+        if kind is ScalarNode:
+            return _NULL_TAG if implicit[0] and value in _NULL_VALUES else _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 
 class LoadedYaml:
