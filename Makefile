@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/topicgraph build seeds --out graph --format ttl --format nt
+	$(BIN)/topicgraph export --store graph --format html -o graph/topics.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -46,17 +46,18 @@ _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _SCHEMA = "http://schema.org/"
 _TG = "https://w3id.org/topicgraph/ns#"
 
-_Q_ABOUT = "SELECT ?a ?t WHERE { ?a a schema:Article ; schema:about ?t }"
-_Q_ARTICLE = """SELECT ?a ?p ?o WHERE {
-  VALUES ?p { schema:headline schema:author schema:publisher schema:datePublished schema:identifier tg:slug }
-  ?a a schema:Article ; ?p ?o }"""
+# One predicate at a time and no join on rdf:type: pyoxigraph spends its time decoding terms, so every extra
+# pattern or row costs (100,000 articles: about 1 s per 100,000 rows on a warm cache).
+_Q_ABOUT = "SELECT ?a ?t WHERE { ?a schema:about ?t }"
+_Q_ARTICLE = "SELECT ?a ?o WHERE {{ ?a {} ?o }}"
+_ARTICLE_PROPERTIES = ("schema:identifier", "schema:headline", "schema:author", "schema:publisher",
+                       "schema:datePublished")
 _Q_CONCEPT = """SELECT ?t ?label ?vendor WHERE {
   ?t a skos:Concept .
   OPTIONAL { ?t skos:prefLabel ?label FILTER(lang(?label) = "en" || lang(?label) = "") }
   OPTIONAL { ?t skos:inScheme ?s . ?s skos:prefLabel ?vendor FILTER(lang(?vendor) = "en" || lang(?vendor) = "") } }"""
 _Q_NAMES = """SELECT ?x ?name WHERE {
-  { ?a a schema:Article ; schema:author ?x } UNION { ?a a schema:Article ; schema:publisher ?x }
-  ?x schema:name ?name }"""
+  VALUES ?type { schema:Person schema:Organization } ?x a ?type ; schema:name ?name }"""
 _Q_MAPPINGS = """SELECT ?a ?p ?b WHERE {
   VALUES ?p { skos:exactMatch skos:closeMatch skos:relatedMatch } ?a ?p ?b }"""
 
@@ -86,7 +87,6 @@ class Incidence:
     article_date: dict[str, str | None] = field(default_factory=dict)    # article -> datePublished (lexical)
     mappings: list[tuple[str, str, str]] = field(default_factory=list)  # (a, b, kind), a < b, one per pair
     article_identifier: dict[str, str] = field(default_factory=dict)  # article -> schema:identifier (record id)
-    article_slug: dict[str, str] = field(default_factory=dict)        # article -> tg:slug
     names: dict[str, str] = field(default_factory=dict)               # person / brand IRI -> schema:name
     base_iri: str | None = None
 
@@ -116,29 +116,17 @@ class Incidence:
 def load_incidence(store: "GraphStore") -> Incidence:
     """Read articles, topics, their links, authors, brands, dates and cross-vendor mappings from ``store``."""
     about = _select(store, _Q_ABOUT)
-    articles_set: set[str] = set()
-    title: dict[str, str] = {}
+    values: dict[str, list[list[str]]] = {p: _select(store, _Q_ARTICLE.format(p)) for p in _ARTICLE_PROPERTIES}
+    # several values (rare, and a validation warning): keep the smallest, so every run picks the same one
+    ident = _smallest(values["schema:identifier"])
+    title = _smallest(values["schema:headline"])
+    brand = _smallest(values["schema:publisher"])
+    date = _smallest(values["schema:datePublished"])
     authors: dict[str, set[str]] = {}
-    brand: dict[str, str] = {}
-    date: dict[str, str] = {}
-    ident: dict[str, str] = {}
-    slug: dict[str, str] = {}
-    for a, p, o in _select(store, _Q_ARTICLE):
-        articles_set.add(a)
-        prop = p.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-        # several values (rare, and a validation warning): keep the smallest, so every run picks the same one
-        if prop == "author":
-            authors.setdefault(a, set()).add(o)
-        elif prop == "headline":
-            title[a] = min(o, title.get(a, o))
-        elif prop == "publisher":
-            brand[a] = min(o, brand.get(a, o))
-        elif prop == "datePublished":
-            date[a] = min(o, date.get(a, o))
-        elif prop == "identifier":
-            ident[a] = min(o, ident.get(a, o))
-        elif prop == "slug":
-            slug[a] = min(o, slug.get(a, o))
+    for a, p in values["schema:author"]:
+        authors.setdefault(a, set()).add(p)
+    # every article has a schema:identifier (docs/data-model.md); articles about something are counted anyway
+    articles_set = set(ident)
     articles_set.update(a for a, _ in about)
     articles = sorted(articles_set)
     topics = sorted({t for _, t in about})
@@ -179,7 +167,15 @@ def load_incidence(store: "GraphStore") -> Incidence:
         articles=articles, topics=topics, matrix=matrix, topic_label=label, topic_vendor=vendor,
         article_title=title, article_authors={a: sorted(authors.get(a, ())) for a in articles},
         article_brand={a: brand.get(a) for a in articles}, article_date={a: date.get(a) for a in articles},
-        mappings=mappings, article_identifier=ident, article_slug=slug, names=names, base_iri=store.base_iri)
+        mappings=mappings, article_identifier=ident, names=names, base_iri=store.base_iri)
+
+
+def _smallest(rows: list[list[str]]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for a, o in rows:
+        if a not in out or o < out[a]:
+            out[a] = o
+    return out
 
 
 def as_incidence(store_or_incidence: "GraphStore | Incidence") -> Incidence:
