@@ -76,3 +76,15 @@ def test_help_lists_commands_without_importing_heavy_libraries():
                             "print(sorted(m for m in ('rdflib', 'pyshacl', 'networkx', 'pyoxigraph', 'scipy') "
                             "if m in sys.modules))"], capture_output=True, text=True, cwd=ROOT)
     assert heavy.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_generate_command_writes_a_deterministic_corpus(tmp_path):
+    runner = CliRunner()
+    a = runner.invoke(cli, ["generate", str(tmp_path / "a"), "-n", "40", "--seed", "3"])
+    b = runner.invoke(cli, ["generate", str(tmp_path / "b"), "-n", "40", "--seed", "3"])
+    assert a.exit_code == 0 and b.exit_code == 0, a.output
+    assert "wrote 40 records" in a.output
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.md"))
+    assert files_a and all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files_a)
+    again = runner.invoke(cli, ["generate", str(tmp_path / "a"), "-n", "40"])
+    assert again.exit_code == 2 and "Error:" in again.output
