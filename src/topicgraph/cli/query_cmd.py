@@ -1,0 +1,138 @@
+"""`topicgraph query`: run SPARQL (text, a file or a named query) on the store or on any SPARQL endpoint."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import handle_errors, store_option
+
+FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r}: write --param NAME=VALUE", param_hint="--param")
+        out[name.strip()] = value
+    return out
+
+
+@click.command("query")
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", type=click.File("r", encoding="utf-8"), help="Read the query from a file "
+              "(- for stdin).")
+@click.option("-n", "--name", metavar="NAME", help="Run a named query (see --list).")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind a variable, e.g. --param topic=tax:medigy/telehealth (repeatable). Values are RDF terms, "
+                   "never pasted into the query text.")
+@click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--show", is_flag=True, help="Print the named query's SPARQL instead of running it.")
+@store_option
+@click.option("--endpoint", metavar="URL", help="Query a SPARQL 1.1 endpoint instead of the store.")
+@click.option("--graph", "graph", metavar="IRI", help="With --endpoint: use this graph as the default graph "
+              "(the union graph written by `topicgraph push --graph IRI`).")
+@click.option("--user", envvar="TOPICGRAPH_USER", help="With --endpoint: user name, if the server wants one.")
+@click.option("--password", envvar="TOPICGRAPH_PASSWORD", help="With --endpoint: password (or TOPICGRAPH_PASSWORD).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="With --endpoint: seconds to wait for the answer.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table for people; csv, tsv, json, xml are the SPARQL 1.1 results formats; CONSTRUCT and "
+                   "DESCRIBE give RDF (ttl, nt, jsonld; table means ttl).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Fail when the result has more rows.")
+@handle_errors
+def query_command(sparql, file, name, params, list_only, show, store, endpoint, graph, user, password, timeout,
+                  fmt, output, max_rows):
+    """Run a SPARQL query: SPARQL text, -f FILE, or --name NAME for a named query.
+
+    The store's default graph is the union of all named graphs, and the prefixes schema:, skos:, dcterms:,
+    prov:, xsd:, rdf:, rdfs:, tg: and tax: are declared for you. Updates, LOAD and SERVICE are refused.
+
+    \b
+    Examples:
+      topicgraph query --list
+      topicgraph query --name articles-by-topic --param topic=tax:gartner/customer-experience
+      topicgraph query 'SELECT ?t (COUNT(*) AS ?n) WHERE { ?a schema:about ?t } GROUP BY ?t' --format csv
+      topicgraph query -f my.rq --endpoint http://127.0.0.1:7878/query
+    """
+    from ..errors import TopicgraphError
+    from ..queries import Endpoint, get_query, list_queries, run_query, serialize
+
+    if list_only:
+        _print_list(list_queries(), fmt)
+        return
+    sources = [s for s in (sparql is not None, file is not None, name is not None) if s]
+    if len(sources) != 1:
+        raise click.UsageError("give exactly one of: SPARQL text, -f FILE, --name NAME (or --list)")
+    if graph and not endpoint:
+        raise click.UsageError("--graph only applies with --endpoint (the store always queries the union)")
+    values = _params(params)
+    if name is not None:
+        named = get_query(name)
+        text = named.sparql
+    else:
+        named = None
+        text = sparql if sparql is not None else file.read()
+    if show:
+        if named is None:
+            raise click.UsageError("--show prints a named query: use it with --name")
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    if endpoint:
+        from ..namespaces import DEFAULT_BASE_IRI
+
+        target = Endpoint(endpoint, graph=graph, user=user, password=password, timeout=timeout)
+        base = DEFAULT_BASE_IRI  # what id: means for a server (its data came from a default build)
+    else:
+        from ..store import GraphStore
+
+        target = GraphStore.open(store)
+        base = target.base_iri
+    if named is not None:
+        bindings = named.bindings(values, base_iri=base)
+    else:
+        bindings = values
+    result = run_query(target, text, params=bindings, max_rows=max_rows, base_iri=base)
+    from ..namespaces import PREFIXES
+
+    prefixes = dict(PREFIXES)
+    if base:
+        prefixes["id"] = base
+    if result.kind == "graph" and fmt in ("csv", "tsv", "json"):
+        raise TopicgraphError(f"{result.form} returns RDF: use --format ttl, nt, jsonld or xml (not {fmt})")
+    if result.kind != "graph" and fmt in ("ttl", "nt", "jsonld"):
+        raise TopicgraphError(f"{result.form} returns results, not RDF: use --format table, csv, tsv, json or xml")
+    data = serialize(result, fmt, prefixes=prefixes)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if output:
+        with open(output, "wb") as fh:
+            fh.write(data)
+    else:
+        sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:  # a text-only stdout (some embedders): results are UTF-8 text anyway
+            click.echo(data.decode("utf-8"), nl=False)
+        else:
+            out.write(data)
+            out.flush()
+
+
+def _print_list(queries, fmt: str) -> None:
+    import json
+
+    if fmt == "json":
+        click.echo(json.dumps([{"name": q.name, "title": q.title, "description": q.description,
+                                "parameters": [{"name": p.name, "type": p.type, "default": p.default,
+                                                "description": p.description} for p in q.parameters]}
+                               for q in queries], indent=2))
+        return
+    for q in queries:
+        click.echo(f"{q.name}\n    {q.title}: {q.description}")
+        for p in q.parameters:
+            default = f", default {p.default}" if p.default is not None else ", optional"
+            click.echo(f"    --param {p.name}=... ({p.type}{default}): {p.description}")

@@ -1,0 +1,56 @@
+"""`topicgraph serve`: a read-only SPARQL 1.1 Protocol endpoint over the store."""
+
+from __future__ import annotations
+
+import click
+
+from .common import console, handle_errors, store_option
+
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@click.command("serve")
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback lets other machines query the graph.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7879, show_default=True, help="Port (0: any free).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds a query may run before it is stopped (503).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="Most rows (or triples) in one result; more is refused (413).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=100_000_000, show_default=True,
+              help="Most bytes in one response; more is refused (413).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Queries that can run at the same time (one process each).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not log each request.")
+@handle_errors
+def serve_command(store, host, port, timeout, max_rows, max_bytes, workers, quiet):
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    GET and POST (form or application/sparql-query), results as JSON, XML, CSV or TSV (RDF as Turtle,
+    N-Triples, JSON-LD or RDF/XML) by the Accept header. Updates, LOAD and SERVICE are refused. The default
+    graph is the union of all named graphs. Stop with Ctrl-C.
+    """
+    import logging
+
+    from ..server import ServerSettings, SparqlServer
+
+    if not quiet:
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+    settings = ServerSettings(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, workers=workers)
+    try:
+        server = SparqlServer(store, host=host, port=port, settings=settings)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    con = console()
+    if host not in _LOOPBACK:
+        con.print(f"[yellow]Warning:[/] listening on {host}: other machines can query this graph "
+                  "(read-only).", markup=True)
+    con.print(f"SPARQL endpoint (read-only) at {server.url}  -  time limit {timeout:g} s, at most "
+              f"{max_rows} rows; Ctrl-C to stop", markup=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        con.print("Stopped.", markup=False)
+    finally:
+        server.shutdown()

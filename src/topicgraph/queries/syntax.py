@@ -1,0 +1,284 @@
+"""Reading SPARQL text without running it: a tokenizer, the query form, prefixes, safe VALUES and paging edits.
+
+The tokenizer knows SPARQL's comments, four kinds of string, IRIs, variables, prefixed names and language tags,
+so a keyword inside a comment, a string or an IRI is never mistaken for one in the query.
+
+>>> [t.text for t in tokenize('SELECT ?s # SERVICE\\nWHERE { ?s a "SERVICE" }') if t.kind == "WORD"]
+['SELECT', 'WHERE', 'a']
+>>> query_form("PREFIX ex: <http://e/> ASK { ?s ?p ?o }")
+'ASK'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+__all__ = ["Token", "tokenize", "expand_escapes", "query_form", "declared_prefixes", "undeclared_prefix",
+           "insert_values", "limit_offset_editable", "with_limit_offset", "line_col", "excerpt",
+           "UPDATE_KEYWORDS", "QUERY_FORMS"]
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+#: Words that only ever start or shape a SPARQL Update operation (none of them is a query keyword or function).
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH",
+                             "USING", "DATA"})
+
+_PN_CHARS_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
+                  "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+
+_TOKEN_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in [
+    ("WS", r"\s+"),
+    ("COMMENT", r"#[^\r\n]*"),
+    ("STRING", r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\""
+               r"|'(?:[^'\\\r\n]|\\.)*'|\"(?:[^\"\\\r\n]|\\.)*\""),
+    ("IRI", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
+    ("VAR", f"[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"),
+    ("LANGTAG", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
+    ("BNODE", f"_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"),
+    ("PNAME", f"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"),
+    ("NUMBER", r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?"),
+    ("WORD", r"[A-Za-z_][A-Za-z0-9_]*"),
+    ("PUNCT", r"\^\^|\|\||&&|!=|<=|>=|[{}()\[\].,;*/+\-!=<>^|?$@]"),
+    ("OTHER", r"."),
+]), re.DOTALL)
+
+_ESCAPE_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token: its kind (``WORD``, ``PNAME``, ``IRI``, ``STRING``, ``PUNCT``…), text and offset."""
+
+    kind: str
+    text: str
+    start: int
+
+
+def expand_escapes(sparql: str) -> str:
+    r"""Apply SPARQL's codepoint escapes (``\u0053`` is ``S``), which the grammar applies before anything else.
+
+    >>> expand_escapes(r"\u0053ERVICE")
+    'SERVICE'
+    """
+
+    def sub(m: re.Match) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
+
+    return _ESCAPE_RE.sub(sub, sparql)
+
+
+def tokenize(sparql: str, *, comments: bool = False) -> Iterator[Token]:
+    """The tokens of ``sparql`` (white space always, comments unless asked for, left out)."""
+    for m in _TOKEN_RE.finditer(sparql):
+        kind = m.lastgroup
+        if kind == "WS" or (kind == "COMMENT" and not comments):
+            continue
+        text = m.group()
+        if kind == "PNAME" and text.endswith("."):  # a trailing dot ends the triple, not the name
+            text = text.rstrip(".")
+        yield Token(kind, text, m.start())
+
+
+def _words(sparql: str) -> list[Token]:
+    return list(tokenize(sparql))
+
+
+def query_form(sparql: str) -> str | None:
+    """``SELECT``, ``CONSTRUCT``, ``DESCRIBE`` or ``ASK``; ``UPDATE`` for an update; None when it cannot tell."""
+    for tok in tokenize(expand_escapes(sparql)):
+        if tok.kind != "WORD":
+            continue
+        word = tok.text.upper()
+        if word in QUERY_FORMS:
+            return word
+        if word in UPDATE_KEYWORDS:
+            return "UPDATE"
+        if word not in ("PREFIX", "BASE"):
+            return None
+    return None
+
+
+def declared_prefixes(sparql: str) -> dict[str, str]:
+    """The ``PREFIX`` declarations of a query: prefix -> namespace IRI.
+
+    >>> declared_prefixes("PREFIX ex: <http://e/> PREFIX : <http://d/> SELECT * {}")
+    {'ex': 'http://e/', '': 'http://d/'}
+    """
+    toks = _words(sparql)
+    found: dict[str, str] = {}
+    for i, tok in enumerate(toks[:-2]):
+        if tok.kind == "WORD" and tok.text.upper() == "PREFIX" and toks[i + 1].kind == "PNAME" \
+                and toks[i + 1].text.endswith(":") and toks[i + 2].kind == "IRI":
+            found[toks[i + 1].text[:-1]] = toks[i + 2].text[1:-1]
+    return found
+
+
+def undeclared_prefix(sparql: str, predeclared: Mapping[str, str] = ()) -> tuple[str, int] | None:
+    """The first prefixed name whose prefix is neither declared nor predeclared: ``(prefix, offset)``."""
+    known = set(predeclared) | set(declared_prefixes(sparql))
+    toks = _words(sparql)
+    for i, tok in enumerate(toks):
+        if tok.kind != "PNAME":
+            continue
+        if i and toks[i - 1].kind == "WORD" and toks[i - 1].text.upper() == "PREFIX":
+            continue
+        prefix = tok.text.split(":", 1)[0]
+        if prefix not in known:
+            return prefix, tok.start
+    return None
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of ``offset``."""
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def excerpt(text: str, line: int, col: int, *, around: int = 2) -> str:
+    """The lines around ``line`` with numbers and a caret under ``col``, for error messages.
+
+    >>> print(excerpt("SELECT *\\nWHERE { ?s ?p }", 2, 16))
+      1 | SELECT *
+      2 | WHERE { ?s ?p }
+        |                ^
+    """
+    lines = text.splitlines() or [""]
+    line = max(1, min(line, len(lines)))
+    first, last = max(1, line - around), min(len(lines), line + around)
+    width = len(str(last))
+    out = []
+    for n in range(first, last + 1):
+        out.append(f"  {n:>{width}} | {lines[n - 1]}")
+        if n == line:
+            out.append(f"  {'':>{width}} | {' ' * max(0, col - 1)}^")
+    return "\n".join(out)
+
+
+def _where_brace(toks: list[Token]) -> int | None:
+    """Index of the ``{`` that opens the query's WHERE group (depth 0), or None."""
+    form_seen = None
+    depth = paren = 0
+    braces_at_top = 0
+    for i, tok in enumerate(toks):
+        t = tok.text
+        if tok.kind == "PUNCT":
+            if t == "(":
+                paren += 1
+            elif t == ")":
+                paren -= 1
+            elif t == "{":
+                if depth == 0 and paren == 0 and form_seen:
+                    braces_at_top += 1
+                    prev = toks[i - 1] if i else None
+                    if prev is not None and prev.kind == "WORD" and prev.text.upper() == "WHERE":
+                        return i
+                    if form_seen != "CONSTRUCT" or braces_at_top == 2:
+                        return i
+                depth += 1
+            elif t == "}":
+                depth -= 1
+        elif tok.kind == "WORD" and depth == 0 and paren == 0 and form_seen is None \
+                and tok.text.upper() in QUERY_FORMS:
+            form_seen = tok.text.upper()
+    return None
+
+
+def insert_values(sparql: str, bindings: Mapping[str, str]) -> str:
+    """Bind variables by a ``VALUES`` block opening the WHERE group; values are terms in SPARQL syntax.
+
+    The terms must already be serialised RDF terms (``str()`` of a pyoxigraph term), never user text.
+
+    >>> insert_values("SELECT ?a WHERE { ?a ?p ?t }", {"t": "<http://e/x>"})
+    'SELECT ?a WHERE { VALUES (?t) { (<http://e/x>) } ?a ?p ?t }'
+    """
+    if not bindings:
+        return sparql
+    toks = _words(sparql)
+    idx = _where_brace(toks)
+    if idx is None:
+        from ..errors import TopicgraphError
+
+        raise TopicgraphError("cannot find the query's WHERE clause to bind the parameters")
+    names = " ".join(f"?{n}" for n in bindings)
+    values = " ".join(bindings.values())
+    pos = toks[idx].start + 1
+    return f"{sparql[:pos]} VALUES ({names}) {{ ({values}) }}{sparql[pos:]}"
+
+
+def limit_offset_editable(sparql: str) -> bool:
+    """True for a SELECT whose outermost level has no LIMIT, OFFSET or trailing VALUES, so paging can be added."""
+    toks = _words(sparql)
+    if query_form(sparql) != "SELECT":
+        return False
+    depth = 0
+    seen_group = False
+    for tok in toks:
+        if tok.kind == "PUNCT" and tok.text == "{":
+            depth += 1
+            seen_group = True
+        elif tok.kind == "PUNCT" and tok.text == "}":
+            depth -= 1
+        elif tok.kind == "WORD" and depth == 0 and seen_group and tok.text.upper() in ("LIMIT", "OFFSET", "VALUES"):
+            return False
+    return seen_group
+
+
+def with_limit_offset(sparql: str, limit: int, offset: int, variables: list[str] | None = None) -> str:
+    r"""One page of a SELECT (check :func:`limit_offset_editable` first).
+
+    A query without ``ORDER BY`` gets ``LIMIT``/``OFFSET`` appended. An ordered one is wrapped as a subquery
+    and paged outside it (with its ``FROM`` clauses moved out, and ``variables`` projected when given), because
+    Virtuoso refuses ``OFFSET`` past its row cap on a sorted result but pages a sorted subquery.
+
+    >>> with_limit_offset("SELECT ?s WHERE { ?s ?p ?o }", 10, 20)
+    'SELECT ?s WHERE { ?s ?p ?o }\nLIMIT 10 OFFSET 20\n'
+    >>> print(with_limit_offset("PREFIX e: <http://e/>\nSELECT ?s FROM <http://g/> WHERE { ?s e:p ?o } ORDER BY ?s",
+    ...                         10, 20, ["s"]))
+    PREFIX e: <http://e/>
+    SELECT ?s FROM <http://g/> WHERE { {
+    SELECT ?s  WHERE { ?s e:p ?o } ORDER BY ?s
+    } }
+    LIMIT 10 OFFSET 20
+    <BLANKLINE>
+    """
+    toks = _words(sparql)
+    depth = 0
+    form_at = None
+    ordered = False
+    datasets: list[tuple[int, int]] = []
+    for i, tok in enumerate(toks):
+        if tok.kind == "PUNCT" and tok.text in "{}":
+            depth += 1 if tok.text == "{" else -1
+            continue
+        if depth or tok.kind != "WORD":
+            continue
+        word = tok.text.upper()
+        if word == "SELECT" and form_at is None:
+            form_at = tok.start
+        elif word == "ORDER":
+            ordered = True
+        elif word == "FROM" and form_at is not None:
+            j = i + 1
+            if j < len(toks) and toks[j].kind == "WORD" and toks[j].text.upper() == "NAMED":
+                j += 1
+            if j < len(toks) and toks[j].kind in ("IRI", "PNAME"):
+                datasets.append((tok.start, toks[j].start + len(toks[j].text)))
+    if not ordered or form_at is None:
+        return f"{sparql.rstrip()}\nLIMIT {int(limit)} OFFSET {int(offset)}\n"
+    body, dataset_text, last = [], [], form_at
+    for start, end in datasets:
+        body.append(sparql[last:start])
+        dataset_text.append(sparql[start:end])
+        last = end
+    body.append(sparql[last:])
+    projection = " ".join(f"?{v}" for v in variables) if variables else "*"
+    return (f"{sparql[:form_at]}SELECT {projection} {' '.join(dataset_text)} WHERE {{ {{\n{''.join(body).strip()}\n"
+            f"}} }}\nLIMIT {int(limit)} OFFSET {int(offset)}\n")

@@ -1,0 +1,10 @@
+"""Entry point of one query worker process: ``python -m topicgraph.server._child BUILD_FOLDER``."""
+
+from __future__ import annotations
+
+import sys
+
+if __name__ == "__main__":  # pragma: no cover - runs in the child process
+    from topicgraph.server.workers import _worker_main
+
+    _worker_main(sys.argv[1])

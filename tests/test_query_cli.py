@@ -1,0 +1,171 @@
+"""`topicgraph query`: options, output formats and error messages, in-process with click's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import re
+import io
+import json
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib.compare import isomorphic
+
+from topicgraph.cli import cli
+
+ID = "https://w3id.org/topicgraph/id/"
+TAX = "https://w3id.org/topicgraph/taxonomy/"
+
+
+@pytest.fixture(scope="module")
+def store_dir(seed_build):
+    return str(seed_build.out)
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, ["query", *args], input=input, catch_exceptions=False)
+
+
+def test_list_shows_every_named_query_and_its_parameters():
+    res = run("--list")
+    assert res.exit_code == 0
+    for name in ("articles-by-topic", "topics-by-vendor", "related-articles", "topic-cooccurrence",
+                 "authors-by-topic", "brands-by-topic", "topic-timeline", "cross-vendor-mappings",
+                 "untagged-articles", "unused-topics"):
+        assert f"\n{name}\n" in "\n" + res.output
+    assert "--param topic=... (iri, default tax:medigy/patient-acquisition)" in res.output
+    listing = json.loads(run("--list", "--format", "json").output)
+    timeline = next(q for q in listing if q["name"] == "topic-timeline")
+    assert timeline["title"] == "A topic's monthly timeline"
+    assert timeline["parameters"][0]["name"] == "topic"
+
+
+def test_named_query_with_a_parameter_as_csv(store_dir):
+    res = run("--store", store_dir, "--name", "articles-by-topic", "--param", "topic=tax:symplur/patient-experience",
+              "--format", "csv")
+    assert res.exit_code == 0, res.output
+    table = list(csv.reader(io.StringIO(res.output)))
+    assert table == [["article", "identifier", "headline", "published", "brand"],
+                     [ID + "article/3896", "3896", "Customer Experience Automation - The Next Big Thing in "
+                      "Healthcare?", "2020-12-05T06:30:54.34049Z", "managedhealthcareexecutive.com"]]
+
+
+def test_table_output_shortens_iris(store_dir):
+    res = run("--store", store_dir, "-n", "untagged-articles")
+    assert res.exit_code == 0
+    lines = res.output.splitlines()
+    assert lines[0].split() == ["article", "identifier", "headline", "file"]
+    assert lines[2].startswith("id:article/002-e2043c317a839aa3  002_e2043c317a839aa3")
+    assert lines[-1] == "3 rows"
+
+
+def test_sparql_text_file_and_stdin(store_dir, tmp_path):
+    q = "SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name } ORDER BY ?name"
+    expected = "?name\n\"Kyra Hagan\"\n\"Sonalika Ghosh\"\n\"Vinit @maxinovip.com\"\n"
+    assert run("--store", store_dir, q, "--format", "tsv").output == expected
+    path = tmp_path / "people.rq"
+    path.write_text(q, encoding="utf-8")
+    assert run("--store", store_dir, "-f", str(path), "--format", "tsv").output == expected
+    assert run("--store", store_dir, "-f", "-", "--format", "tsv", input=q).output == expected
+
+
+def test_json_and_xml_results(store_dir):
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?a a schema:Article }"
+    doc = json.loads(run("--store", store_dir, q, "--format", "json").output)
+    assert doc["results"]["bindings"][0]["n"]["value"] == "5"
+    xml = run("--store", store_dir, q, "--format", "xml").output
+    parsed = rdflib.query.Result.parse(io.BytesIO(xml.encode()), format="xml")
+    assert [int(r["n"]) for r in parsed] == [5]
+
+
+def test_ask_and_construct(store_dir, tmp_path):
+    assert run("--store", store_dir, "ASK { ?a schema:author/schema:name 'Kyra Hagan' }").output == "true\n"
+    assert json.loads(run("--store", store_dir, "ASK { ?a a schema:Nothing }", "--format", "json").output) == {
+        "head": {}, "boolean": False}
+    out = tmp_path / "about.nt"
+    res = run("--store", store_dir, "CONSTRUCT { ?a schema:about ?t } WHERE { ?a schema:about ?t ; "
+              "schema:identifier '4463' }", "--format", "nt", "-o", str(out))
+    assert res.exit_code == 0 and res.output == ""
+    expected = rdflib.Graph()
+    for topic in ("medigy/patient-acquisition", "gartner/customer-experience"):
+        expected.add((rdflib.URIRef(ID + "article/4463"), rdflib.URIRef("http://schema.org/about"),
+                      rdflib.URIRef(TAX + topic)))
+    assert isomorphic(rdflib.Graph().parse(out, format="nt"), expected)
+    ttl = run("--store", store_dir, "CONSTRUCT { ?a schema:about ?t } WHERE { ?a schema:about ?t ; "
+              "schema:identifier '4463' }").output  # table means Turtle for RDF
+    assert isomorphic(rdflib.Graph().parse(data=ttl, format="turtle"), expected)
+    res = run("--store", store_dir, "CONSTRUCT WHERE { ?a schema:about ?t }", "--format", "csv")
+    assert res.exit_code == 2 and "returns RDF" in res.output
+
+
+def test_show_prints_the_named_query():
+    res = run("--name", "topic-timeline", "--show")
+    assert res.exit_code == 0
+    assert res.output.startswith("# title: A topic's monthly timeline\n")
+    assert "GROUP BY ?month" in res.output
+
+
+def test_syntax_errors_and_unknown_prefixes_exit_2_with_the_place(store_dir):
+    res = run("--store", store_dir, "SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?o = ) }")
+    assert res.exit_code == 2
+    assert "Error: SPARQL syntax error at line 3, column 3" in res.output
+    assert "  3 |   FILTER(?o = ) }" in res.output
+    res = run("--store", store_dir, "SELECT * WHERE { ?s dc:title ?t }")
+    assert res.exit_code == 2 and "unknown prefix 'dc:'" in res.output
+
+
+def test_service_load_and_updates_are_refused(store_dir):
+    res = run("--store", store_dir, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert res.exit_code == 2 and "SERVICE is refused" in res.output
+    for update in ("LOAD <http://127.0.0.1:9/x.ttl>", "INSERT DATA { <http://e/s> <http://e/p> 1 }"):
+        res = run("--store", store_dir, update)
+        assert res.exit_code == 2 and "updates are refused" in res.output
+
+
+def test_usage_errors(store_dir, tmp_path):
+    assert run("--store", store_dir).exit_code == 2
+    res = run("--store", store_dir, "ASK {}", "--name", "topic-timeline")
+    assert res.exit_code == 2 and "exactly one of" in res.output
+    res = run("--store", store_dir, "ASK {}", "--graph", "http://e/g")
+    assert res.exit_code == 2 and "--graph only applies with --endpoint" in res.output
+    res = run("--store", store_dir, "-n", "topic-timeline", "--param", "topic")
+    assert res.exit_code == 2 and "NAME=VALUE" in res.output
+    res = run("--store", store_dir, "-n", "topic-timeline", "--param", "month=2021-02")
+    assert res.exit_code == 2 and "no parameter 'month'" in res.output
+    res = run("--store", str(tmp_path / "nothing"), "ASK {}")
+    assert res.exit_code == 2 and "topicgraph build" in res.output
+
+
+def test_endpoint_errors_are_messages_not_tracebacks():
+    res = run("--endpoint", "http://127.0.0.1:9/sparql", "ASK {}", "--timeout", "2")
+    assert res.exit_code == 2 and "cannot reach http://127.0.0.1:9" in res.output
+
+
+def _doc_examples():
+    """Every ```text block of docs/analysts.md that starts with `$ topicgraph query --name`."""
+    import shlex
+
+    from .conftest import ROOT
+
+    text = (ROOT / "docs" / "analysts.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```text\n(\$ topicgraph query --name[^\n]*)\n(.*?)```", text, re.DOTALL)
+    return [(shlex.split(cmd[2:])[2:], body.rstrip("\n").split("\n")) for cmd, body in blocks]
+
+
+def test_the_cookbook_shows_what_the_queries_answer(store_dir):
+    """docs/analysts.md: each example prints exactly that on the seeds (a `…` line stands for rows left out)."""
+    from topicgraph.queries import list_queries
+
+    examples = _doc_examples()
+    assert {args[1] for args, _ in examples} == {q.name for q in list_queries()}  # every query has an example
+    for args, shown in examples:
+        res = run("--store", store_dir, *args)
+        assert res.exit_code == 0, res.output
+        actual = res.output.rstrip("\n").split("\n")
+        if "…" in shown:
+            cut = shown.index("…")
+            assert actual[:cut] == shown[:cut], args
+            assert len(actual) > len(shown)
+        else:
+            assert actual == shown, args
