@@ -57,6 +57,7 @@ class BuildReport:
     seconds: float
     out: str
     unknown_topics: dict[str, int] = field(default_factory=dict)  # "Vendor: Label" -> records using it
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     @property
     def mapped(self) -> list[FileOutcome]:
@@ -67,7 +68,8 @@ class BuildReport:
         return [f for f in self.files if f.status == "skipped"]
 
     def to_dict(self) -> dict:
-        return {"counts": self.counts, "seconds": round(self.seconds, 3), "unknown_topics": self.unknown_topics,
+        return {"counts": self.counts, "seconds": round(self.seconds, 3),
+                "timings": {k: round(v, 3) for k, v in self.timings.items()}, "unknown_topics": self.unknown_topics,
                 "files": [f.to_dict() for f in self.files]}
 
 
@@ -235,9 +237,12 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
         work = out / f".tmp-build-{uuid.uuid4().hex[:12]}"
         work.mkdir()
         try:
-            outcomes, mentions, counts, unknown_topics = _map_all(paths, work / "records.nq", jobs=jobs, profile=profile,
-                                                  base_iri=minter.base, taxonomy_dir=str(taxonomy) if taxonomy
-                                                  else None, max_bytes=max_bytes, progress=progress)
+            timings: dict[str, float] = {}
+            mark = time.perf_counter()
+            outcomes, mentions, counts, unknown_topics = _map_all(
+                paths, work / "records.nq", jobs=jobs, profile=profile, base_iri=minter.base,
+                taxonomy_dir=str(taxonomy) if taxonomy else None, max_bytes=max_bytes, progress=progress)
+            timings["read and map"], mark = time.perf_counter() - mark, time.perf_counter()
             entity_data = entity_nquads(mentions, minter.entities_graph)
             with open(work / "records.nq", "a", encoding="utf-8") as nq:
                 nq.write(entity_data)
@@ -249,22 +254,53 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             ox.flush()
             counts["triples"] = len(ox)
             counts["entity_triples"] = entity_data.count("\n")
+            timings["store"], mark = time.perf_counter() - mark, time.perf_counter()
             exports: dict[str, Path] = {}
             for fmt in dict.fromkeys(formats):
-                exports[fmt] = export_graph(ox, out / f"graph.{EXPORT_FORMATS[fmt][0]}", fmt)
+                # written beside the new store and moved into place only after the manifest names that store
+                target = work / f"graph.{EXPORT_FORMATS[fmt][0]}"
+                if fmt in ("nt", "nq"):  # the lines we loaded are already N-Quads: no need to read the store back
+                    exports[fmt] = _export_lines(work / "records.nq", target, quads=fmt == "nq")
+                else:
+                    exports[fmt] = export_graph(ox, target, fmt)
+                timings[f"export {fmt}"], mark = time.perf_counter() - mark, time.perf_counter()
             del ox
             os.replace(work / store_name, out / store_name)
-            report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out), unknown_topics)
+            report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out), unknown_topics, timings)
             manifest = {"store": store_name, "base_iri": minter.base, "format_version": 1,
                         "taxonomy": [tf.name for tf in tax_files], "profile": profile.name, "counts": counts,
                         "sources": [str(s) for s in sources]}
             atomic_write(out / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+            for fmt, path in list(exports.items()):
+                exports[fmt] = out / path.name
+                os.replace(path, exports[fmt])
             atomic_write(out / REPORT, lambda tmp: Path(tmp).write_text(
                 json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
         finally:
             shutil.rmtree(work, ignore_errors=True)
         _clean_leftovers(out)
     return BuildResult(out, report, exports)
+
+
+def _export_lines(nquads: Path, target: Path, *, quads: bool) -> Path:
+    """N-Quads as loaded (``quads``) or N-Triples (each line's graph term dropped), written atomically.
+
+    Every line ends with `` <graph> .``: graph IRIs hold no space or ``<``, so the last `` <`` starts it. Our
+    graphs never share a triple, so the N-Triples has no duplicates.
+    """
+    def write(tmp: str) -> None:
+        if quads:
+            shutil.copyfile(nquads, tmp)
+            return
+        with open(nquads, "rb") as src, open(tmp, "wb") as dst:
+            while True:
+                lines = src.readlines(1 << 22)
+                if not lines:
+                    break
+                dst.writelines(line[: line.rindex(b" <")] + b" .\n" for line in lines if line.strip())
+
+    atomic_write(target, write)
+    return target
 
 
 def _taxonomy_nquads(files: list[Path], graph: str) -> str:
