@@ -36,6 +36,7 @@ class _StrictHandler(YAMLHandler):
 
 
 _HANDLER = _StrictHandler()
+_CLOSING = re.compile(r"^-{3,}[ \t]*$", re.M)  # the line that closes front matter, as python-frontmatter splits
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters other than tab and newlines
 _RDF_START = re.compile(r"^\s*(?:@prefix|@base|PREFIX\s|BASE\s|<\?xml|<rdf:RDF|<https?://[^>\s]*>\s+<)", re.I)
 
@@ -128,9 +129,8 @@ def _refuse_non_records(text: str) -> None:
 # ---------------------------------------------------------------------------------------------------- front matter
 
 def _parse_front_matter(text: str, offset: int, name: str, sha: str, size: int, profile: Profile) -> Record:
-    lines = text.split("\n")
-    close = next((i for i in range(1, len(lines)) if re.fullmatch(r"-{3,}\s*", lines[i])), None)
-    if close is None:
+    first_newline = text.find("\n")
+    if first_newline < 0 or _CLOSING.search(text, first_newline) is None:
         raise RecordError([_err(name, "front matter opened with --- is never closed", line=offset + 1,
                                 rule="record.front-matter",
                                 fix="add a line `---` after the last front-matter field")])
