@@ -1,4 +1,5 @@
-"""Checks of the hand-edited Turtle under taxonomy/ and ontology/ (no dependency on src/topicgraph).
+"""Checks of the hand-edited Turtle under taxonomy/ and ontology/ (only the SKOS integrity queries come from
+src/topicgraph, so that these tests and `topicgraph taxonomy check` apply the same rules).
 
 - every .ttl file parses with rdflib and with pyoxigraph, and both give the same graph;
 - the merged taxonomy conforms to ontology/shapes/*.ttl with no result of any severity;
@@ -20,6 +21,8 @@ import pytest
 import yaml
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
+
+from topicgraph.taxonomy.checks import CHECKS, PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 TAXONOMY_DIR = ROOT / "taxonomy"
@@ -183,136 +186,9 @@ def test_taxonomy_conforms_to_shapes(taxonomy: Graph, shapes: Graph):
     assert not results, text  # not even warnings or infos
 
 
-PREFIXES = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-"""
-
-MAPPINGS = "skos:exactMatch skos:closeMatch skos:relatedMatch skos:broadMatch skos:narrowMatch"
-
-# Each query selects the offending rows; an empty answer means the rule holds.
-INTEGRITY_QUERIES = {
-    "every subject is a concept or a scheme": """
-        SELECT DISTINCT ?s WHERE {
-          ?s ?p ?o .
-          FILTER NOT EXISTS { ?s a skos:Concept }
-          FILTER NOT EXISTS { ?s a skos:ConceptScheme }
-        }""",
-    "no dangling concept reference": f"""
-        SELECT ?s ?p ?o WHERE {{
-          VALUES ?p {{ skos:broader skos:narrower skos:related skos:hasTopConcept {MAPPINGS} }}
-          ?s ?p ?o .
-          FILTER NOT EXISTS {{ ?o a skos:Concept }}
-        }}""",
-    "no dangling scheme reference": """
-        SELECT ?s ?p ?o WHERE {
-          VALUES ?p { skos:inScheme skos:topConceptOf }
-          ?s ?p ?o .
-          FILTER NOT EXISTS { ?o a skos:ConceptScheme }
-        }""",
-    "exactly one scheme per concept": """
-        SELECT ?c WHERE {
-          ?c a skos:Concept .
-          { FILTER NOT EXISTS { ?c skos:inScheme ?any } }
-          UNION
-          { ?c skos:inScheme ?s1, ?s2 . FILTER(!sameTerm(?s1, ?s2)) }
-        }""",
-    "one prefLabel per language": """
-        SELECT ?c ?a ?b WHERE {
-          ?c skos:prefLabel ?a, ?b .
-          FILTER(!sameTerm(?a, ?b) && LANG(?a) = LANG(?b))
-        }""",
-    "an English prefLabel and definition on every concept and scheme": """
-        SELECT ?c WHERE {
-          { ?c a skos:Concept } UNION { ?c a skos:ConceptScheme }
-          FILTER (
-            NOT EXISTS { ?c skos:prefLabel ?l . FILTER(LANG(?l) = "en") } ||
-            NOT EXISTS { ?c skos:definition ?d . FILTER(LANG(?d) = "en") }
-          )
-        }""",
-    "no label both pref and alt (case-insensitive)": """
-        SELECT ?c ?pref ?alt WHERE {
-          ?c skos:prefLabel ?pref ; skos:altLabel ?alt .
-          FILTER(LCASE(STR(?pref)) = LCASE(STR(?alt)))
-        }""",
-    "no repeated altLabel (case-insensitive)": """
-        SELECT ?c ?a ?b WHERE {
-          ?c skos:altLabel ?a, ?b .
-          FILTER(!sameTerm(?a, ?b) && LCASE(STR(?a)) = LCASE(STR(?b)))
-        }""",
-    "prefLabel unique within a scheme": """
-        SELECT ?scheme ?k (COUNT(DISTINCT ?c) AS ?n) WHERE {
-          ?c skos:inScheme ?scheme ; skos:prefLabel ?label .
-          BIND(LCASE(STR(?label)) AS ?k)
-        }
-        GROUP BY ?scheme ?k HAVING (COUNT(DISTINCT ?c) > 1)""",
-    "any label (pref or alt) unique within a scheme": """
-        SELECT ?scheme ?k (COUNT(DISTINCT ?c) AS ?n) WHERE {
-          ?c skos:inScheme ?scheme ; skos:prefLabel|skos:altLabel ?label .
-          BIND(LCASE(STR(?label)) AS ?k)
-        }
-        GROUP BY ?scheme ?k HAVING (COUNT(DISTINCT ?c) > 1)""",
-    "no broader cycle": """
-        SELECT DISTINCT ?c WHERE { ?c (skos:broader|^skos:narrower)+ ?c }""",
-    "broader and narrower stated both ways": """
-        SELECT ?a ?b WHERE {
-          { ?a skos:broader ?b . FILTER NOT EXISTS { ?b skos:narrower ?a } }
-          UNION
-          { ?b skos:narrower ?a . FILTER NOT EXISTS { ?a skos:broader ?b } }
-        }""",
-    "hierarchy stays inside one scheme": """
-        SELECT ?a ?b WHERE {
-          ?a skos:broader|skos:narrower|skos:related ?b ; skos:inScheme ?scheme .
-          FILTER NOT EXISTS { ?b skos:inScheme ?scheme }
-        }""",
-    "top concepts consistent": """
-        SELECT ?c ?scheme WHERE {
-          { ?scheme skos:hasTopConcept ?c . FILTER NOT EXISTS { ?c skos:topConceptOf ?scheme } }
-          UNION
-          { ?c skos:topConceptOf ?scheme . FILTER NOT EXISTS { ?scheme skos:hasTopConcept ?c } }
-          UNION
-          { ?c skos:topConceptOf ?scheme . FILTER NOT EXISTS { ?c skos:inScheme ?scheme } }
-          UNION
-          { ?c skos:topConceptOf ?scheme ; skos:broader ?up }
-          UNION
-          { ?c a skos:Concept ; skos:inScheme ?scheme .
-            FILTER NOT EXISTS { ?c skos:broader ?up }
-            FILTER NOT EXISTS { ?c skos:topConceptOf ?scheme } }
-        }""",
-    "no exactMatch chain inside one scheme": """
-        SELECT DISTINCT ?a ?b WHERE {
-          ?a (skos:exactMatch|^skos:exactMatch)+ ?b .
-          ?a skos:inScheme ?scheme . ?b skos:inScheme ?scheme .
-          FILTER(!sameTerm(?a, ?b))
-        }""",
-    "mappings only across schemes": f"""
-        SELECT ?a ?p ?b WHERE {{
-          VALUES ?p {{ {MAPPINGS} }}
-          ?a ?p ?b .
-          ?a skos:inScheme ?scheme . ?b skos:inScheme ?scheme .
-        }}""",
-    "mappings stated both ways": """
-        SELECT ?a ?p ?b WHERE {
-          VALUES (?p ?inverse) {
-            (skos:exactMatch skos:exactMatch) (skos:closeMatch skos:closeMatch)
-            (skos:relatedMatch skos:relatedMatch)
-            (skos:broadMatch skos:narrowMatch) (skos:narrowMatch skos:broadMatch)
-          }
-          ?a ?p ?b .
-          FILTER NOT EXISTS { ?b ?inverse ?a }
-        }""",
-    "associative and hierarchical/equivalence links never on one pair": """
-        SELECT DISTINCT ?a ?b WHERE {
-          { ?a skos:relatedMatch ?b .
-            ?a skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch|skos:broader|skos:narrower ?b }
-          UNION
-          { ?a skos:relatedMatch ?b . ?a (skos:exactMatch|^skos:exactMatch)+ ?b }
-          UNION
-          { ?a skos:exactMatch ?b . ?a skos:broadMatch|skos:narrowMatch ?b }
-          UNION
-          { ?a skos:related ?b . ?a (skos:broader|skos:narrower)+ ?b }
-        }""",
-}
+# The SKOS integrity rules are the library's (topicgraph.taxonomy.checks, also run by `topicgraph taxonomy check`
+# and `topicgraph validate`); each query selects the offending rows, and an empty answer means the rule holds.
+INTEGRITY_QUERIES = {check.title: check.query for check in CHECKS}
 
 
 def _run(engine: str, graph: Graph, store: pyoxigraph.Store, query: str) -> list[tuple]:
@@ -343,6 +219,7 @@ def test_integrity_queries_catch_a_bad_taxonomy():
         t:b a skos:Concept ; skos:inScheme tax:t , tax:other ; skos:prefLabel "a"@en ; skos:broader t:a ;
             skos:topConceptOf tax:t .
         t:c a skos:Concept ; skos:inScheme tax:other .
+        t:d a skos:Concept ; skos:inScheme tax:t ; skos:prefLabel "D"@en .
         <https://example.org/stray> skos:note "x" .
         """,
     )

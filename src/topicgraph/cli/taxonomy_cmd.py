@@ -1,0 +1,225 @@
+"""`topicgraph taxonomy`: browse the concept schemes, check their integrity, suggest topics for untagged records."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .common import handle_errors
+
+taxonomy_option = click.option("--taxonomy", "taxonomy_dir", type=click.Path(exists=True), default=None,
+                               help="Taxonomy folder (default: the shipped taxonomy/).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on standard output.")
+
+
+@click.group("taxonomy")
+def taxonomy_group() -> None:
+    """Browse the vendors' concept schemes, check them, and suggest topics for untagged records."""
+
+
+def _load(taxonomy_dir):
+    from ..taxonomy import load_taxonomy
+
+    return load_taxonomy(taxonomy_dir)
+
+
+def _scheme(tax, vendor: str) -> str:
+    from ..errors import TopicgraphError
+
+    scheme = tax.scheme_for(vendor)
+    if scheme is None and vendor in tax.schemes:
+        scheme = vendor
+    if scheme is None:
+        vendors = ", ".join(sorted(tax.schemes.values()))
+        raise TopicgraphError(f"no concept scheme {vendor!r}: the vendors are {vendors}")
+    return scheme
+
+
+def _topic(tax, iri: str) -> str:
+    info = tax.concepts.get(iri)
+    if info is None:
+        return f"<{iri}>"
+    return f"{tax.schemes.get(info.scheme, info.scheme)}: {info.label}"
+
+
+def _alt(info) -> list[str]:
+    return [label for values in info.alt_labels.values() for label in values]
+
+
+@taxonomy_group.command("list")
+@click.argument("vendor", required=False)
+@taxonomy_option
+@json_option
+@handle_errors
+def list_command(vendor, taxonomy_dir, as_json):
+    """List the concept schemes, or the concepts of VENDOR's scheme."""
+    tax = _load(taxonomy_dir)
+    if vendor is None:
+        rows = [{"vendor": label, "scheme": iri, "concepts": sum(1 for c in tax.concepts.values() if c.scheme == iri)}
+                for iri, label in sorted(tax.schemes.items(), key=lambda kv: kv[1].casefold())]
+        if as_json:
+            click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        else:
+            for r in rows:
+                click.echo(f"{r['vendor']}\t{r['concepts']} concepts\t{r['scheme']}")
+        return
+    scheme = _scheme(tax, vendor)
+    concepts = sorted((c for c in tax.concepts.values() if c.scheme == scheme), key=lambda c: c.label.casefold())
+    if as_json:
+        click.echo(json.dumps([{"label": c.label, "concept": c.iri, "altLabels": _alt(c)} for c in concepts],
+                              indent=2, ensure_ascii=False))
+        return
+    for c in concepts:
+        alts = _alt(c)
+        click.echo(f"{c.label}\t{c.iri}" + (f"\t(also: {', '.join(alts)})" if alts else ""))
+
+
+@taxonomy_group.command("show")
+@click.argument("topic")
+@taxonomy_option
+@json_option
+@handle_errors
+def show_command(topic, taxonomy_dir, as_json):
+    """Show one concept: TOPIC is 'Vendor: Label' (a prefLabel or altLabel), a tax: name or an IRI."""
+    from ..errors import TopicgraphError
+    from ..iris import label_key
+    from ..taxonomy.checks import concept_links, find_concept, load_store
+    from ..validation.files import did_you_mean
+
+    tax = _load(taxonomy_dir)
+    iri = find_concept(tax, topic)
+    if iri is None:
+        labels = {}
+        for scheme, vendor in tax.schemes.items():
+            for lab, c in tax.labels_in(scheme).items():
+                labels.setdefault(label_key(f"{vendor}: {lab}"), _topic(tax, c))
+        guesses = did_you_mean(topic, labels)
+        hint = f": did you mean {' or '.join(repr(g) for g in guesses)}?" if guesses else \
+            " (write it as 'Vendor: Label'; `topicgraph taxonomy list VENDOR` lists them)"
+        raise TopicgraphError(f"no concept {topic!r} in the taxonomy{hint}")
+    info = tax.concepts[iri]
+    links = concept_links(load_store(tax.files), iri)
+    data = {"topic": _topic(tax, iri), "concept": iri, "scheme": info.scheme,
+            "prefLabels": info.pref_labels, "altLabels": _alt(info), "definition": info.definition,
+            **{name: [{"topic": _topic(tax, o), "concept": o} for o in values] for name, values in links.items()}}
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(data["topic"])
+    click.echo(f"  concept     {iri}")
+    click.echo(f"  scheme      {tax.schemes.get(info.scheme, info.scheme)} <{info.scheme}>")
+    if data["altLabels"]:
+        click.echo(f"  altLabels   {'; '.join(data['altLabels'])}")
+    if info.definition:
+        click.echo(f"  definition  {info.definition}")
+    for name, values in links.items():
+        click.echo(f"  {name:<11} {'; '.join(_topic(tax, o) for o in values)}")
+
+
+@taxonomy_group.command("tree")
+@click.argument("vendors", nargs=-1)
+@taxonomy_option
+@handle_errors
+def tree_command(vendors, taxonomy_dir):
+    """Print the skos:broader hierarchy of every scheme (or of VENDORS' schemes)."""
+    from ..taxonomy.checks import concept_tree
+
+    tax = _load(taxonomy_dir)
+    schemes = [_scheme(tax, v) for v in vendors] or sorted(tax.schemes, key=lambda s: tax.schemes[s].casefold())
+    for scheme in schemes:
+        click.echo(tax.schemes[scheme])
+        for depth, iri in concept_tree(tax, scheme):
+            click.echo("  " * (depth + 1) + tax.concepts[iri].label)
+
+
+@taxonomy_group.command("check")
+@taxonomy_option
+@click.option("--shapes", type=click.Path(exists=True), default=None,
+              help="SHACL shapes folder or file (default: the shipped ontology/shapes/).")
+@click.option("--no-shacl", is_flag=True, help="Run only the SPARQL integrity checks, not the SHACL shapes.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "junit", "sarif", "github"]),
+              default="text", show_default=True, help="Output format (as for `topicgraph validate`).")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@handle_errors
+def check_command(taxonomy_dir, shapes, no_shacl, fmt, strict):
+    """SKOS integrity checks: orphan and undocumented concepts, broader cycles, one prefLabel per language, a label
+    both pref and alt, a prefLabel twice in a scheme, mapping clashes, dangling references; plus SHACL.
+
+    Exit status 0 when clean, 1 when an error (or, with --strict, a warning) was found, 2 when it could not run.
+    """
+    import time
+
+    from ..taxonomy import taxonomy_files
+    from ..taxonomy.checks import _display, check_taxonomy
+    from ..validation import ValidationReport
+    from ..validation.formats import render
+
+    started = time.perf_counter()
+    findings = check_taxonomy(taxonomy_dir, shapes=shapes, shacl=not no_shacl)
+    report = ValidationReport(findings, [_display(p) for p in taxonomy_files(taxonomy_dir)], strict=strict,
+                              seconds=time.perf_counter() - started)
+    click.echo(render(report, fmt))
+    sys.exit(report.exit_code)
+
+
+@taxonomy_group.command("tag")
+@click.argument("files", nargs=-1, type=click.Path(exists=False))
+@click.option("--store", "store", type=click.Path(file_okay=False), default=None,
+              help="Suggest for every article of this build that has no curated topic (instead of FILES).")
+@click.option("--write", is_flag=True, help="With --store: replace the build's suggestions graph with the result.")
+@click.option("--top", "-k", type=click.IntRange(1, 100), default=5, show_default=True,
+              help="At most this many suggestions per record.")
+@click.option("--min-score", type=click.FloatRange(0), default=2.0, show_default=True,
+              help="Leave out suggestions scoring below this.")
+@click.option("--include-tagged", is_flag=True, help="FILES: suggest for records with curated topics too.")
+@taxonomy_option
+@json_option
+@handle_errors
+def tag_command(files, store, write, top, min_score, include_tagged, taxonomy_dir, as_json):
+    """Suggest topics for records without curated topics, from the taxonomy's labels found in their text.
+
+    Each suggestion has a score and its evidence (the phrases that matched). Suggestions are never curated
+    topics: with --store --write they go to the build's graph .../graph/suggestions as tg:suggestedTopic, never
+    schema:about. docs/taxonomy.md explains the scoring.
+    """
+    from ..errors import TopicgraphError
+    from ..taxonomy.tag import suggest_files, suggest_store, write_suggestions
+
+    if bool(files) == bool(store):
+        raise TopicgraphError("give record FILES, or --store DIR for the articles of a build")
+    if write and not store:
+        raise TopicgraphError("--write needs --store DIR (suggestions are written into a build's store)")
+    if store:
+        found = suggest_store(store, taxonomy=taxonomy_dir, top=top, min_score=min_score)
+        if write:
+            graph, triples = write_suggestions(store, found)
+        if as_json:
+            click.echo(json.dumps({a: [s.to_dict() for s in ss] for a, ss in found.items()}, indent=2,
+                                  ensure_ascii=False))
+        else:
+            for article, ss in found.items():
+                _print(article, ss)
+        if write:
+            click.echo(f"wrote {triples} triples for {len(found)} untagged articles into <{graph}>", err=True)
+        return
+    results = suggest_files(files, taxonomy=taxonomy_dir, include_tagged=include_tagged, top=top,
+                            min_score=min_score)
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
+        return
+    for r in results:
+        if r.problem:
+            click.echo(f"{r.file}: not tagged: {r.problem}")
+        elif r.tagged and not include_tagged:
+            click.echo(f"{r.file}: has curated topics; not tagged (--include-tagged to tag it anyway)")
+        else:
+            _print(r.file, r.suggestions)
+
+
+def _print(name: str, suggestions) -> None:
+    click.echo(name if suggestions else f"{name}: no suggestion")
+    for s in suggestions:
+        evidence = ", ".join(f"{phrase!r} x{n}" for phrase, n in s.evidence)
+        click.echo(f"  {s.rank}. {s.topic}  score {s.score:g}  ({evidence})")

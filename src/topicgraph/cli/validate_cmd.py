@@ -1,0 +1,69 @@
+"""`topicgraph validate`: records, folders and RDF files checked, findings for people and for CI."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import handle_errors, progress_bar
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False))
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "junit", "sarif", "github"]),
+              default="text", show_default=True,
+              help="text for people; json; junit (CI test reports); sarif (code scanning); github (inline "
+                   "annotations on pull requests).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to this file instead of standard output (the summary line still goes to "
+                   "standard error).")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=".topicgraph-cache",
+              show_default=True, help="Keep each file's result here, keyed by its content, the shapes, the "
+                                      "taxonomy and the topicgraph version.")
+@click.option("--no-cache", is_flag=True, help="Check every file again and keep nothing.")
+@click.option("--taxonomy", type=click.Path(exists=True), default=None,
+              help="Taxonomy folder (default: the shipped taxonomy/).")
+@click.option("--shapes", type=click.Path(exists=True), default=None,
+              help="SHACL shapes folder or file (default: the shipped ontology/shapes/).")
+@click.option("--profile", type=click.Path(dir_okay=False), default=None,
+              help="Mapping profile (TOML) for other sites' front matter.")
+@click.option("--base-iri", default=None, metavar="IRI", help="Base IRI the records are mapped under.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for large runs (default: all cores).")
+@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Refuse records larger than this (10 MiB).")
+@click.option("--quiet", "-q", is_flag=True, help="Text format: print only the summary line.")
+@handle_errors
+def validate_command(paths, fmt, output, strict, cache_dir, no_cache, taxonomy, shapes, profile, base_iri, jobs,
+                     max_bytes, quiet):
+    """Check record files, folders of records and RDF files (.ttl, .nt, .nq, .trig, .jsonld).
+
+    In order: can each record be read; do its fields make sense (topics against the taxonomy, with a
+    did-you-mean); does its RDF conform to the SHACL shapes; is the taxonomy sound; are ids, files and URLs
+    unique. Every finding names the file, line, field, severity, rule and fix.
+
+    Exit status: 0 when nothing failed, 1 when an error was found (or a warning, with --strict), 2 when the
+    check could not run (a bad option, a missing PATH, unreadable shapes or taxonomy).
+    """
+    from ..namespaces import DEFAULT_BASE_IRI
+    from ..records import DEFAULT_PROFILE, MAX_BYTES, load_profile
+    from ..validation import validate
+    from ..validation.formats import render
+
+    with progress_bar("Validating", enabled=not quiet) as bar:
+        report = validate(paths, strict=strict, cache_dir=None if no_cache else cache_dir, taxonomy=taxonomy,
+                          shapes=shapes, profile=load_profile(profile) if profile else DEFAULT_PROFILE,
+                          base_iri=base_iri or DEFAULT_BASE_IRI, max_bytes=max_bytes or MAX_BYTES, jobs=jobs,
+                          progress=bar)
+    text = report.summary_line() if quiet and fmt == "text" else render(report, fmt)
+    if output:
+        from pathlib import Path
+
+        from ..store import atomic_write
+
+        atomic_write(output, lambda tmp: Path(tmp).write_text(text + "\n", encoding="utf-8"))
+        click.echo(report.summary_line(), err=True)
+    else:
+        click.echo(text)
+    sys.exit(report.exit_code)

@@ -1,0 +1,197 @@
+"""From RDF nodes back to files: which record field, or which line of an RDF file, a SHACL result is about.
+
+SHACL results name IRIs (a focus node, a property, a value). A :class:`RecordIndex` is built beside each mapped
+record and says where every node of its graph came from: the article is the file, its ``schema:about`` values are
+``communityTopics[i]`` at the line of that list item, its authors are ``author[i]``, and so on. :class:`RdfLines`
+does the same for RDF files: the line of a subject (and of a subject's property) in N-Triples, N-Quads, Turtle or
+TriG, found from the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Where", "RecordIndex", "RdfLines", "front_matter_keys", "item_lines"]
+
+_SCHEMA = "http://schema.org/"
+_TG = "https://w3id.org/topicgraph/ns#"
+_PROV = "http://www.w3.org/ns/prov#"
+
+#: article property -> the record role it is made from (records/profile.py ROLES)
+PROPERTY_ROLES: dict[str, str] = {
+    _SCHEMA + "identifier": "id", _SCHEMA + "headline": "title", _SCHEMA + "description": "description",
+    _SCHEMA + "datePublished": "date", _SCHEMA + "dateModified": "last_mod", _SCHEMA + "url": "link_original",
+    _TG + "linkHref": "link_href", _SCHEMA + "author": "authors", _SCHEMA + "publisher": "link_brand",
+    _SCHEMA + "about": "topics", _SCHEMA + "keywords": "tags", _SCHEMA + "articleSection": "categories",
+    _SCHEMA + "breadcrumb": "breadcrumbs", _SCHEMA + "image": "featured_image", _TG + "community": "community",
+    _TG + "slug": "slug", _TG + "alias": "aliases", _TG + "mdName": "md_name", _TG + "recordType": "type",
+    _TG + "curationSource": "source",
+}
+#: how a plain article names the roles it has
+_PLAIN_FIELDS = {"title": "title", "authors": "author", "date": "date"}
+
+
+@dataclass(frozen=True)
+class Where:
+    field: str | None = None
+    line: int | None = None
+
+
+def front_matter_keys(text: str) -> dict[str, int]:
+    """Top-level front-matter keys and their 1-based lines.
+
+    >>> front_matter_keys("---\\nid: 1\\nlink:\\n  brand: x\\n---\\nbody: no\\n")
+    {'id': 2, 'link': 3}
+    """
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None or not re.fullmatch(r"-{3,}\s*", lines[start]):
+        return {}
+    keys: dict[str, int] = {}
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if re.fullmatch(r"-{3,}\s*", line):
+            break
+        m = re.match(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#\-'"][^:]*?))\s*:(?:\s|$)""", line)
+        if m:
+            keys.setdefault(m.group(1) or m.group(2) or m.group(3), i + 1)
+    return keys
+
+
+def item_lines(text: str, key_line: int | None, count: int | None) -> list[int | None]:
+    """The line of each of the ``count`` items of the YAML list whose key is on ``key_line``.
+
+    A block list (``- item`` lines) gives each item its own line; a flow list (``[a, b]``) or anything this
+    cannot follow gives every item the key's line. With ``count=None``, whatever block items follow the key.
+
+    >>> item_lines("---\\ntopics:\\n- a\\n- b\\nid: 1\\n---\\n", 2, 2)
+    [3, 4]
+    >>> item_lines("---\\ntopics: [a, b]\\n---\\n", 2, 2)
+    [2, 2]
+    """
+    if key_line is None:
+        return [None] * (count or 0)
+    lines = text.split("\n")
+    found = []
+    for i in range(key_line, len(lines)):
+        line = lines[i]
+        if re.match(r"^\s*-\s", line) or line.strip() == "-":
+            if not re.fullmatch(r"-{3,}\s*", line):
+                found.append(i + 1)
+                continue
+        if line.strip() == "" or line.lstrip().startswith("#") or (line[:1].isspace() and found):
+            continue  # blank lines, comments, continuation lines of an item
+        break
+    if count is None:
+        return found
+    return found if len(found) == count else [key_line] * count
+
+
+class RecordIndex:
+    """Where each node of one mapped record's graph came from in the record's file.
+
+    ``locate(focus, path, value)`` gives the field (``communityTopics[2]``, ``author[0]``, ``link.brand``) and line.
+    """
+
+    def __init__(self, rec, mapper, profile, text: str = "") -> None:
+        from ..iris import IriMinter
+
+        m: IriMinter = mapper.minter
+        self.article = m.article(rec.id)
+        self.keys = front_matter_keys(text) if rec.format == "front-matter" else {}
+        self.rec, self.profile = rec, profile
+        self.nodes: dict[str, Where] = {}
+        self.values: dict[tuple[str, str], Where] = {}  # (property, value IRI) -> item
+        topics_field = self.field_name("topics")
+        topic_lines = item_lines(text, rec.line_of("topics"), len(rec.topics))
+        for i, topic in enumerate(rec.topics):
+            concept, _ = mapper.taxonomy.resolve(topic.vendor, topic.label)
+            where = Where(f"{topics_field}[{i}]", topic_lines[i])
+            self.nodes.setdefault(concept, where)
+            self.values.setdefault((_SCHEMA + "about", concept), where)
+            scheme = mapper.taxonomy.scheme_for(topic.vendor) or m.scheme(topic.vendor)
+            self.nodes.setdefault(scheme, where)
+        authors_field = self.field_name("authors")
+        author_lines = item_lines(text, rec.line_of("authors"), len(rec.authors))
+        for i, name in enumerate(rec.authors):
+            person = m.person(name)
+            where = Where(f"{authors_field}[{i}]" if rec.format == "front-matter" else authors_field, author_lines[i])
+            self.nodes.setdefault(person, where)
+            self.values.setdefault((_SCHEMA + "author", person), where)
+        if rec.link.brand:
+            self.nodes[m.brand(rec.link.brand.strip().lower().rstrip("."))] = self.role("link_brand")
+        if rec.community:
+            self.nodes[m.community(rec.community)] = self.role("community")
+        self.nodes[self.article + "#image"] = self.role("featured_image")
+        self.nodes[m.source_file(rec.sha256)] = Where()
+        self.nodes[self.article] = Where()
+
+    def field_name(self, role: str) -> str:
+        """The front-matter field this record used for ``role`` (the first of the profile's paths it has)."""
+        if self.rec.format != "front-matter":
+            return _PLAIN_FIELDS.get(role, role)
+        paths = self.profile.paths(role) or (role,)
+        for path in paths:
+            if path.split(".")[0] in self.keys:
+                return path
+        return paths[0]
+
+    def role(self, role: str) -> Where:
+        name = self.field_name(role)
+        line = self.rec.line_of(role)
+        return Where(name, line if line is not None else self.keys.get(name.split(".")[0]))
+
+    def locate(self, focus: str, path: str | None = None, value: str | None = None) -> Where:
+        if focus == self.article and path is not None:
+            if value is not None and (path, value) in self.values:
+                return self.values[(path, value)]
+            role = PROPERTY_ROLES.get(path)
+            if role == "link_original" and not self.rec.link.original:
+                role = "link_href"
+            if role is not None:
+                return self.role(role)
+            return Where()
+        return self.nodes.get(focus, Where())
+
+
+class RdfLines:
+    """The line of each subject, and of each (subject, property), in an RDF file's text.
+
+    N-Triples and N-Quads are exact (one statement per line); Turtle and TriG are read as usually hand-written
+    (see :class:`topicgraph.taxonomy.checks.TurtleLines`); JSON-LD gives the line of the node's ``"@id"``.
+
+    >>> RdfLines("<https://e.org/a> <https://e.org/p> 1 .\\n<https://e.org/b> <https://e.org/p> 2 .\\n", "nt") \\
+    ...     .line("https://e.org/b", "https://e.org/p")
+    2
+    """
+
+    _NT = re.compile(r"^\s*(<[^>]*>|_:\S+)\s+<([^>]*)>")
+
+    def __init__(self, text: str, kind: str) -> None:
+        self.kind = kind
+        self.subjects: dict[str, int] = {}
+        self.props: dict[tuple[str, str], int] = {}
+        self.shorten = lambda iri: f"<{iri}>"
+        if kind in ("nt", "nq"):
+            for no, line in enumerate(text.splitlines(), 1):
+                m = self._NT.match(line)
+                if m:
+                    s = m.group(1)[1:-1] if m.group(1).startswith("<") else m.group(1)
+                    self.subjects.setdefault(s, no)
+                    self.props.setdefault((s, m.group(2)), no)
+        elif kind in ("ttl", "trig"):
+            from ..taxonomy.checks import TurtleLines
+
+            t = TurtleLines(text)
+            self.subjects, self.props, self.shorten = t.subjects, t.props, t.shorten
+        else:
+            self._text = text
+            for no, line in enumerate(text.splitlines(), 1):
+                for m in re.finditer(r'"@id"\s*:\s*"([^"]+)"', line):
+                    self.subjects.setdefault(m.group(1), no)
+
+    def line(self, subject: str, prop: str | None = None) -> int | None:
+        if prop is not None and (subject, prop) in self.props:
+            return self.props[(subject, prop)]
+        return self.subjects.get(subject)
