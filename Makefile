@@ -16,7 +16,11 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/topicgraph build seeds --out graph --format ttl --format nt
+	$(BIN)/topicgraph validate seeds
+	$(BIN)/topicgraph query --store graph --name topics-by-vendor
+	$(BIN)/topicgraph related --store graph 4463 -k 3
 	$(BIN)/topicgraph export --store graph --format html -o graph/topics.html
+	@echo "Open graph/topics.html in a browser to explore the seed topic graph."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
