@@ -1,27 +1,44 @@
 """Writing derived graphs (related items, topic clusters) back into a build's store.
 
 A :class:`~topicgraph.store.GraphStore` opens the store read-only. Derived data goes into a named graph of its own
-(``IriMinter(base).graph("related")``, ``.graph("clusters")``), which :func:`replace_graph` replaces whole: it opens
-the live store folder read-write with pyoxigraph, clears that one graph and bulk-loads the new triples into it. The
-record, entity and taxonomy graphs are never touched, and a rebuild (which writes a new store folder) drops the
+(``IriMinter(base).graph("related")``, ``.graph("clusters")``), which :func:`replace_graph` replaces whole. The
+record, entity and taxonomy graphs are never changed, and a rebuild (which writes a new store folder) drops the
 derived graphs, so run ``related --all`` / ``clusters`` again after ``build``.
 
-RocksDB allows one writer and no reader beside it: close every :class:`GraphStore` on the folder first (this
-process's included) and stop any ``topicgraph serve`` on it. The replacement is not one transaction: if it fails
-half way, run the command again.
+Two ways, chosen by the size of the graph being replaced (RocksDB removes quads one by one, 25-50 µs each here,
+so emptying a graph of millions of quads in place takes minutes):
+
+* in place (the graph is absent or holds fewer than ``COPY_ABOVE`` quads): open the live store folder read-write
+  with pyoxigraph, empty that one graph a slice of quads per transaction, bulk-load the new triples into it;
+* copy and swap (larger): dump the store as N-Quads without that graph, bulk-load the dump and the new triples
+  into a new ``store-*`` folder, then switch the manifest to it in one atomic rename (as ``build`` does) and
+  remove the old folder. Readers see the old graph or the new one, never a mix.
+
+Either way RocksDB allows one writer and no reader beside it: close every :class:`GraphStore` on the folder first
+(this process's included) and stop any ``topicgraph serve`` on it. Writers take the build folder's
+``.build.lock``, so a build and a derived write never overlap. An in-place replacement that fails half way leaves
+the graph partly written: run the command again.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import TopicgraphError
 from ..iris import IriMinter
-from ..store import MANIFEST
+from ..store import MANIFEST, atomic_write
 
-__all__ = ["replace_graph", "derived_graph", "nt_iri", "nt_literal", "XSD_DECIMAL", "XSD_INTEGER"]
+__all__ = ["replace_graph", "derived_graph", "nt_iri", "nt_literal", "decimal", "XSD_DECIMAL", "XSD_INTEGER",
+           "COPY_ABOVE"]
+
+#: replace a graph holding more quads than this by copying the store without it (see the module docstring)
+COPY_ABOVE = 300_000
 
 XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -45,6 +62,16 @@ def nt_literal(value: str, *, datatype: str | None = None, lang: str | None = No
     return f'"{text}"'
 
 
+def decimal(x: float) -> str:
+    """The canonical xsd:decimal form (as pyoxigraph stores it) of ``x`` rounded to 9 places.
+
+    >>> decimal(4.1474009840), decimal(-0.0), decimal(2.0)
+    ('4.147400984', '0', '2')
+    """
+    text = f"{round(x, 9) + 0.0:.9f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "0", "") else text
+
+
 def _manifest(folder: Path) -> dict:
     try:
         return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -59,7 +86,49 @@ def derived_graph(folder: str | Path, name: str) -> str:
     return IriMinter(_manifest(Path(folder))["base_iri"]).graph(name)
 
 
-def replace_graph(folder: str | Path, name: str, ntriples: Iterable[str]) -> tuple[str, int]:
+#: quads removed per transaction: one transaction for a whole large graph is several times slower (and holds it
+#: all in memory) than removing it a slice at a time
+_DELETE_CHUNK = 50_000
+
+
+def _clear(ox, graph) -> None:
+    """Empty ``graph`` a slice at a time (``clear_graph`` in one transaction is slow on millions of quads)."""
+    g = graph.value
+    while ox.query(f"ASK {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"):
+        ox.update(f"DELETE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} WHERE {{ "
+                  f"{{ SELECT ?s ?p ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} LIMIT {_DELETE_CHUNK} }} }}")
+
+
+class _FolderLock:
+    """The build folder's ``.build.lock`` (the one ``build`` and ``update`` take): one writer at a time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / ".build.lock"
+
+    def __enter__(self):
+        import fcntl
+
+        self.fh = open(self.path, "w")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.fh.close()
+                    raise TopicgraphError(f"a build is writing {self.path.parent}/: wait for it to finish") from None
+                time.sleep(0.2)
+
+    def __exit__(self, *exc):
+        import fcntl
+
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
+
+
+def replace_graph(folder: str | Path, name: str, ntriples: Iterable[str], *,
+                  copy_above: int | None = None) -> tuple[str, int]:
     """Replace the derived named graph ``name`` of the build in ``folder`` by ``ntriples`` (N-Triples lines).
 
     Returns the graph's IRI and how many lines were written.
@@ -67,25 +136,73 @@ def replace_graph(folder: str | Path, name: str, ntriples: Iterable[str]) -> tup
     import pyoxigraph
 
     folder = Path(folder)
-    manifest = _manifest(folder)
-    graph_iri = IriMinter(manifest["base_iri"]).graph(name)
-    data = "".join(line if line.endswith("\n") else line + "\n" for line in ntriples)
-    lines = data.count("\n")
-    try:
-        ox = pyoxigraph.Store(str(folder / manifest["store"]))
-    except OSError as exc:
-        raise TopicgraphError(f"cannot open {folder / manifest['store']} for writing ({exc}): stop any "
-                              "`topicgraph serve` or other program that has this graph open, then retry") from None
-    graph = pyoxigraph.NamedNode(graph_iri)
-    try:
-        ox.clear_graph(graph)
-        if data:
-            ox.bulk_load(data.encode("utf-8"), pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
-        else:
-            ox.add_graph(graph)
-        ox.flush()
-    except (OSError, SyntaxError) as exc:
-        raise TopicgraphError(f"could not write the graph <{graph_iri}> ({exc}): run the command again") from None
-    finally:
-        del ox
+    with _FolderLock(folder):
+        manifest = _manifest(folder)
+        graph_iri = IriMinter(manifest["base_iri"]).graph(name)
+        data = "".join(line if line.endswith("\n") else line + "\n" for line in ntriples)
+        lines = data.count("\n")
+        live = folder / manifest["store"]
+        try:
+            ox = pyoxigraph.Store(str(live))
+        except OSError as exc:
+            raise TopicgraphError(f"cannot open {live} for writing ({exc}): stop any `topicgraph serve` or other "
+                                  "program that has this graph open, then retry") from None
+        graph = pyoxigraph.NamedNode(graph_iri)
+        replaced = None
+        try:
+            old = next(iter(ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")))
+            if int(old[0].value) > (COPY_ABOVE if copy_above is None else copy_above):
+                replaced = _copy_and_swap(folder, manifest, ox, graph, data)
+                return graph_iri, lines
+            _clear(ox, graph)
+            if data:
+                ox.bulk_load(data.encode("utf-8"), pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
+            else:
+                ox.add_graph(graph)
+            ox.flush()
+        except (OSError, SyntaxError) as exc:
+            raise TopicgraphError(f"could not write the graph <{graph_iri}> ({exc}): run the command again") from None
+        finally:
+            del ox  # closed before its folder goes
+            if replaced is not None:
+                shutil.rmtree(replaced, ignore_errors=True)
     return graph_iri, lines
+
+
+def _copy_and_swap(folder: Path, manifest: dict, ox, graph, data: str) -> Path:
+    """A new store folder holding every quad but those of ``graph``, plus ``data`` in ``graph``; then the
+    manifest names it. Returns the old folder, for the caller to remove once ``ox`` is closed. Lines of an N-Quads
+    dump end with `` <graph> .``."""
+    import pyoxigraph
+
+    work = folder / f".tmp-build-derived-{uuid.uuid4().hex[:8]}"
+    work.mkdir()
+    try:
+        dump = work / "store.nq"
+        ox.dump(str(dump), pyoxigraph.RdfFormat.N_QUADS)
+        suffix = f" <{graph.value}> .\n".encode("utf-8")
+        quads = work / "new.nq"
+        with open(dump, "rb") as src, open(quads, "wb") as dst:
+            while True:
+                chunk = src.readlines(1 << 24)
+                if not chunk:
+                    break
+                dst.writelines(line for line in chunk if not line.endswith(suffix))
+            graph_term = f" <{graph.value}> .\n"
+            dst.write("".join(line[: line.rindex(" .")] + graph_term for line in data.splitlines()
+                              if line.strip()).encode("utf-8"))
+        dump.unlink()
+        store_name = f"store-{uuid.uuid4().hex[:12]}"
+        new = pyoxigraph.Store(str(work / store_name))
+        new.bulk_load(path=str(quads), format=pyoxigraph.RdfFormat.N_QUADS)
+        if not data:
+            new.add_graph(graph)
+        new.flush()
+        del new
+        os.replace(work / store_name, folder / store_name)
+        old_store = manifest["store"]
+        manifest = {**manifest, "store": store_name}
+        atomic_write(folder / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+        return folder / old_store
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
