@@ -31,7 +31,9 @@ def render() -> str:
            "failing severity, `build --strict` skipped files); 2 the command could not run (bad option, missing "
            "path, unreadable input, or an internal error, which is reported as a message, never a traceback).", ""]
     for path, cmd in _walk(cli, ["topicgraph"]):
-        ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+        # the options every real invocation has (the root group's context_settings are inherited by subcommands)
+        ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100,
+                            help_option_names=["-h", "--help"])
         out += [f"## `{' '.join(path)}`", "", "```text", cmd.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(out)
 
