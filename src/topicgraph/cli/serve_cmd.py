@@ -22,9 +22,22 @@ _LOOPBACK = ("127.0.0.1", "::1", "localhost")
               help="Most bytes in one response; more is refused (413).")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Queries that can run at the same time (one process each).")
+@click.option("--max-query-bytes", type=click.IntRange(min=1), default=1_000_000, show_default=True,
+              help="Most bytes of query text (or POST body); more is refused (413).")
+@click.option("--max-depth", type=click.IntRange(min=1), default=128, show_default=True,
+              help="How deep {}, () and [] may nest in a query; deeper is refused (400).")
+@click.option("--request-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a client has to send a whole request (408), and to keep an idle connection.")
+@click.option("--max-connections", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Connections served at once; more get 503.")
+@click.option("--worker-memory", type=click.IntRange(min=0), default=2048, show_default=True, metavar="MB",
+              help="Memory cap per query process (0: none); a query over it gets 503 and its worker is replaced.")
+@click.option("--cache-mb", type=click.IntRange(min=0), default=128, show_default=True,
+              help="Memory for answers to repeated identical requests, kept until the build changes (0: off).")
 @click.option("--quiet", "-q", is_flag=True, help="Do not log each request.")
 @handle_errors
-def serve_command(store, host, port, timeout, max_rows, max_bytes, workers, quiet):
+def serve_command(store, host, port, timeout, max_rows, max_bytes, workers, max_query_bytes, max_depth,
+                  request_timeout, max_connections, worker_memory, cache_mb, quiet):
     """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
     GET and POST (form or application/sparql-query), results as JSON, XML, CSV or TSV (RDF as Turtle,
@@ -37,7 +50,10 @@ def serve_command(store, host, port, timeout, max_rows, max_bytes, workers, quie
 
     if not quiet:
         logging.basicConfig(level=logging.INFO, format="%(message)s")
-    settings = ServerSettings(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, workers=workers)
+    settings = ServerSettings(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, workers=workers,
+                              max_query_bytes=max_query_bytes, max_depth=max_depth, request_timeout=request_timeout,
+                              max_connections=max_connections, worker_memory_mb=worker_memory or None,
+                              cache_mb=cache_mb)
     try:
         server = SparqlServer(store, host=host, port=port, settings=settings)
     except OSError as exc:

@@ -13,10 +13,11 @@ from __future__ import annotations
 from .formats import (BINDINGS_FORMATS, GRAPH_FORMATS, OUTPUT_FORMATS, media_type, negotiate, render_table,
                       serialize)
 from .named import NamedQuery, Parameter, get_query, list_queries, to_term
-from .runner import (CheckedQuery, Endpoint, QueryRefused, QueryResult, QuerySyntaxError, ResultTooLarge,
-                     check_query, run_named, run_query)
+from .runner import (CheckedQuery, Endpoint, QueryRefused, QueryResult, QuerySyntaxError, QueryTooComplex,
+                     ResultTooLarge, check_nesting, check_query, run_named, run_query)
 
 __all__ = ["NamedQuery", "Parameter", "list_queries", "get_query", "to_term", "QueryResult", "Endpoint",
-           "run_query", "run_named", "check_query", "CheckedQuery", "QueryRefused", "QuerySyntaxError",
+           "run_query", "run_named", "check_query", "check_nesting", "CheckedQuery", "QueryRefused", "QuerySyntaxError",
+           "QueryTooComplex",
            "ResultTooLarge", "serialize", "render_table", "media_type", "negotiate", "BINDINGS_FORMATS",
            "GRAPH_FORMATS", "OUTPUT_FORMATS"]

@@ -3,7 +3,9 @@
 Against the embedded store every query is checked first: updates, ``LOAD`` and ``SERVICE`` are refused, because
 pyoxigraph would carry out ``SERVICE`` with real HTTP requests. The check parses the query with rdflib's SPARQL
 parser (so a keyword in a comment, string or IRI is not a ``SERVICE``); a query rdflib cannot parse is refused
-when the word ``SERVICE`` appears anywhere in it.
+when the word ``SERVICE`` appears anywhere in it (and a query without the word anywhere needs no parse at all:
+pyoxigraph's query parser never runs an update). Brackets nested deeper than ``MAX_NESTING`` are refused before
+any parser sees them: pyoxigraph's recursive parser would overflow its stack and take the process down.
 
 >>> import tempfile, topicgraph
 >>> store = topicgraph.build(["seeds"], out=tempfile.mkdtemp(), jobs=1).store
@@ -16,6 +18,8 @@ when the word ``SERVICE`` appears anywhere in it.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +31,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..store import GraphStore
 
 __all__ = ["QueryResult", "Endpoint", "run_query", "run_named", "check_query", "CheckedQuery", "QueryRefused",
-           "QuerySyntaxError", "ResultTooLarge"]
+           "QuerySyntaxError", "QueryTooComplex", "ResultTooLarge", "MAX_NESTING"]
+
+#: the deepest nesting of ``{}``, ``()`` and ``[]`` a query may have (pyoxigraph overflows its stack at a few
+#: thousand; real queries stay under twenty)
+MAX_NESTING = 128
 
 _SELECT_ACCEPT = "application/sparql-results+json"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
@@ -48,6 +56,10 @@ class QuerySyntaxError(TopicgraphError):
         self.reason, self.line, self.col, self.sparql = message, line, col, sparql
         super().__init__(f"SPARQL syntax error at line {line}, column {col}: {message}\n"
                          f"{syntax.excerpt(sparql, line, col)}")
+
+
+class QueryTooComplex(QuerySyntaxError):
+    """A query nested deeper than the limit: refused before a recursive parser could overflow its stack."""
 
 
 @dataclass
@@ -133,7 +145,24 @@ _SERVICE_MSG = ("SERVICE is refused: a federated query would make this machine f
                 "query the other endpoint directly with `topicgraph query --endpoint URL`")
 
 
-def check_query(sparql: str, *, allow_service: bool = False) -> CheckedQuery:
+def check_nesting(sparql: str, max_depth: int | None = MAX_NESTING) -> None:
+    """Raise :class:`QueryTooComplex` when brackets nest deeper than ``max_depth`` (None: no limit).
+
+    >>> check_nesting("SELECT * WHERE " + "{" * 200 + "}" * 200)
+    Traceback (most recent call last):
+    ...
+    topicgraph.queries.runner.QueryTooComplex: SPARQL syntax error at line 1, column 144: brackets ...
+    """
+    if max_depth is None or sum(sparql.count(c) for c in "{([") <= max_depth:  # cannot be deeper: skip the scan
+        return
+    depth, offset = syntax.nesting_depth(sparql, stop_above=max_depth)
+    if depth > max_depth:
+        line, col = syntax.line_col(sparql, offset)
+        raise QueryTooComplex(f"brackets ({{ }}, ( ) and [ ]) nest more than {max_depth} levels deep here, "
+                              "this endpoint's limit: flatten the groups and expressions", sparql, line, col)
+
+
+def check_query(sparql: str, *, allow_service: bool = False, max_depth: int | None = MAX_NESTING) -> CheckedQuery:
     """Refuse an update, ``LOAD`` or (unless allowed) ``SERVICE`` before anything runs; return the query form.
 
     >>> check_query("SELECT * WHERE { ?s ?p 'SERVICE' } # SERVICE <http://x/> {}").form
@@ -143,10 +172,46 @@ def check_query(sparql: str, *, allow_service: bool = False) -> CheckedQuery:
     ...
     topicgraph.queries.runner.QueryRefused: SERVICE is refused: ...
     """
+    # rdflib's parser takes 10-50 ms a query, pyoxigraph often 1 ms: remember the verdict on recent texts (the
+    # named queries, a dashboard's queries), so that the check does not cost more than the query
+    key = (sparql, allow_service, max_depth)
+    with _CHECKED_LOCK:
+        verdict = _CHECKED.get(key)
+        if verdict is not None:
+            _CHECKED.move_to_end(key)
+    if verdict is None:
+        try:
+            verdict = _check(sparql, allow_service, max_depth)
+        except TopicgraphError as exc:
+            verdict = exc
+        if len(sparql) <= _CHECKED_MAX_CHARS:
+            with _CHECKED_LOCK:
+                _CHECKED[key] = verdict
+                while len(_CHECKED) > _CHECKED_SIZE:
+                    _CHECKED.popitem(last=False)
+    if isinstance(verdict, BaseException):
+        raise verdict.with_traceback(None)
+    return verdict
+
+
+_CHECKED: OrderedDict = OrderedDict()
+_CHECKED_LOCK = threading.Lock()
+_CHECKED_SIZE, _CHECKED_MAX_CHARS = 512, 20_000
+
+
+def _check(sparql: str, allow_service: bool, max_depth: int | None) -> CheckedQuery:
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-    if not "".join(t.text for t in syntax.tokenize(sparql)).strip():
+    tokens = list(syntax.tokenize(sparql))
+    if not "".join(t.text for t in tokens).strip():
         raise QuerySyntaxError("the query is empty", sparql or " ", 1, 1)
+    check_nesting(sparql, max_depth)
+    form = syntax.query_form(sparql)
+    if form in syntax.QUERY_FORMS and "service" not in sparql.lower() \
+            and "service" not in syntax.expand_escapes(sparql).lower():
+        # without the word anywhere, no parser can find a SERVICE; and pyoxigraph's query parser never runs an
+        # update. Only a text that has the word pays for rdflib's parse (10-50 ms) to tell where it is.
+        return CheckedQuery(form, False)
     try:
         tree = parseQuery(sparql)
     except Exception:  # noqa: BLE001 - any parse failure: fall back to the conservative checks below
@@ -158,13 +223,14 @@ def check_query(sparql: str, *, allow_service: bool = False) -> CheckedQuery:
         except Exception:  # noqa: BLE001
             is_update = False
         expanded = syntax.expand_escapes(sparql)
-        form = syntax.query_form(sparql)
         if is_update or form == "UPDATE" or re.search(r"(?i)\bLOAD\b", expanded) and form is None:
             raise QueryRefused(_UPDATE_MSG)
         has_service = re.search(r"(?i)\bSERVICE\b", expanded) is not None
     else:
         names = _node_names(tree)
-        has_service = "ServiceGraphPattern" in names
+        # SERVICE as a bare word (never a variable, prefixed name, string or IRI) is the keyword in any parser
+        has_service = "ServiceGraphPattern" in names or any(
+            t.kind == "WORD" and t.text.upper() == "SERVICE" for t in tokens)
         form = next((_FORMS[n] for n in names if n in _FORMS), None)
     if has_service and not allow_service:
         raise QueryRefused(_SERVICE_MSG)
@@ -229,14 +295,14 @@ def _open_target(target):
 
 def run_query(target, sparql: str, *, params: dict[str, Any] | None = None, max_rows: int | None = None,
               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None) -> QueryResult:
+              base_iri: str | None = None, max_depth: int | None = MAX_NESTING) -> QueryResult:
     """Run one read-only query on a store (a ``GraphStore``, a build folder) or an endpoint (URL or ``Endpoint``).
 
     ``params`` binds variables to RDF terms (a pyoxigraph term, or a value read by
     :func:`~topicgraph.queries.named.to_term`) by a ``VALUES`` block that opens the WHERE clause: the same on
     every store and server, and never text pasted into the query. ``max_rows`` raises :class:`ResultTooLarge` beyond that many
     rows or triples. On the embedded store the default graph is the union of all named graphs, unless
-    ``default_graphs`` names the graphs to use instead.
+    ``default_graphs`` names the graphs to use instead. ``max_depth`` bounds how deep brackets may nest.
     """
     from .named import to_term
 
@@ -248,9 +314,9 @@ def run_query(target, sparql: str, *, params: dict[str, Any] | None = None, max_
         if not re.match(r"^[A-Za-z0-9_]+$", name):
             raise TopicgraphError(f"{name!r} is not a variable name")
     if isinstance(target, Endpoint):
-        return _run_endpoint(target, sparql, bindings, max_rows, default_graphs, named_graphs)
+        return _run_endpoint(target, sparql, bindings, max_rows, default_graphs, named_graphs, max_depth)
     ox = target.ox if hasattr(target, "ox") else target
-    return _run_store(ox, sparql, bindings, max_rows, default_graphs, named_graphs)
+    return _run_store(ox, sparql, bindings, max_rows, default_graphs, named_graphs, max_depth)
 
 
 def run_named(target, name: str, params: dict[str, Any] | None = None, **kwargs) -> QueryResult:
@@ -270,17 +336,27 @@ def run_named(target, name: str, params: dict[str, Any] | None = None, **kwargs)
 
 
 # ------------------------------------------------------------------------------------------ the embedded store
-def _run_store(ox, sparql, bindings, max_rows, default_graphs, named_graphs) -> QueryResult:
+def _graph_iris(iris: list[str], what: str) -> list:
     import pyoxigraph
 
+    out = []
+    for iri in iris:
+        try:
+            out.append(pyoxigraph.NamedNode(iri))
+        except ValueError as exc:
+            raise TopicgraphError(f"{what} {iri[:200]!r} is not an absolute IRI: {exc}") from None
+    return out
+
+
+def _run_store(ox, sparql, bindings, max_rows, default_graphs, named_graphs, max_depth=MAX_NESTING) -> QueryResult:
     from ..namespaces import PREFIXES
 
-    checked = check_query(sparql)
+    checked = check_query(sparql, max_depth=max_depth)
     kwargs: dict[str, Any] = {"prefixes": PREFIXES, "use_default_graph_as_union": not default_graphs}
     if default_graphs:
-        kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in default_graphs]
+        kwargs["default_graph"] = _graph_iris(default_graphs, "default-graph-uri")
     if named_graphs:
-        kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in named_graphs]
+        kwargs["named_graphs"] = _graph_iris(named_graphs, "named-graph-uri")
     text = syntax.insert_values(sparql, {k: str(v) for k, v in bindings.items()}) if bindings else sparql
     try:
         raw = ox.query(text, **kwargs)
@@ -354,13 +430,14 @@ def _parse_response(resp, form: str | None) -> QueryResult:
     return _collect(raw, form, None)
 
 
-def _run_endpoint(ep: Endpoint, sparql, bindings, max_rows, default_graphs, named_graphs) -> QueryResult:
+def _run_endpoint(ep: Endpoint, sparql, bindings, max_rows, default_graphs, named_graphs,
+                  max_depth=MAX_NESTING) -> QueryResult:
     import pyoxigraph
 
     from ..namespaces import PREFIXES
     from ..server.remote import EndpointError, sparql_query
 
-    checked = check_query(sparql, allow_service=True)
+    checked = check_query(sparql, allow_service=True, max_depth=max_depth)
     if not checked.has_service:  # find syntax errors here, with line and column, on an empty in-memory store
         try:
             pyoxigraph.Store().query(sparql, prefixes=PREFIXES)

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-__all__ = ["Token", "tokenize", "expand_escapes", "query_form", "declared_prefixes", "undeclared_prefix",
-           "insert_values", "limit_offset_editable", "with_limit_offset", "line_col", "excerpt",
+__all__ = ["Token", "tokenize", "expand_escapes", "nesting_depth", "query_form", "declared_prefixes",
+           "undeclared_prefix", "insert_values", "limit_offset_editable", "with_limit_offset", "line_col", "excerpt",
            "UPDATE_KEYWORDS", "QUERY_FORMS"]
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
@@ -35,8 +35,11 @@ _PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_
 _TOKEN_RE = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in [
     ("WS", r"\s+"),
     ("COMMENT", r"#[^\r\n]*"),
-    ("STRING", r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\""
-               r"|'(?:[^'\\\r\n]|\\.)*'|\"(?:[^\"\\\r\n]|\\.)*\""),
+    # An unterminated string runs to the end of its line (or of the text, for a long string) instead of failing:
+    # a failed match would be retried from every later quote, which is quadratic on hostile input.
+    ("STRING", r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*(?:'''|'{0,2}\\?$)"
+               r"|\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*(?:\"\"\"|\"{0,2}\\?$)"
+               r"|'(?:[^'\\\r\n]|\\[^\r\n])*'?|\"(?:[^\"\\\r\n]|\\[^\r\n])*\"?"),
     ("IRI", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
     ("VAR", f"[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"),
     ("LANGTAG", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
@@ -84,6 +87,52 @@ def tokenize(sparql: str, *, comments: bool = False) -> Iterator[Token]:
         if kind == "PNAME" and text.endswith("."):  # a trailing dot ends the triple, not the name
             text = text.rstrip(".")
         yield Token(kind, text, m.start())
+
+
+_NEST_RE = re.compile(r"""[#'"<{}()\[\]]""")
+_IRI_RE = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_SHORT_STRING_END = {"'": re.compile(r"(?:[^'\\\r\n]|\\[^\r\n])*'?"), '"': re.compile(r'(?:[^"\\\r\n]|\\[^\r\n])*"?')}
+_LONG_STRING_END = {q: re.compile(f"(?:(?:{q}|{q}{q})?(?:[^{q}\\\\]|\\\\.))*(?:{q}{q}{q}|{q}{{0,2}}\\\\?$)", re.DOTALL)
+                    for q in "'\""}
+
+
+def nesting_depth(sparql: str, *, stop_above: int | None = None) -> tuple[int, int]:
+    """How deep ``{}``, ``()`` and ``[]`` nest outside comments, strings and IRIs, and the offset of the deepest.
+
+    One pass in linear time whatever the text, so that a server can measure a hostile query before any
+    recursive parser sees it; with ``stop_above``, the scan stops at the first bracket deeper than that.
+
+    >>> nesting_depth("SELECT * WHERE { ?s ?p ?o FILTER((?o > 1)) } # {{{{")
+    (3, 33)
+    """
+    depth = deepest = where = 0
+    pos, n = 0, len(sparql)
+    while pos < n:
+        m = _NEST_RE.search(sparql, pos)
+        if m is None:
+            break
+        c, at = m.group(), m.start()
+        pos = at + 1
+        if c in "{([":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, at
+                if stop_above is not None and depth > stop_above:
+                    break
+        elif c in "})]":
+            depth = max(0, depth - 1)
+        elif c == "#":
+            end = sparql.find("\n", at)
+            pos = n if end < 0 else end
+        elif c == "<":
+            iri = _IRI_RE.match(sparql, at)
+            if iri is not None:
+                pos = iri.end()
+        elif sparql.startswith(c * 3, at):  # the end patterns always match, so each character is read once
+            pos = _LONG_STRING_END[c].match(sparql, at + 3).end()
+        else:
+            pos = _SHORT_STRING_END[c].match(sparql, at + 1).end()
+    return deepest, where
 
 
 def _words(sparql: str) -> list[Token]:
@@ -142,23 +191,34 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def excerpt(text: str, line: int, col: int, *, around: int = 2) -> str:
+def excerpt(text: str, line: int, col: int, *, around: int = 2, columns: int = 120) -> str:
     """The lines around ``line`` with numbers and a caret under ``col``, for error messages.
+
+    Lines longer than ``columns`` show only the part around ``col``, marked with ``…``.
 
     >>> print(excerpt("SELECT *\\nWHERE { ?s ?p }", 2, 16))
       1 | SELECT *
       2 | WHERE { ?s ?p }
         |                ^
+    >>> print(excerpt("SELECT * WHERE {" + " " * 300 + "?s ?p }", 1, 317, columns=20))
+      1 | …          ?s ?p }
+        |            ^
     """
     lines = text.splitlines() or [""]
     line = max(1, min(line, len(lines)))
     first, last = max(1, line - around), min(len(lines), line + around)
     width = len(str(last))
+    start = max(0, col - 1 - columns // 2) if len(lines[line - 1]) > columns else 0
     out = []
     for n in range(first, last + 1):
-        out.append(f"  {n:>{width}} | {lines[n - 1]}")
+        shown = lines[n - 1][start:start + columns]
+        if start and lines[n - 1][:start]:
+            shown = "…" + shown
+        if len(lines[n - 1]) > start + columns:
+            shown += "…"
+        out.append(f"  {n:>{width}} | {shown}".rstrip())
         if n == line:
-            out.append(f"  {'':>{width}} | {' ' * max(0, col - 1)}^")
+            out.append(f"  {'':>{width}} | {' ' * (max(0, col - 1 - start) + (1 if start else 0))}^")
     return "\n".join(out)
 
 

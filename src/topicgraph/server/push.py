@@ -3,7 +3,10 @@
 Every named graph of the build (one per record, plus the entities and the taxonomy) is replaced on the server
 with an HTTP ``PUT`` of its triples, so pushing twice changes nothing and a rebuilt record replaces its old
 version. A graph larger than ``chunk_size`` triples goes as a ``PUT`` of the first chunk followed by ``POST``s
-of the rest; triples with blank nodes all travel in one request so that the nodes keep their identity.
+of the rest; triples with blank nodes all travel in one request so that the nodes keep their identity. A graph
+whose sending the server gave up on for a transient reason (Virtuoso's "SR172: Transaction deadlocked" or
+"SR197: Non unique primary key on DB.DBA.RDF_LANGUAGE" when graphs are written side by side, a ``503``) is sent
+again from its ``PUT``, which makes the retry harmless.
 
 Our data lives in named graphs and queries expect their union as the default graph. Either run the server with
 its union-default-graph switch (Oxigraph: ``--union-default-graph``; GraphDB, Neptune and Virtuoso already do
@@ -13,6 +16,7 @@ one graph, and ``topicgraph query --endpoint URL --graph IRI`` queries it as the
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -27,6 +31,15 @@ __all__ = ["push", "PushReport"]
 
 #: the media type the triples are sent as: N-Triples is a subset of Turtle, which every GSP server accepts
 CONTENT_TYPE = "text/turtle; charset=utf-8"
+#: how many times a graph is sent again after a transient refusal, and the first pause (doubled each time)
+RETRIES, BACKOFF = 5, 0.2
+#: Virtuoso's refusals that a second try gets past: a deadlock between graphs written side by side, and two
+#: writes racing to add the same language tag or datatype to its own dictionary tables
+_TRANSIENT = re.compile(r"(?i)deadlock|SR172|\b40001\b|SR197: Non unique primary key on DB\.DBA\.RDF_")
+
+
+def _transient(exc: EndpointError) -> bool:
+    return exc.status in (503, 429) or (exc.status == 500 and bool(_TRANSIENT.search(exc.body or str(exc))))
 
 
 @dataclass
@@ -81,7 +94,8 @@ def _send_graph(client: HttpClient, endpoint: str, graph: str | None, triples: I
         resp = client.request("PUT", url, b"", {"Content-Type": CONTENT_TYPE})
         requests += 1
         if not 200 <= resp.status < 300:
-            raise EndpointError(f"PUT {url} answered {resp.status} {resp.reason}: {resp.text(500)}", resp.status)
+            raise EndpointError(f"PUT {url} answered {resp.status} {resp.reason}: {resp.text(500)}", resp.status,
+                                resp.text())
     return count, requests
 
 
@@ -133,7 +147,17 @@ def push(store, endpoint: str, *, graph: str | None = None, user: str | None = N
     done = 0
 
     def send(g: str | None, make: Callable[[], Iterator]) -> tuple[int, int]:
-        return _send_graph(client, endpoint, g, make(), chunk_size)  # iterate the store in the sending thread
+        sent = 0
+        for attempt in range(RETRIES + 1):
+            try:  # iterate the store in the sending thread
+                n, r = _send_graph(client, endpoint, g, make(), chunk_size)
+                return n, sent + r
+            except EndpointError as exc:
+                if attempt == RETRIES or not _transient(exc):
+                    raise
+                sent += 1
+                time.sleep(BACKOFF * 2 ** attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     try:
         with ThreadPoolExecutor(max(1, jobs)) as pool:

@@ -3,13 +3,16 @@
 pyoxigraph cannot cancel a running query, and a thread cannot be killed, so each query runs in a worker
 process. The worker runs the query to the end (or to the row limit) and serialises it; only then does the HTTP
 handler send headers, so a client never gets a ``200`` followed by a cut-off body. When the time limit passes
-the worker is killed and replaced, and the client gets a ``503`` saying why.
+the worker is killed and replaced, and the client gets a ``503`` saying why. Each worker may also be given a
+memory limit (``RLIMIT_DATA``): a query that would sort or group billions of rows then kills its own worker,
+not the machine.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import signal
 import queue
 import select
 import subprocess
@@ -19,7 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["WorkerPool", "Job", "Reply"]
+__all__ = ["WorkerPool", "Job", "Reply", "QueryTimeout", "Busy", "WorkerDied"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Job:
     named_graphs: tuple[str, ...] = ()
     max_rows: int | None = None
     max_bytes: int | None = None
+    max_depth: int | None = 128
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Reply:
     status: int
     content_type: str
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _text(status: int, message: str) -> Reply:
@@ -52,7 +57,7 @@ def execute(store, job: Job) -> Reply:
 
     try:
         result = run_query(store, job.sparql, max_rows=job.max_rows, default_graphs=list(job.default_graphs),
-                           named_graphs=list(job.named_graphs))
+                           named_graphs=list(job.named_graphs), max_depth=job.max_depth)
     except QueryRefused as exc:
         return _text(403, f"Refused (this endpoint is read-only): {exc}")
     except QuerySyntaxError as exc:
@@ -95,9 +100,15 @@ def _write_message(stream, obj) -> None:
     stream.flush()
 
 
-def _worker_main(folder: str) -> None:  # pragma: no cover - runs in a child process
+def _worker_main(folder: str, memory_mb: int = 0) -> None:  # pragma: no cover - runs in a child process
     """The child's loop: read a job from stdin, write the reply to stdout, until stdin closes."""
     from ..store import MANIFEST, GraphStore
+
+    if memory_mb > 0:  # heap and anonymous maps only: RocksDB's read-only file maps do not count
+        import resource
+
+        limit = memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
     import rdflib.plugins.sparql.parser  # noqa: F401 - warm up: the first parse pays for the grammar
 
@@ -119,6 +130,9 @@ def _worker_main(folder: str) -> None:  # pragma: no cover - runs in a child pro
             if store is None or now != stamp:  # a rebuild replaced the graph: open the new one
                 store, stamp = GraphStore.open(folder), now
             reply = execute(store, job)
+        except MemoryError:
+            reply = _text(503, f"Query stopped: it needed more than the {memory_mb} MB of memory a query may use "
+                               "here; narrow it or add LIMIT")
         except Exception as exc:  # noqa: BLE001 - report, never die silently
             reply = _text(500, f"Server error: {type(exc).__name__}: {exc}")
         _write_message(out, reply)
@@ -131,9 +145,10 @@ class _Worker:
     killed outright.
     """
 
-    def __init__(self, folder: str) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "topicgraph.server._child", folder],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+    def __init__(self, folder: str, memory_mb: int | None = None) -> None:
+        env = dict(os.environ, RUST_BACKTRACE="0")  # an allocation failure prints one line, not a backtrace
+        self.proc = subprocess.Popen([sys.executable, "-m", "topicgraph.server._child", folder, str(memory_mb or 0)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True, env=env)
         self.ready = False
 
     def poll(self, timeout: float) -> bool:
@@ -177,18 +192,27 @@ class _Worker:
 
 
 class QueryTimeout(Exception):
-    pass
+    """The query ran past the time limit; its worker was killed."""
 
 
 class Busy(Exception):
-    pass
+    """No worker became free in time, or the pool is closing."""
+
+
+class WorkerDied(RuntimeError):
+    """The worker process ended in the middle of a query (``returncode`` as ``Popen`` gives it)."""
+
+    def __init__(self, message: str, returncode: int | None, out_of_memory: bool) -> None:
+        super().__init__(message)
+        self.returncode, self.out_of_memory = returncode, out_of_memory
 
 
 class WorkerPool:
     """``size`` worker processes over the build folder; :meth:`run` gives each job at most ``timeout`` seconds."""
 
-    def __init__(self, folder: str | Path, size: int = 2) -> None:
+    def __init__(self, folder: str | Path, size: int = 2, *, memory_mb: int | None = None) -> None:
         self.folder = str(folder)
+        self.memory_mb = memory_mb
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -197,7 +221,7 @@ class WorkerPool:
             self._idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self.folder)
+        w = _Worker(self.folder, self.memory_mb)
         with self._lock:
             self._all.add(w)
         return w
@@ -223,16 +247,29 @@ class WorkerPool:
             self._idle.put(w)
         return ok
 
-    def run(self, job: Job, timeout: float) -> Reply:
-        if self._closed:
-            raise Busy("the server is shutting down")
-        try:
-            w = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            raise Busy(f"every query worker stayed busy for {timeout:g} s") from None
-        if not w.wait_ready(60.0):
+    def pids(self) -> list[int]:
+        """The process ids of the live workers (for tests and monitoring)."""
+        with self._lock:
+            return sorted(w.proc.pid for w in self._all)
+
+    def _take(self, timeout: float) -> _Worker:
+        """An idle worker that is alive and ready; a dead one (killed while idle) is replaced, not handed out."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self._closed:
+                raise Busy("the server is shutting down")
+            try:
+                w = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise Busy(f"every query worker stayed busy for {timeout:g} s") from None
+            if w.proc.poll() is None and w.wait_ready(60.0):
+                return w
             self._retire(w)
-            raise RuntimeError("a query worker failed to start")
+            if time.monotonic() >= deadline:
+                raise RuntimeError("a query worker failed to start")
+
+    def run(self, job: Job, timeout: float) -> Reply:
+        w = self._take(timeout)
         started = time.monotonic()
         try:
             w.send(job)
@@ -242,9 +279,21 @@ class WorkerPool:
                                    "was stopped; narrow it, add LIMIT, or raise --timeout")
             reply = w.recv()
         except (EOFError, OSError, pickle.UnpicklingError):
+            code = w.proc.poll()
+            if code is None:
+                try:
+                    code = w.proc.wait(2)
+                except subprocess.TimeoutExpired:
+                    code = None
             self._retire(w)
-            raise RuntimeError(f"the query worker died after {time.monotonic() - started:.1f} s "
-                               "(out of memory?)") from None
+            took = time.monotonic() - started
+            # an allocation over RLIMIT_DATA aborts a Rust program (SIGABRT); the kernel's OOM killer sends SIGKILL
+            oom = code in (-signal.SIGABRT, -signal.SIGKILL, 128 + signal.SIGABRT)
+            if oom and self.memory_mb:
+                raise WorkerDied(f"the query needed more than the {self.memory_mb} MB of memory a query may use "
+                                 f"here and was stopped after {took:.1f} s; narrow it or add LIMIT", code,
+                                 True) from None
+            raise WorkerDied(f"the query worker died after {took:.1f} s (exit status {code})", code, oom) from None
         self._idle.put(w)
         return reply
 
