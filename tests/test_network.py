@@ -6,6 +6,7 @@ import topicgraph
 from topicgraph.taxonomy import load_taxonomy
 
 from .conftest import DATA
+from .test_queries import _Listener
 
 
 def test_owl_imports_in_a_taxonomy_are_not_followed(tmp_path, no_network):
@@ -42,38 +43,6 @@ def test_the_guard_sees_connections(no_network):
     socket.create_connection(("127.0.0.1", port), timeout=2).close()
     server.close()
     assert any(event == "socket.connect" and addr[1] == port for event, addr in no_network if isinstance(addr, tuple))
-
-
-class _Listener:
-    """A TCP listener on 127.0.0.1 that counts connections: the way to see traffic from Rust code too."""
-
-    def __init__(self) -> None:
-        import socket
-        import threading
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.sock.close()
 
 
 def test_validate_never_fetches_a_remote_jsonld_context(tmp_path, no_network):

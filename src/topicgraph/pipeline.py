@@ -17,7 +17,7 @@ from .iris import IriMinter
 from .mapping import Mapper, count_mentions, entity_nquads
 from .namespaces import DEFAULT_BASE_IRI
 from .records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, read_record
-from .store import EXPORT_FORMATS, MANIFEST, GraphStore, atomic_write, export_graph
+from .store import EXPORT_FORMATS, MANIFEST, BuildLock, GraphStore, atomic_write, export_graph
 
 __all__ = ["build", "update", "BuildResult", "BuildReport", "FileOutcome", "discover", "map_file"]
 
@@ -232,7 +232,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
     out.mkdir(parents=True, exist_ok=True)
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
 
-    with _BuildLock(out):
+    with BuildLock(out):
         _clean_leftovers(out)
         work = out / f".tmp-build-{uuid.uuid4().hex[:12]}"
         work.mkdir()
@@ -377,34 +377,6 @@ def _clean_leftovers(out: Path) -> None:
             child.unlink(missing_ok=True)
 
 
-class _BuildLock:
-    """One build at a time per folder (a second one waits up to a minute, then says so)."""
-
-    def __init__(self, out: Path) -> None:
-        self.path = out / ".build.lock"
-
-    def __enter__(self):
-        import fcntl
-
-        self.fh = open(self.path, "w")
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    self.fh.close()
-                    raise TopicgraphError(f"another build is writing {self.path.parent}/: wait for it to finish")
-                time.sleep(0.2)
-
-    def __exit__(self, *exc):
-        import fcntl
-
-        fcntl.flock(self.fh, fcntl.LOCK_UN)
-        self.fh.close()
-
-
 # ------------------------------------------------------------------------------------------------------- update
 def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: Profile = DEFAULT_PROFILE,
            taxonomy: str | Path | None = None, max_bytes: int = MAX_BYTES) -> list[FileOutcome]:
@@ -420,7 +392,7 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
     from .taxonomy import load_taxonomy
 
     out = Path(out)
-    with _BuildLock(out):
+    with BuildLock(out):
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         ox = pyoxigraph.Store(str(out / manifest["store"]))
         minter = IriMinter(manifest["base_iri"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
     import rdflib
 
-__all__ = ["GraphStore", "MANIFEST", "EXPORT_FORMATS", "atomic_write", "export_graph"]
+__all__ = ["GraphStore", "MANIFEST", "EXPORT_FORMATS", "BuildLock", "atomic_write", "export_graph"]
 
 MANIFEST = "topicgraph-store.json"
 
@@ -173,3 +174,32 @@ def export_graph(ox: "pyoxigraph.Store", path: str | Path, fmt: str) -> Path:
 
     atomic_write(path, write)
     return Path(path)
+
+
+class BuildLock:
+    """The build folder's ``.build.lock``: one writer (build, update, derived graphs) at a time; a second one waits
+    up to a minute, then says so."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / ".build.lock"
+
+    def __enter__(self):
+        import fcntl
+
+        self.fh = open(self.path, "w")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.fh.close()
+                    raise TopicgraphError(f"another build is writing {self.path.parent}/: wait for it to finish")
+                time.sleep(0.2)
+
+    def __exit__(self, *exc):
+        import fcntl
+
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()

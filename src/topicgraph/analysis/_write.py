@@ -25,14 +25,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import TopicgraphError
 from ..iris import IriMinter
-from ..store import MANIFEST, atomic_write
+from ..store import MANIFEST, BuildLock, atomic_write
 
 __all__ = ["replace_graph", "derived_graph", "nt_iri", "nt_literal", "decimal", "XSD_DECIMAL", "XSD_INTEGER",
            "COPY_ABOVE"]
@@ -99,34 +98,6 @@ def _clear(ox, graph) -> None:
                   f"{{ SELECT ?s ?p ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }} LIMIT {_DELETE_CHUNK} }} }}")
 
 
-class _FolderLock:
-    """The build folder's ``.build.lock`` (the one ``build`` and ``update`` take): one writer at a time."""
-
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / ".build.lock"
-
-    def __enter__(self):
-        import fcntl
-
-        self.fh = open(self.path, "w")
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    self.fh.close()
-                    raise TopicgraphError(f"a build is writing {self.path.parent}/: wait for it to finish") from None
-                time.sleep(0.2)
-
-    def __exit__(self, *exc):
-        import fcntl
-
-        fcntl.flock(self.fh, fcntl.LOCK_UN)
-        self.fh.close()
-
-
 def replace_graph(folder: str | Path, name: str, ntriples: Iterable[str], *,
                   copy_above: int | None = None) -> tuple[str, int]:
     """Replace the derived named graph ``name`` of the build in ``folder`` by ``ntriples`` (N-Triples lines).
@@ -136,7 +107,7 @@ def replace_graph(folder: str | Path, name: str, ntriples: Iterable[str], *,
     import pyoxigraph
 
     folder = Path(folder)
-    with _FolderLock(folder):
+    with BuildLock(folder):
         manifest = _manifest(folder)
         graph_iri = IriMinter(manifest["base_iri"]).graph(name)
         data = "".join(line if line.endswith("\n") else line + "\n" for line in ntriples)

@@ -9,7 +9,6 @@ import json
 import re
 from pathlib import Path, PurePath
 
-import frontmatter
 from frontmatter.default_handlers import YAMLHandler
 
 from ..errors import Finding, RecordError, Severity

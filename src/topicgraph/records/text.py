@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html import unescape
 from html.parser import HTMLParser
 
 __all__ = ["html_to_text", "PlainArticle", "extract_plain", "parse_human_date"]
