@@ -1,29 +1,32 @@
 """The validation cache: each file's summary, keyed by its bytes, its path and everything the checks depend on.
 
-One SQLite file (``validate.sqlite``) in the cache folder, one row per path: the key it was checked under
-(sha256 of the configuration key, the display path and the file's sha256) and the summary as JSON. The
-configuration key hashes the topicgraph version, the shapes, the taxonomy, the profile, the base IRI and the size
-limit, so changing any of them re-checks everything, and changing one file re-checks only that file. Rows are
-replaced in place, so the cache never holds more than one row per path. SQLite handles concurrent runs.
+One SQLite file (``validate.sqlite``) in the cache folder, one row per path: the configuration key it was checked
+under, the file's sha256, its size and modification time when checked, and the summary as JSON. The configuration
+key hashes the topicgraph version, the shapes, the taxonomy, the profile, the base IRI and the size limit, so
+changing any of them re-checks everything, and changing one file re-checks only that file.
+
+A file whose size and modification time (nanoseconds) are those recorded is taken as unchanged without being
+read; any other file is hashed, and only a new sha256 means checking it again. A file modified within
+:data:`RACY_NS` of being checked is recorded without its time (an edit in the same clock tick could keep size
+and time), so the next run hashes it. Rows are replaced in place, so the cache never holds more than one row per
+path. SQLite handles concurrent runs.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
+import time
 from pathlib import Path
 
 from ..errors import TopicgraphError
 
-__all__ = ["ResultCache", "DEFAULT_CACHE_DIR", "entry_key"]
+__all__ = ["ResultCache", "DEFAULT_CACHE_DIR", "RACY_NS"]
 
 DEFAULT_CACHE_DIR = ".topicgraph-cache"
-_SCHEMA = 1
-
-
-def entry_key(config_key: str, display: str, sha256: str) -> str:
-    return hashlib.sha256(f"{config_key}\0{display}\0{sha256}".encode()).hexdigest()
+_SCHEMA = 3
+#: files modified this recently (ns) before their check are hashed again next time, whatever their stat says
+RACY_NS = 2_000_000_000
 
 
 class ResultCache:
@@ -31,13 +34,17 @@ class ResultCache:
 
     >>> import tempfile
     >>> c = ResultCache(tempfile.mkdtemp())
-    >>> c.put([("a.md", "k1", {"kind": "record", "findings": []})]); c.get("a.md", "k1"), c.get("a.md", "k2")
-    ({'kind': 'record', 'findings': []}, None)
+    >>> c.put("cfg", [("a.md", 10, 1, "sha-a", {"kind": "record", "findings": []})])
+    >>> rows = c.load("cfg"); rows["a.md"][:3], c.summaries(["a.md"])
+    ((10, 1, 'sha-a'), [{'kind': 'record', 'findings': []}])
+    >>> c.load("other config")
+    {}
     """
 
     def __init__(self, folder: str | Path | None) -> None:
         self.folder = Path(folder) if folder is not None else None
         self.db = None
+        self._ckey: str | None = None
         if self.folder is None:
             return
         try:
@@ -49,39 +56,93 @@ class ResultCache:
                     (self.folder / name).write_text(text, encoding="utf-8")
             self.db = sqlite3.connect(str(self.folder / "validate.sqlite"), timeout=60)
             self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
             row = self.db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
             if row is None or row[0] != str(_SCHEMA):
                 self.db.execute("DROP TABLE IF EXISTS results")
+                self.db.execute("DROP TABLE IF EXISTS files")
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
-            self.db.execute("CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                            "summary TEXT NOT NULL)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, ckey TEXT NOT NULL, "
+                            "size INTEGER, mtime_ns INTEGER, sha256 TEXT NOT NULL, summary TEXT NOT NULL)")
             self.db.commit()
         except (OSError, sqlite3.Error) as exc:
             raise TopicgraphError(f"cannot use the cache folder {self.folder}: {exc} (give another with --cache, "
                                   "or --no-cache)") from None
 
-    def get(self, path: str, key: str) -> dict | None:
+    def load(self, ckey: str) -> dict[str, tuple[int, int, str]]:
+        """Every path checked under ``ckey``: ``(size, mtime_ns, sha256)`` (mtime_ns -1: hash it to be sure)."""
+        if self.db is None:
+            return {}
+        try:
+            rows = self.db.execute("SELECT path, size, mtime_ns, sha256 FROM files WHERE ckey = ?", (ckey,))
+            self._ckey = ckey
+            return {path: (size, mtime, sha) for path, size, mtime, sha in rows}
+        except sqlite3.Error:
+            return {}
+
+    def summaries(self, paths: list[str]) -> list[dict | None]:
+        """The summaries stored for ``paths`` (under the key last given to :meth:`load`), None where missing or
+        unreadable; read and decoded in bulk."""
+        if self.db is None or not paths:
+            return [None] * len(paths)
+        wanted = set(paths)
+        found: dict[str, str] = {}
+        try:
+            for path, summary in self.db.execute("SELECT path, summary FROM files WHERE ckey = ?", (self._ckey,)):
+                if path in wanted:
+                    found[path] = summary
+        except sqlite3.Error:
+            return [None] * len(paths)
+        texts = [found.get(p) for p in paths]
+        try:  # one decoder call for the lot is several times faster than one per row
+            decoded = json.loads("[" + ",".join(t if t is not None else "null" for t in texts) + "]")
+        except ValueError:
+            decoded = []
+            for t in texts:
+                try:
+                    decoded.append(json.loads(t) if t is not None else None)
+                except ValueError:
+                    decoded.append(None)
+        return [d if isinstance(d, dict) else None for d in decoded]
+
+    def get(self, ckey: str, path: str) -> dict | None:
+        """One path's summary stored under ``ckey``, or None."""
         if self.db is None:
             return None
-        row = self.db.execute("SELECT key, summary FROM results WHERE path = ?", (path,)).fetchone()
-        if row is None or row[0] != key:
-            return None
         try:
-            return json.loads(row[1])
-        except ValueError:
+            row = self.db.execute("SELECT summary FROM files WHERE path = ? AND ckey = ?", (path, ckey)).fetchone()
+            return json.loads(row[0]) if row is not None else None
+        except (sqlite3.Error, ValueError):
             return None
 
-    def put(self, entries) -> None:
-        """Store ``(path, key, summary)`` entries in one transaction."""
-        if self.db is None:
+    def put(self, ckey: str, entries) -> None:
+        """Store ``(path, size, mtime_ns, sha256, summary)`` entries (the summary as a dictionary or as its JSON)
+        in one transaction; a file modified within
+        :data:`RACY_NS` of now is stored without its time."""
+        if self.db is None or not entries:
             return
-        rows = [(p, k, json.dumps(s, ensure_ascii=False, separators=(",", ":"))) for p, k, s in entries]
+        racy = time.time_ns() - RACY_NS
+        rows = [(p, ckey, size, mtime if mtime is not None and mtime < racy else -1, sha,
+                 s if isinstance(s, str) else json.dumps(s, ensure_ascii=False, separators=(",", ":")))
+                for p, size, mtime, sha, s in entries]
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", rows)
+                self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
         except sqlite3.Error as exc:
             raise TopicgraphError(f"cannot write the cache in {self.folder}: {exc}") from None
+
+    def touch(self, entries) -> None:
+        """Record new ``(path, size, mtime_ns)`` of files whose bytes are unchanged (so they are not hashed again)."""
+        if self.db is None or not entries:
+            return
+        racy = time.time_ns() - RACY_NS
+        try:
+            with self.db:
+                self.db.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+                                    [(size, mtime if mtime < racy else -1, p) for p, size, mtime in entries])
+        except sqlite3.Error:
+            pass  # only an optimisation
 
     def close(self) -> None:
         if self.db is not None:

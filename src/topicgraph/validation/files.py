@@ -1,6 +1,7 @@
 """Checking one file: a record (read, fields, topics, SHACL of its mapped graph) or an RDF file (parse, SHACL).
 
-:func:`check_file` returns a JSON-ready *summary* of one file: its findings (without the file name, so a cached
+:func:`check_file` returns a JSON-ready *summary* of one file: its findings (see :func:`_strip`; without the file
+name, so a cached
 summary stays valid when only the display path is re-derived) and what the cross-record checks need (the record's
 id, URLs and digest). Everything here depends only on the file's bytes, its path, and the :class:`Context`
 (taxonomy, shapes, profile, base IRI), which is what the cache is keyed by.
@@ -21,7 +22,7 @@ from ..records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, parse_rec
 from .locate import RdfLines, RecordIndex, Where, item_lines
 from .shacl import Shapes
 
-__all__ = ["Context", "check_file", "RDF_EXTENSIONS", "topic_findings", "did_you_mean"]
+__all__ = ["Context", "check_file", "check_files", "RDF_EXTENSIONS", "topic_findings", "did_you_mean"]
 
 #: file extension -> (RdfLines kind, pyoxigraph format name)
 RDF_EXTENSIONS: dict[str, tuple[str, str]] = {
@@ -47,6 +48,7 @@ class Context:
     taxonomy_types: dict[str, str] = field(default_factory=dict)  # taxonomy node -> its class IRI
     taxonomy_stubs: dict[str, str] = field(default_factory=dict)  # taxonomy node -> minimal N-Triples description
     _taxonomy_nt: str | None = None
+    _memo: dict = field(default_factory=dict)  # entity / stand-in -> its N-Triples lines, parsed
 
     @classmethod
     def create(cls, *, taxonomy: str | Path | None = None, shapes: str | Path | None = None,
@@ -90,14 +92,39 @@ def _summary(kind: str, findings: list[Finding], **extra) -> dict:
     return out
 
 
-def _strip(f: Finding) -> dict:
-    d = f.to_dict()
-    del d["file"]
-    return d
+def _strip(f: Finding) -> list:
+    """A finding without its file, as a list (decoded several times faster than an object from the cache):
+    message, severity, line, field, rule, fix, node."""
+    return [f.message, str(f.severity), f.line, f.field, f.rule, f.fix, f.node]
 
 
 def check_file(path: Path, display: str, ctx: Context) -> dict:
     """Check one file; never raises for bad input (a pyshacl crash raises :class:`~.shacl.ShaclCrash`)."""
+    return check_files([(path, display)], ctx)[0]
+
+
+def check_files(items: list[tuple[Path, str]], ctx: Context) -> list[dict]:
+    """Check many files, as :func:`check_file` would one by one, with the records' SHACL done together.
+
+    Each record's graph (with its stand-ins) is screened (:mod:`.screen`); the few that might not conform go to
+    pyshacl in batches (:meth:`.shacl.Shapes.results_for`), and each result comes back to its own record.
+    """
+    out: list[dict | None] = [None] * len(items)
+    pending: list[tuple[int, _Pending]] = []
+    for n, (path, display) in enumerate(items):
+        got = _check_one(Path(path), display, ctx)
+        if isinstance(got, _Pending):
+            pending.append((n, got))
+        else:
+            out[n] = got
+    if pending:
+        results = ctx.shapes.results_for([p.nt for _, p in pending], ignore=ctx.taxonomy_types.keys())
+        for (n, p), found in zip(pending, results):
+            out[n] = p.finish(found, ctx)
+    return out  # type: ignore[return-value]
+
+
+def _check_one(path: Path, display: str, ctx: Context):
     kind = RDF_EXTENSIONS.get(path.suffix.lower())
     try:
         size = path.stat().st_size
@@ -112,12 +139,34 @@ def check_file(path: Path, display: str, ctx: Context) -> dict:
                                            fix="check that the file exists and is readable")])
     if kind is not None:
         return check_rdf(data, display, kind, ctx)
-    return check_record(data, display, ctx)
+    return _check_record(data, display, ctx)
 
 
 # ----------------------------------------------------------------------------------------------------- records
 def check_record(data: bytes, display: str, ctx: Context) -> dict:
     """Stages 1-3 for one record: can it be read, do its fields make sense, does its mapped RDF conform."""
+    got = _check_record(data, display, ctx)
+    if isinstance(got, _Pending):
+        got = got.finish(ctx.shapes.results_for([got.nt], ignore=ctx.taxonomy_types.keys())[0], ctx)
+    return got
+
+
+@dataclass
+class _Pending:
+    """A record checked up to SHACL: its findings so far, and its graph waiting for its SHACL results."""
+
+    rec: object
+    index: RecordIndex
+    findings: list[Finding]
+    nt: object  # a screen.Graph
+
+    def finish(self, results, ctx: Context) -> dict:
+        findings = self.findings
+        findings.extend(_dedupe(findings, _locate(results, self.rec, self.index, ctx)))
+        return _record_summary(self.rec, self.index, findings)
+
+
+def _check_record(data: bytes, display: str, ctx: Context):
     try:
         rec = parse_record(data, display, profile=ctx.profile)
     except NotARecord as exc:
@@ -134,9 +183,11 @@ def check_record(data: bytes, display: str, ctx: Context) -> dict:
     except ValueError as exc:
         findings.append(Finding(display, f"cannot be mapped to RDF: {exc}", rule="record.mapping",
                                 fix="remove the characters that make the IRI unsafe"))
-        mapped = None
-    if mapped is not None:
-        findings.extend(_dedupe(findings, _record_shacl(mapped, rec, index, ctx)))
+        return _record_summary(rec, index, findings)
+    return _Pending(rec, index, findings, _record_graph(mapped, ctx))
+
+
+def _record_summary(rec, index: RecordIndex, findings: list[Finding]) -> dict:
     id_where = index.role("id")
     urls = []
     for role in ("link_original", "link_href"):
@@ -258,34 +309,123 @@ def _mean(guesses: list[str]) -> str:
 
 
 def _record_graph_nt(mapped, ctx: Context) -> str:
-    """The record's own triples, the entity descriptions it implies, and the type of each taxonomy node it names."""
-    from ..mapping import count_mentions, entity_nquads
+    """The record's own triples, the entity descriptions it implies, and a stand-in description of each taxonomy
+    node it names (a minimal valid one, which satisfies the record's ``sh:class`` checks without re-validating the
+    taxonomy for every record), as N-Triples."""
+    return _record_graph(mapped, ctx).text
 
+
+def _record_graph(mapped, ctx: Context):
+    """:func:`_record_graph_nt` as a :class:`~.screen.Graph`. Entity descriptions and stand-ins are parsed once
+    per process (corpora name the same authors, brands and topics again and again) and their parsed triples are
+    shared between records' graphs (nothing changes a graph once made)."""
+    from ..mapping import count_mentions, entity_nquads
+    from .screen import Graph
+
+    memo = ctx._memo
+    if len(memo) > 200_000:
+        memo.clear()
+    own = _Fragment(mapped.nquads)
+    lines = list(own.lines)
+    triples: dict | None = own.copy_triples()
+    named = set(own.named)
+    shared: list[_Fragment] = []
     mentions: dict = {}
     count_mentions(mentions, mapped.entities)
-    nq = mapped.nquads + entity_nquads(mentions, "urn:topicgraph:entities")
-    parts = [line.rsplit(" ", 2)[0] + " .\n" for line in nq.splitlines() if line]
-    named: set[str] = set()
-    for line in parts:
-        for term in line.split(" ")[::2]:  # subject and object positions (objects may be literals; harmless)
-            if term.startswith("<") and term.endswith(">"):
-                named.add(term[1:-1])
-    for iri in sorted(named & ctx.taxonomy_stubs.keys()):
-        parts.append(ctx.taxonomy_stubs[iri])
+    for ent in sorted(mentions):
+        counted = mentions[ent]
+        if len(counted) == 1:
+            k = ("entity", ent, next(iter(counted)))
+            frag = memo.get(k)
+            if frag is None:
+                frag = memo[k] = _Fragment(entity_nquads({ent: counted}, "urn:topicgraph:entities"))
+        else:  # spelled two ways in one record: the usual rule picks one spelling
+            frag = _Fragment(entity_nquads({ent: counted}, "urn:topicgraph:entities"))
+        shared.append(frag)
+        named |= frag.named
+    stubs = ctx.taxonomy_stubs
+    for iri in sorted(named & stubs.keys()):
+        shared.append(_stub(ctx, iri))
         scheme = getattr(ctx.taxonomy.concepts.get(iri), "scheme", None)
-        if scheme in ctx.taxonomy_stubs and scheme not in named:
+        if scheme in stubs and scheme not in named:
             named.add(scheme)
-            parts.append(ctx.taxonomy_stubs[scheme])
-    return "".join(parts)
+            shared.append(_stub(ctx, scheme))
+    for frag in shared:
+        lines += frag.lines
+        if triples is None:
+            continue
+        if frag.triples is None:
+            triples = None
+            continue
+        for subject, preds in frag.triples.items():
+            mine = triples.get(subject)
+            if mine is None:
+                triples[subject] = preds  # shared, never changed
+            else:
+                merged = {p: list(objs) for p, objs in mine.items()}
+                for p, objs in preds.items():
+                    have = merged.setdefault(p, [])
+                    have += [o for o in objs if o not in have]
+                triples[subject] = merged
+    return Graph(triples, lines)
+
+
+class _Fragment:
+    """Some N-Quads or N-Triples lines: as N-Triples lines, parsed (None when the screen cannot read them), and
+    the IRIs they name in subject or object position."""
+
+    __slots__ = ("lines", "triples", "named")
+
+    def __init__(self, text: str, quads: bool = True) -> None:
+        from .screen import parse_triple
+
+        self.lines: list[str] = []
+        triples: dict | None = {}
+        named: set[str] = set()
+        for line in text.splitlines():
+            if not line:
+                continue
+            t = line.rsplit(" ", 2)[0] if quads else line.removesuffix(" .")  # no graph name, no final dot
+            self.lines.append(t + " .\n")
+            parsed = parse_triple(t)
+            if parsed is None:
+                triples = None
+                for term in t.split(" ")[::2]:
+                    if term.startswith("<") and term.endswith(">"):
+                        named.add(term[1:-1])
+                continue
+            s, p, o = parsed
+            named.add(s[1:-1])
+            if isinstance(o, str) and o[0] == "<":
+                named.add(o[1:-1])
+            if triples is not None:
+                objs = triples.setdefault(s, {}).setdefault(p, [])
+                if o not in objs:
+                    objs.append(o)
+        self.triples, self.named = triples, frozenset(named)
+
+    def copy_triples(self) -> dict | None:
+        if self.triples is None:
+            return None
+        return {s: {p: list(objs) for p, objs in preds.items()} for s, preds in self.triples.items()}
+
+
+def _stub(ctx: Context, iri: str) -> "_Fragment":
+    k = ("stub", iri)
+    if k not in ctx._memo:
+        ctx._memo[k] = _Fragment(ctx.taxonomy_stubs[iri], quads=False)
+    return ctx._memo[k]
 
 
 def _record_shacl(mapped, rec, index: RecordIndex, ctx: Context) -> list[Finding]:
-    import rdflib
+    """The SHACL findings of one mapped record, located at its fields."""
+    graph = _record_graph(mapped, ctx)
+    return _locate(ctx.shapes.results_for([graph], ignore=ctx.taxonomy_types.keys())[0], rec, index, ctx)
 
-    graph = rdflib.Graph()
-    graph.parse(data=_record_graph_nt(mapped, ctx), format="nt")
+
+def _locate(results, rec, index: RecordIndex, ctx: Context) -> list[Finding]:
     out = []
-    for r in ctx.shapes.validate(graph):
+    for r in results:
         if r.focus in ctx.taxonomy_types:
             continue  # the taxonomy's own nodes are checked once, in the taxonomy stage
         path = r.path or ctx.shapes.implied_path(r.shape)

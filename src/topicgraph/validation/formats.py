@@ -33,11 +33,14 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 def render(report: ValidationReport, fmt: str = "text") -> str:
     """The report in one of :data:`FORMATS`."""
+    from .core import no_gc
+
     try:
-        return {"text": to_text, "json": to_json, "junit": to_junit, "sarif": to_sarif, "github": to_github}[fmt](
-            report)
+        writer = {"text": to_text, "json": to_json, "junit": to_junit, "sarif": to_sarif, "github": to_github}[fmt]
     except KeyError:
         raise ValueError(f"unknown format {fmt!r}: choose from {', '.join(FORMATS)}") from None
+    with no_gc():
+        return writer(report)
 
 
 def _where(f: Finding) -> str:
@@ -62,7 +65,43 @@ def to_text(report: ValidationReport) -> str:
 
 
 def to_json(report: ValidationReport) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False)
+    """:meth:`ValidationReport.to_dict` as JSON: one key per line, one file and one finding per line (readable
+    and diffable, and written by the C encoder: ``indent=`` would use the pure-Python one, seconds on 100k files)."""
+    return _lines_json(report.to_dict())
+
+
+def _lines_json(data: dict) -> str:
+    """A JSON object with each top-level value on its own line and each item of a top-level list on its own line.
+
+    >>> print(_lines_json({"ok": True, "files": ["a.md", 'say "a", "b"'], "none": [], "f": [{"file": "}, {"}] * 2}))
+    {
+      "ok": true,
+      "files": [
+        "a.md",
+        "say \\"a\\", \\"b\\""
+      ],
+      "none": [],
+      "f": [
+        {"file": "}, {"},
+        {"file": "}, {"}
+      ]
+    }
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    parts = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            if all(isinstance(v, str) for v in value):
+                # one encoder call for the list: '", "' only occurs between items (a quote inside a string is \")
+                body = dumps(value)[1:-1].replace('", "', '",\n    "')
+            elif all(isinstance(v, dict) and v and next(iter(v)) == "file" for v in value):
+                body = dumps(value)[1:-1].replace('}, {"file": ', '},\n    {"file": ')
+            else:
+                body = ",\n    ".join(map(dumps, value))
+            parts.append(f"  {dumps(key)}: [\n    {body}\n  ]")
+        else:
+            parts.append(f"  {dumps(key)}: {dumps(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}"
 
 
 # --------------------------------------------------------------------------------------------------------- JUnit

@@ -38,24 +38,35 @@ class Where:
     line: int | None = None
 
 
+_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
+_FENCE = re.compile(r"-{3,}[^\S\n]*(?:\n|$)")
+_CLOSING = re.compile(r"^-{3,}[^\S\n]*$", re.M)
+_KEY = re.compile(r"""^(?:"([^"\n]+)"|'([^'\n]+)'|([^\s#\-'"][^:\n]*?))[^\S\n]*:(?:[^\S\n]|$)""", re.M)
+
+
 def front_matter_keys(text: str) -> dict[str, int]:
     """Top-level front-matter keys and their 1-based lines.
 
     >>> front_matter_keys("---\\nid: 1\\nlink:\\n  brand: x\\n---\\nbody: no\\n")
     {'id': 2, 'link': 3}
     """
-    lines = text.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if start is None or not re.fullmatch(r"-{3,}\s*", lines[start]):
+    pos = _BLANK_LINES.match(text).end()
+    if pos >= len(text) and not text[pos:].strip():
         return {}
+    opening = _FENCE.match(text, pos)
+    if opening is None:
+        return {}
+    body = opening.end()
+    if not text[opening.start():body].endswith("\n"):
+        return {}
+    closing = _CLOSING.search(text, body)
+    end = closing.start() if closing is not None else len(text)
     keys: dict[str, int] = {}
-    for i in range(start + 1, len(lines)):
-        line = lines[i]
-        if re.fullmatch(r"-{3,}\s*", line):
-            break
-        m = re.match(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#\-'"][^:]*?))\s*:(?:\s|$)""", line)
-        if m:
-            keys.setdefault(m.group(1) or m.group(2) or m.group(3), i + 1)
+    line, last = text.count("\n", 0, body) + 1, body
+    for m in _KEY.finditer(text, body, end):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        keys.setdefault(m.group(1) or m.group(2) or m.group(3), line)
     return keys
 
 

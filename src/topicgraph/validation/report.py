@@ -35,9 +35,19 @@ class ValidationReport:
     def failing(self) -> list[Finding]:
         return [f for f in self.findings if f.severity >= self.fail_at]
 
+    def _severities(self) -> dict:
+        """How many findings of each severity (remembered while the list of findings stays the same length)."""
+        memo = self.__dict__.get("_sev_memo")
+        if memo is None or memo[0] is not self.findings or memo[1] != len(self.findings):
+            from collections import Counter
+
+            memo = (self.findings, len(self.findings), Counter(f.severity for f in self.findings))
+            self.__dict__["_sev_memo"] = memo
+        return memo[2]
+
     @property
     def ok(self) -> bool:
-        return not any(f.severity >= self.fail_at for f in self.findings)
+        return not any(n for sev, n in self._severities().items() if sev >= self.fail_at)
 
     @property
     def exit_code(self) -> int:
@@ -46,9 +56,9 @@ class ValidationReport:
 
     @property
     def counts(self) -> dict[str, int]:
-        sev = [f.severity for f in self.findings]
-        return {"files": len(self.files), "cached": self.cached, "errors": sev.count(Severity.ERROR),
-                "warnings": sev.count(Severity.WARNING), "infos": sev.count(Severity.INFO),
+        sev = self._severities()
+        return {"files": len(self.files), "cached": self.cached, "errors": sev[Severity.ERROR],
+                "warnings": sev[Severity.WARNING], "infos": sev[Severity.INFO],
                 "files_with_findings": len({f.file for f in self.findings})}
 
     def by_file(self) -> dict[str, list[Finding]]:

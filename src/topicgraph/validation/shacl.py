@@ -5,6 +5,10 @@ small graph at a time (so that results can be cached per file and work spread ov
 time. :class:`Shapes` parses the shapes once and keeps pyshacl's harvested shapes for every later graph; when
 pyshacl's internals differ from what we expect it falls back to ``pyshacl.validate``.
 
+Many record graphs at once: :meth:`Shapes.results_for` first asks the :mod:`.screen` (a SHACL Core evaluator that
+only ever proves "no result") and sends the rest to pyshacl in conflict-free batches, one call per batch, so a
+corpus costs pyshacl time only for the records that have something to report.
+
 Any exception inside pyshacl becomes :class:`ShaclCrash` (a :class:`~topicgraph.errors.TopicgraphError`): the
 command exits 2, "could not run", never 1, which would read as "the data does not conform".
 """
@@ -96,6 +100,10 @@ class Shapes:
         self.digest = digest.hexdigest()
         self._sg = None
         self._implied: dict[str, str | None] = {}
+        from .screen import Screen
+
+        self.screen = Screen.compile(self.graph)
+        self.batchable = _batchable(self.graph)
         try:
             self._prepare()
         except TopicgraphError:
@@ -130,6 +138,44 @@ class Shapes:
             raise ShaclCrash(f"SHACL validation crashed ({type(exc).__name__}: {exc}); the data was not "
                              "validated") from None
         return _results(report)
+
+    def results_for(self, graphs: list, *, ignore=frozenset(), batch: int = 2000) -> list[list[ShaclResult]]:
+        """Each graph's results (N-Triples text or a :class:`~.screen.Graph`), exactly as validating it alone
+        would give them, but fast.
+
+        A graph the :mod:`.screen` proves conforming (apart from focus nodes in ``ignore``, IRIs whose results the
+        caller drops) gets none without pyshacl. The others are merged into batches of up to ``batch`` graphs
+        that cannot disturb each other (no node described differently by two graphs of a batch; see
+        :func:`_batches`) and validated with one pyshacl call per batch; each result goes back to every graph of
+        the batch that has its focus node. Shapes whose results could depend on other graphs' triples (inverse
+        paths, SPARQL, targets by object or by node) are validated one graph at a time, as before.
+        """
+        from .screen import Graph
+
+        graphs = [g if isinstance(g, Graph) else Graph.from_text(g) for g in graphs]
+        out: list[list[ShaclResult]] = [[] for _ in graphs]
+        parsed = [g.triples for g in graphs]
+        todo = [i for i, g in enumerate(parsed) if self.screen is None or not self.screen.conforms(g, ignore)]
+        if not todo:
+            return out
+        if not self.batchable:
+            for i in todo:
+                out[i] = self.validate(_graph(graphs[i].text))
+            return out
+        for group, nodes in _batches(todo, parsed, batch):
+            if len(group) == 1:
+                out[group[0]] = self.validate(_graph(graphs[group[0]].text))
+                continue
+            found = self.validate(_graph("".join(graphs[i].text for i in group)))
+            owners = [[i for i, ns in zip(group, nodes) if _bracket(r.focus) in ns] for r in found]
+            if any(not o for o in owners):  # cannot happen with forward-only shapes; never lose a result
+                for i in group:
+                    out[i] = self.validate(_graph(graphs[i].text))
+                continue
+            for r, o in zip(found, owners):
+                for i in o:
+                    out[i].append(r)
+        return out
 
     def _run(self, data):
         if self._sg is not None:
@@ -172,6 +218,74 @@ class Shapes:
             paths.discard("https://w3id.org/topicgraph/ns#recordFormat")
             self._implied[shape] = paths.pop() if len(paths) == 1 else None
         return self._implied[shape]
+
+
+def _graph(nt: str):
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data=nt, format="nt")
+    return graph
+
+
+def _bracket(focus: str) -> str:
+    return focus if focus.startswith("_:") else f"<{focus}>"
+
+
+def _batchable(graph) -> bool:
+    """Whether a focus node's results depend only on triples reachable from it along forward paths, and whether
+    it is a focus node depends only on its own triples: then a graph's results do not change when graphs that
+    describe every shared node identically are added (see :func:`_batches`)."""
+    unsafe = {_SH + name for name in ("inversePath", "targetNode", "targetObjectsOf", "target", "sparql", "rule",
+                                      "select", "ask", "js", "jsFunctionName", "shapesGraph", "entailment")}
+    if any(str(p) in unsafe for p in graph.predicates(None, None)):
+        return False
+    from rdflib import RDF, RDFS, URIRef
+
+    shapes = set(graph.subjects(RDF.type, URIRef(_SH + "NodeShape"))) | \
+        set(graph.subjects(RDF.type, URIRef(_SH + "PropertyShape")))
+    classes = {RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")}
+    return not any(t in classes for s in shapes for t in graph.objects(s, RDF.type))  # implicit class targets
+
+
+def _batches(todo: list[int], parsed: list, size: int):
+    """Groups of graphs (indexes into ``parsed``) that can be validated together, each with its graphs' node
+    sets: within a group, every node is described by the same triples in each graph that names it (a graph that
+    names a node only as an object describes it with no triples). Graphs that cannot be read here, or that have
+    blank nodes, go alone."""
+    open_groups: list[tuple[list[int], list[set], dict]] = []
+    for i in todo:
+        g = parsed[i]
+        if g is None or any(s.startswith("_:") for s in g) or any(
+                isinstance(o, str) and o.startswith("_:") for preds in g.values() for objs in preds.values()
+                for o in objs):
+            yield [i], [set()]
+            continue
+        desc: dict[str, frozenset] = {s: frozenset((p, o) for p, objs in preds.items() for o in objs)
+                                      for s, preds in g.items()}
+        for preds in g.values():
+            for objs in preds.values():
+                for o in objs:
+                    if isinstance(o, str) and o not in desc:
+                        desc[o] = frozenset()
+        for group, nodes, known in open_groups:
+            if all(known.get(n, d) == d for n, d in desc.items()):
+                break
+        else:
+            group, nodes, known = [], [], {}
+            open_groups.append((group, nodes, known))
+            if len(open_groups) > 8:  # a pathological corpus: flush the oldest group
+                yield open_groups[0][0], open_groups[0][1]
+                del open_groups[0]
+        group.append(i)
+        nodes.append(set(desc))
+        known.update(desc)
+        if len(group) >= size:
+            yield group, nodes
+            open_groups[:] = [o for o in open_groups if o[0] is not group]
+    for group, nodes, _ in open_groups:
+        if group:
+            yield group, nodes
 
 
 def _results(report) -> list[ShaclResult]:
