@@ -169,3 +169,17 @@ def test_the_cookbook_shows_what_the_queries_answer(store_dir):
             assert len(actual) > len(shown)
         else:
             assert actual == shown, args
+
+
+def test_the_cookbook_shows_each_query_as_shipped():
+    """docs/analysts.md: the SPARQL shown under each named query is the text of its .rq file (headers aside)."""
+    from topicgraph.queries import list_queries
+
+    from .conftest import ROOT
+
+    text = (ROOT / "docs" / "analysts.md").read_text(encoding="utf-8")
+    shown = dict(re.findall(r"### \d+\. [^\n]*\(`([a-z-]+)`\)\n.*?```sparql\n(.*?)```", text, re.DOTALL))
+    for q in list_queries():
+        assert q.name in shown, f"docs/analysts.md has no section for {q.name}"
+        shipped = "".join(line for line in q.sparql.splitlines(True) if not line.startswith("# "))
+        assert shown[q.name] == shipped, f"docs/analysts.md shows an old text of {q.name}.rq"
