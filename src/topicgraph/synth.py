@@ -42,7 +42,8 @@ from random import Random
 from typing import Sequence
 
 __all__ = ["SEED_TOPICS", "SynthConfig", "SynthCorpus", "Topic", "build_vocabulary", "generate", "label_tokens",
-           "load_manifest", "main", "tokens", "write_manifest"]
+           "load_manifest", "main", "tokens", "write_manifest",
+           "write_taxonomy"]
 
 MANIFEST_NAME = "manifest.json"
 FORMAT_VERSION = 1
@@ -1025,6 +1026,49 @@ def write_manifest(corpus: SynthCorpus, gen: _Generator | None = None) -> Path:
     return corpus.manifest
 
 
+def write_taxonomy(corpus: SynthCorpus, folder: str | Path, *, unknown_share: float = 0.05) -> Path:
+    """A taxonomy folder for the corpus: the shipped taxonomy plus ``synthetic.ttl``, one SKOS concept per topic of
+    the vocabulary that the shipped taxonomy lacks, except about ``unknown_share`` of them (never a seed topic),
+    left out on purpose so that ``validate`` still has unknown topics to report, as a real corpus would.
+
+    A real corpus comes with the taxonomy its curators use; benchmarking against the shipped starting set instead
+    would make every record carry unknown-topic warnings, and measure the writing of warnings rather than the
+    validation. Deterministic for the corpus's seed. Returns ``folder``.
+    """
+    from .iris import IriMinter
+    from .resources import taxonomy_dir
+    from .taxonomy import load_taxonomy
+
+    if not 0 <= unknown_share <= 1:
+        raise ValueError("unknown_share must be between 0 and 1")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    shipped = sorted(Path(taxonomy_dir()).glob("*.ttl"))
+    for tf in shipped:
+        shutil.copyfile(tf, folder / tf.name)
+    known = load_taxonomy(taxonomy_dir())
+    seed = corpus.config.seed if corpus.config is not None else 0
+    rng = Random(f"topicgraph.synth/taxonomy/{seed}")
+    # a vendor the shipped taxonomy lacks keeps its topics unknown (no scheme to put them in)
+    missing = [t for t in sorted(corpus.topics, key=lambda t: t.key) if known.scheme_for(t.vendor) is not None
+               if not known.resolve(t.vendor, t.label)[1]]
+    leave_out = {t.key for t in rng.sample(missing, round(len(missing) * unknown_share))}
+    lines = ["# Synthetic concepts for a topicgraph.synth corpus (generated: do not edit).",
+             "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .", ""]
+    for t in missing:
+        if t.key in leave_out:
+            continue
+        scheme, concept = IriMinter.scheme(t.vendor), IriMinter.concept(t.vendor, t.label)
+        lines += [f"<{concept}> a skos:Concept ;",
+                  f"    skos:prefLabel {json.dumps(t.label, ensure_ascii=False)}@en ;",
+                  f"    skos:definition \"A synthetic topic of planted group {t.group}.\"@en ;",
+                  f"    skos:inScheme <{scheme}> ;",
+                  f"    skos:topConceptOf <{scheme}> .",
+                  f"<{scheme}> skos:hasTopConcept <{concept}> .", ""]
+    (folder / "synthetic.ttl").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
 def load_manifest(path: str | Path) -> dict:
     """The manifest written by ``generate`` (a directory means its ``manifest.json``)."""
     p = Path(path)
@@ -1054,6 +1098,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--brands", type=int, default=None, help="default: max(50, n/200)")
     p.add_argument("--vendors", default=",".join(d.vendors), help="comma-separated (default %(default)s)")
     p.add_argument("--shard-size", type=int, default=d.shard_size)
+    p.add_argument("--taxonomy", type=Path, default=None,
+                   help="also write a taxonomy folder for the corpus here (see write_taxonomy)")
     p.add_argument("--force", action="store_true", help="replace a corpus already in OUT")
     return p
 
@@ -1073,6 +1119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(f"wrote {len(corpus.files)} records ({len(corpus.plain_articles)} plain) and {corpus.manifest} "
           f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    if args.taxonomy is not None:
+        print(f"wrote the corpus's taxonomy to {write_taxonomy(corpus, args.taxonomy)}", file=sys.stderr)
     return 0
 
 

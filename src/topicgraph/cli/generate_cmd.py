@@ -16,16 +16,19 @@ from .common import handle_errors
 @click.option("--groups", type=click.IntRange(1), default=20, show_default=True, help="Planted topic groups.")
 @click.option("--in-group-share", type=click.FloatRange(0, 1), default=0.85, show_default=True,
               help="Share of an article's topics drawn from its own group.")
+@click.option("--taxonomy", "taxonomy_out", type=click.Path(file_okay=False), default=None,
+              help="Also write a taxonomy folder for the corpus here: the shipped taxonomy plus a concept for "
+                   "most generated topics (5% stay unknown), to pass to build and validate as --taxonomy.")
 @click.option("--force", is_flag=True, help="Replace a corpus already in OUT.")
 @handle_errors
-def generate_command(out, n, seed, plain_fraction, groups, in_group_share, force):
+def generate_command(out, n, seed, plain_fraction, groups, in_group_share, taxonomy_out, force):
     """Write N synthetic records to OUT, with OUT/manifest.json holding the planted ground truth.
 
     Topics, authors and brands follow Zipf-like popularity; each article draws most of its topics from one
     planted group, so clustering and related-items quality can be measured (see docs/benchmarks.md).
     """
     from ..errors import TopicgraphError
-    from ..synth import SynthConfig, generate
+    from ..synth import SynthConfig, generate, write_taxonomy
 
     try:
         config = SynthConfig(n=n, seed=seed, plain_fraction=plain_fraction, groups=groups,
@@ -34,3 +37,5 @@ def generate_command(out, n, seed, plain_fraction, groups, in_group_share, force
     except (ValueError, FileExistsError) as exc:
         raise TopicgraphError(str(exc)) from None
     click.echo(f"wrote {len(corpus.files)} records ({len(corpus.plain_articles)} plain) to {corpus.root}/")
+    if taxonomy_out is not None:
+        click.echo(f"wrote the corpus's taxonomy to {write_taxonomy(corpus, taxonomy_out)}/")
