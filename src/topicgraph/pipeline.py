@@ -280,7 +280,8 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             del ox
             os.replace(work / store_name, out / store_name)
             report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out), unknown_topics, timings)
-            manifest = {"store": store_name, "base_iri": minter.base, "format_version": 1,
+            manifest = {"store": store_name, "revision": uuid.uuid4().hex, "base_iri": minter.base,
+                        "format_version": 1,
                         "taxonomy": [tf.name for tf in tax_files], "profile": profile.name, "counts": counts,
                         "sources": [str(s) for s in sources]}
             atomic_write(out / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
@@ -292,6 +293,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
         finally:
             shutil.rmtree(work, ignore_errors=True)
         _clean_leftovers(out)
+        clear_cache(out)
     return BuildResult(out, report, exports)
 
 
@@ -456,6 +458,11 @@ def _map_all(paths, sink: _StreamingLoad, *, jobs, profile, base_iri, taxonomy_d
     return outcomes, mentions, counts, counts_unknown
 
 
+def clear_cache(out: Path) -> None:
+    """Forget the analyses' cached inputs (``analysis.graphs.CACHE_DIR``; not imported here: numpy is slow to load)."""
+    shutil.rmtree(out / ".cache", ignore_errors=True)
+
+
 def _clean_leftovers(out: Path) -> None:
     """Remove what a killed build left behind: temp folders and store folders the manifest does not name."""
     live = None
@@ -487,6 +494,8 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
     out = Path(out)
     with BuildLock(out):
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        clear_cache(out)  # before the store changes: a killed update must not leave a cache that looks current
+        manifest["revision"] = uuid.uuid4().hex
         ox = pyoxigraph.Store(str(out / manifest["store"]))
         minter = IriMinter(manifest["base_iri"])
         mapper = Mapper(minter, load_taxonomy(taxonomy))

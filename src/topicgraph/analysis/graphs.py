@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+import json
+import shutil
+from dataclasses import dataclass, field, fields
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -112,8 +115,76 @@ class Incidence:
         return self.article_title.get(article) or self.article_identifier.get(article) or article
 
 
-def load_incidence(store: "GraphStore") -> Incidence:
-    """Read articles, topics, their links, authors, brands, dates and cross-vendor mappings from ``store``."""
+#: the build folder's cache of analyses' inputs (see :func:`load_incidence`); build and update empty it
+CACHE_DIR = ".cache"
+_CACHE_FORMAT = 1
+
+
+def load_incidence(store: "GraphStore", *, cache: bool = True) -> Incidence:
+    """Read articles, topics, their links, authors, brands, dates and cross-vendor mappings from ``store``.
+
+    Reading them takes a dozen seconds on 100,000 articles (pyoxigraph decodes every term from disk), so the
+    result is kept in ``BUILD/.cache/incidence-*.npz``, named after the store folder and the revision that
+    ``build`` and ``build --update`` write into the manifest, and read back in a fraction of a second by the next
+    ``related``, ``clusters``, ``stats`` or ``export`` on the same build. ``cache=False`` reads the store.
+    Derived graphs (related items, clusters, suggestions) never change what is read here.
+    """
+    path = _cache_path(store) if cache else None
+    if path is not None:
+        cached = _read_cached(path)
+        if cached is not None:
+            return cached
+    inc = _read_incidence(store)
+    if path is not None:
+        _write_cached(path, inc)
+    return inc
+
+
+def _cache_path(store) -> Path | None:
+    manifest = getattr(store, "manifest", None) or {}
+    folder = getattr(store, "folder", None)
+    if folder is None or not manifest.get("revision") or not manifest.get("store"):
+        return None
+    return Path(folder) / CACHE_DIR / f"incidence-v{_CACHE_FORMAT}-{manifest['store']}-{manifest['revision']}.npz"
+
+
+def _read_cached(path: Path) -> Incidence | None:
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            matrix = sp.csr_matrix((npz["data"], npz["indices"], npz["indptr"]), shape=tuple(npz["shape"]))
+            meta = json.loads(npz["meta"].tobytes().decode("utf-8"))
+    except (OSError, ValueError, KeyError):
+        return None  # missing or damaged: read the store again
+    meta["mappings"] = [tuple(m) for m in meta["mappings"]]
+    return Incidence(matrix=matrix, **meta)
+
+
+def _write_cached(path: Path, inc: Incidence) -> None:
+    from ..store import atomic_write
+
+    meta = {f.name: getattr(inc, f.name) for f in fields(inc) if f.name != "matrix"}
+    blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+    m = inc.matrix
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, data=m.data, indices=m.indices, indptr=m.indptr, shape=np.array(m.shape), meta=blob)
+
+    try:
+        path.parent.mkdir(exist_ok=True)
+        for old in path.parent.glob("incidence-*.npz"):
+            old.unlink(missing_ok=True)
+        atomic_write(path, write)
+    except OSError:
+        pass  # a read-only build folder: every run reads the store, which is only slower
+
+
+def clear_cache(folder: str | Path) -> None:
+    """Forget the cached inputs of analyses (after the store changed in place)."""
+    shutil.rmtree(Path(folder) / CACHE_DIR, ignore_errors=True)
+
+
+def _read_incidence(store: "GraphStore") -> Incidence:
     about = _select(store, _Q_ABOUT)
     values: dict[str, list[list[str]]] = {p: _select(store, _Q_ARTICLE.format(p)) for p in _ARTICLE_PROPERTIES}
     # several values (rare, and a validation warning): keep the smallest, so every run picks the same one

@@ -1,0 +1,83 @@
+"""The analyses' cached inputs (BUILD/.cache/incidence-*.npz): the same answer as the store, and never stale."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+
+import topicgraph
+from topicgraph.pipeline import update
+from topicgraph.analysis.graphs import CACHE_DIR, load_incidence
+from topicgraph.store import GraphStore
+
+from .conftest import ROOT
+
+
+def _same(a, b) -> None:
+    assert a.articles == b.articles and a.topics == b.topics
+    assert (a.matrix != b.matrix).nnz == 0 and a.matrix.shape == b.matrix.shape
+    for name in ("topic_label", "topic_vendor", "article_title", "article_authors", "article_brand", "article_date",
+                 "mappings", "article_identifier", "names", "base_iri"):
+        assert getattr(a, name) == getattr(b, name), name
+
+
+def _cache_files(folder):
+    return sorted((folder / CACHE_DIR).glob("incidence-*.npz"))
+
+
+def test_the_cache_gives_what_the_store_gives(tmp_path):
+    out = tmp_path / "g"
+    topicgraph.build([ROOT / "seeds"], out=out, jobs=1)
+    store = GraphStore.open(out)
+    fresh = load_incidence(store, cache=False)
+    assert _cache_files(out) == []
+    first = load_incidence(store)            # reads the store and writes the cache
+    assert len(_cache_files(out)) == 1
+    cached = load_incidence(store)           # reads the cache
+    _same(fresh, first)
+    _same(fresh, cached)
+    assert isinstance(cached.mappings[0], tuple) and np.array_equal(cached.topic_counts, fresh.topic_counts)
+
+
+def test_a_damaged_cache_is_read_again_from_the_store(tmp_path):
+    out = tmp_path / "g"
+    topicgraph.build([ROOT / "seeds"], out=out, jobs=1)
+    store = GraphStore.open(out)
+    fresh = load_incidence(store)
+    _cache_files(out)[0].write_bytes(b"not an npz file")
+    _same(fresh, load_incidence(store))
+
+
+def test_build_and_update_make_the_cache_stale(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "seeds", src)
+    out = tmp_path / "g"
+    topicgraph.build([src], out=out, jobs=1)
+    before = load_incidence(GraphStore.open(out))
+    assert len(_cache_files(out)) == 1
+
+    # an update changes the store in place: the cache goes, and the next read sees the change
+    victim = next(p for p in sorted(src.iterdir()) if b"communityTopics" in p.read_bytes())
+    victim.unlink()
+    update([victim], out=out)
+    assert _cache_files(out) == []
+    after = load_incidence(GraphStore.open(out))
+    assert len(after.articles) == len(before.articles) - 1
+    _same(after, load_incidence(GraphStore.open(out), cache=False))
+
+    # a new build: a new store and revision, and no cache until an analysis runs
+    topicgraph.build([src], out=out, jobs=1)
+    assert _cache_files(out) == []
+    rebuilt = load_incidence(GraphStore.open(out))
+    assert rebuilt.articles == after.articles
+    _same(rebuilt, load_incidence(GraphStore.open(out), cache=False))
+
+
+def test_a_store_without_a_revision_is_never_cached(tmp_path):
+    out = tmp_path / "g"
+    topicgraph.build([ROOT / "seeds"], out=out, jobs=1)
+    store = GraphStore.open(out)
+    del store.manifest["revision"]  # a build folder written before revisions existed
+    load_incidence(store)
+    assert _cache_files(out) == []
