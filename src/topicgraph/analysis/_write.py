@@ -110,37 +110,53 @@ def replace_graph(folder: str | Path, name: str, ntriples: Iterable[str], *,
     with BuildLock(folder):
         manifest = _manifest(folder)
         graph_iri = IriMinter(manifest["base_iri"]).graph(name)
-        data = "".join(line if line.endswith("\n") else line + "\n" for line in ntriples)
-        lines = data.count("\n")
-        live = folder / manifest["store"]
+        work = folder / f".tmp-build-derived-{uuid.uuid4().hex[:8]}"
+        work.mkdir()
         try:
-            ox = pyoxigraph.Store(str(live))
-        except OSError as exc:
-            raise TopicgraphError(f"cannot open {live} for writing ({exc}): stop any `topicgraph serve` or other "
-                                  "program that has this graph open, then retry") from None
-        graph = pyoxigraph.NamedNode(graph_iri)
-        replaced = None
-        try:
-            old = next(iter(ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")))
-            if int(old[0].value) > (COPY_ABOVE if copy_above is None else copy_above):
-                replaced = _copy_and_swap(folder, manifest, ox, graph, data)
-                return graph_iri, lines
-            _clear(ox, graph)
-            if data:
-                ox.bulk_load(data.encode("utf-8"), pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
-            else:
-                ox.add_graph(graph)
-            ox.flush()
-        except (OSError, SyntaxError) as exc:
-            raise TopicgraphError(f"could not write the graph <{graph_iri}> ({exc}): run the command again") from None
+            # streamed to a file and loaded from it: millions of links never sit in memory as one string
+            data = work / "graph.nt"
+            lines = 0
+            with open(data, "w", encoding="utf-8", newline="\n") as fh:
+                for line in ntriples:
+                    fh.write(line if line.endswith("\n") else line + "\n")
+                    lines += line.count("\n") + (not line.endswith("\n"))
+            _replace(folder, manifest, graph_iri, data, lines, copy_above)
         finally:
-            del ox  # closed before its folder goes
-            if replaced is not None:
-                shutil.rmtree(replaced, ignore_errors=True)
+            shutil.rmtree(work, ignore_errors=True)
     return graph_iri, lines
 
 
-def _copy_and_swap(folder: Path, manifest: dict, ox, graph, data: str) -> Path:
+def _replace(folder: Path, manifest: dict, graph_iri: str, data: Path, lines: int, copy_above: int | None) -> None:
+    import pyoxigraph
+
+    live = folder / manifest["store"]
+    try:
+        ox = pyoxigraph.Store(str(live))
+    except OSError as exc:
+        raise TopicgraphError(f"cannot open {live} for writing ({exc}): stop any `topicgraph serve` or other "
+                              "program that has this graph open, then retry") from None
+    graph = pyoxigraph.NamedNode(graph_iri)
+    replaced = None
+    try:
+        old = next(iter(ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")))
+        if int(old[0].value) > (COPY_ABOVE if copy_above is None else copy_above):
+            replaced = _copy_and_swap(folder, manifest, ox, graph, data, lines)
+            return
+        _clear(ox, graph)
+        if lines:
+            ox.bulk_load(path=str(data), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
+        else:
+            ox.add_graph(graph)
+        ox.flush()
+    except (OSError, SyntaxError) as exc:
+        raise TopicgraphError(f"could not write the graph <{graph_iri}> ({exc}): run the command again") from None
+    finally:
+        del ox  # closed before its folder goes
+        if replaced is not None:
+            shutil.rmtree(replaced, ignore_errors=True)
+
+
+def _copy_and_swap(folder: Path, manifest: dict, ox, graph, data: Path, lines: int) -> Path:
     """A new store folder holding every quad but those of ``graph``, plus ``data`` in ``graph``; then the
     manifest names it. Returns the old folder, for the caller to remove once ``ox`` is closed. Lines of an N-Quads
     dump end with `` <graph> .``."""
@@ -159,14 +175,18 @@ def _copy_and_swap(folder: Path, manifest: dict, ox, graph, data: str) -> Path:
                 if not chunk:
                     break
                 dst.writelines(line for line in chunk if not line.endswith(suffix))
-            graph_term = f" <{graph.value}> .\n"
-            dst.write("".join(line[: line.rindex(" .")] + graph_term for line in data.splitlines()
-                              if line.strip()).encode("utf-8"))
+            graph_term = f" <{graph.value}> .\n".encode("utf-8")
+            with open(data, "rb") as triples:
+                while True:
+                    chunk = triples.readlines(1 << 24)
+                    if not chunk:
+                        break
+                    dst.writelines(line[: line.rindex(b" .")] + graph_term for line in chunk if line.strip())
         dump.unlink()
         store_name = f"store-{uuid.uuid4().hex[:12]}"
         new = pyoxigraph.Store(str(work / store_name))
         new.bulk_load(path=str(quads), format=pyoxigraph.RdfFormat.N_QUADS)
-        if not data:
+        if not lines:
             new.add_graph(graph)
         new.flush()
         del new
