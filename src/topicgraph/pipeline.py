@@ -266,6 +266,10 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             ox.flush()
             counts["triples"] = len(ox)
             counts["entity_triples"] = entity_data.count("\n")
+            # a RocksDB checkpoint of the store as built (hard links: no copy): replacing a large derived graph
+            # later starts from it instead of dumping and reloading the whole store (analysis/_write.py)
+            base_name = "base-" + store_name.removeprefix("store-")
+            ox.backup(str(work / base_name))
             timings["store (after mapping)"], mark = time.perf_counter() - mark, time.perf_counter()
             timings["loading (overlaps mapping)"] = round(sink.loaded_seconds, 3)
             exports: dict[str, Path] = {}
@@ -279,9 +283,10 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                 timings[f"export {fmt}"], mark = time.perf_counter() - mark, time.perf_counter()
             del ox
             os.replace(work / store_name, out / store_name)
+            os.replace(work / base_name, out / base_name)
             report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out), unknown_topics, timings)
-            manifest = {"store": store_name, "revision": uuid.uuid4().hex, "base_iri": minter.base,
-                        "format_version": 1,
+            manifest = {"store": store_name, "base": base_name, "revision": uuid.uuid4().hex,
+                        "base_iri": minter.base, "format_version": 1,
                         "taxonomy": [tf.name for tf in tax_files], "profile": profile.name, "counts": counts,
                         "sources": [str(s) for s in sources]}
             atomic_write(out / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
@@ -465,13 +470,15 @@ def clear_cache(out: Path) -> None:
 
 def _clean_leftovers(out: Path) -> None:
     """Remove what a killed build left behind: temp folders and store folders the manifest does not name."""
-    live = None
+    live: set = set()
     try:
-        live = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["store"]
-    except (OSError, ValueError, KeyError):
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        live = {manifest["store"], manifest.get("base")}
+    except (OSError, ValueError, KeyError, TypeError):
         pass
     for child in out.iterdir():
-        if child.name.startswith(".tmp-build-") or (child.name.startswith("store-") and child.name != live):
+        if child.name.startswith(".tmp-build-") or (child.name.startswith(("store-", "base-"))
+                                                     and child.name not in live):
             shutil.rmtree(child, ignore_errors=True)
         elif child.name.startswith(".") and child.name.endswith(".tmp") and child.is_file():
             child.unlink(missing_ok=True)
@@ -496,6 +503,10 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         clear_cache(out)  # before the store changes: a killed update must not leave a cache that looks current
         manifest["revision"] = uuid.uuid4().hex
+        base = manifest.pop("base", None)  # the store is about to differ from its base: forget the base first
+        atomic_write(out / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+        if base:
+            shutil.rmtree(out / base, ignore_errors=True)
         ox = pyoxigraph.Store(str(out / manifest["store"]))
         minter = IriMinter(manifest["base_iri"])
         mapper = Mapper(minter, load_taxonomy(taxonomy))
