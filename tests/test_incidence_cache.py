@@ -81,3 +81,25 @@ def test_a_store_without_a_revision_is_never_cached(tmp_path):
     del store.manifest["revision"]  # a build folder written before revisions existed
     load_incidence(store)
     assert _cache_files(out) == []
+
+
+def test_a_derived_graph_swap_keeps_the_cache(tmp_path):
+    """Replacing a derived graph may move the build to a new store folder; what analyses read stays the same."""
+    import json
+
+    from topicgraph.analysis._write import replace_graph
+
+    out = tmp_path / "g"
+    topicgraph.build([ROOT / "seeds"], out=out, jobs=1)
+    store = GraphStore.open(out)
+    first = load_incidence(store)
+    store.close()
+    del store
+    cached = _cache_files(out)
+    old = json.loads((out / "topicgraph-store.json").read_text())["store"]
+    replace_graph(out, "related", ["<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n"],
+                  copy_above=-1)
+    assert json.loads((out / "topicgraph-store.json").read_text())["store"] != old
+    assert _cache_files(out) == cached
+    _same(first, load_incidence(GraphStore.open(out)))
+    _same(first, load_incidence(GraphStore.open(out), cache=False))

@@ -272,3 +272,35 @@ def test_vocabulary_labels_do_not_nest():
     for a in toks:
         subs = synth._subgrams(a) - {a}
         assert not subs.intersection(toks), a
+
+
+def test_the_corpus_taxonomy_knows_all_but_a_planted_few_topics(corpus, tmp_path):
+    """write_taxonomy: the shipped taxonomy plus a concept per generated topic but about 5% (never a seed topic),
+    deterministic, clean under `taxonomy check`, and `validate` warns about exactly the left-out topics."""
+    from click.testing import CliRunner
+
+    from topicgraph.cli import cli
+    from topicgraph.taxonomy import load_taxonomy
+
+    folder = synth.write_taxonomy(corpus, tmp_path / "tax")
+    again = synth.write_taxonomy(corpus, tmp_path / "tax2")
+    assert (folder / "synthetic.ttl").read_bytes() == (again / "synthetic.ttl").read_bytes()
+    shipped = load_taxonomy()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [p.name for p in shipped.files] + ["synthetic.ttl"])
+    tax = load_taxonomy(folder)
+    unknown = sorted(t.key for t in corpus.topics if not tax.resolve(t.vendor, t.label)[1])
+    new = [t for t in corpus.topics if not shipped.resolve(t.vendor, t.label)[1]]
+    assert unknown and len(unknown) == round(len(new) * 0.05)
+    assert not set(unknown) & {f"{v}: {label}" for v, label in SEED_TOPICS}
+
+    runner = CliRunner()
+    res = runner.invoke(cli, ["taxonomy", "check", "--taxonomy", str(folder)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(cli, ["validate", str(corpus.root / "0000"), "--taxonomy", str(folder), "--format", "json"])
+    assert res.exit_code in (0, 1), res.output
+    flagged = {re.search(r"topic '([^']+)'", f["message"]).group(1)
+               for f in json.loads(res.output)["findings"] if f["rule"] == "record.topics.unknown-topic"}
+    used = {t for rid, topics in corpus.topics_of_article.items() for t in topics}
+    in_shard = {t for p in (corpus.root / "0000").iterdir() for t in unknown if t in p.read_text(encoding="utf-8")}
+    assert flagged == in_shard and flagged <= set(unknown) & used

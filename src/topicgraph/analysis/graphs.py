@@ -124,8 +124,8 @@ def load_incidence(store: "GraphStore", *, cache: bool = True) -> Incidence:
     """Read articles, topics, their links, authors, brands, dates and cross-vendor mappings from ``store``.
 
     Reading them takes a dozen seconds on 100,000 articles (pyoxigraph decodes every term from disk), so the
-    result is kept in ``BUILD/.cache/incidence-*.npz``, named after the store folder and the revision that
-    ``build`` and ``build --update`` write into the manifest, and read back in a fraction of a second by the next
+    result is kept in ``BUILD/.cache/incidence-*.npz``, named after the revision that ``build`` and
+    ``build --update`` write into the manifest, and read back in a fraction of a second by the next
     ``related``, ``clusters``, ``stats`` or ``export`` on the same build. ``cache=False`` reads the store.
     Derived graphs (related items, clusters, suggestions) never change what is read here.
     """
@@ -143,9 +143,10 @@ def load_incidence(store: "GraphStore", *, cache: bool = True) -> Incidence:
 def _cache_path(store) -> Path | None:
     manifest = getattr(store, "manifest", None) or {}
     folder = getattr(store, "folder", None)
-    if folder is None or not manifest.get("revision") or not manifest.get("store"):
+    if folder is None or not manifest.get("revision"):
         return None
-    return Path(folder) / CACHE_DIR / f"incidence-v{_CACHE_FORMAT}-{manifest['store']}-{manifest['revision']}.npz"
+    # the revision alone: derived graphs may move the build to a new store folder, but never change what is read
+    return Path(folder) / CACHE_DIR / f"incidence-v{_CACHE_FORMAT}-{manifest['revision']}.npz"
 
 
 def _read_cached(path: Path) -> Incidence | None:

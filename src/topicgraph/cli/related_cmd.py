@@ -88,11 +88,22 @@ def related_command(article, k, all_articles, weights, half_life, threshold, out
     del graph_store
     out = Path(out_dir or store)
     out.mkdir(parents=True, exist_ok=True)
-    json_path = table.write_json(out / "related.json")
-    csv_path = table.write_csv(out / "related.csv")
     graph_iri = None
-    if not no_store:
-        graph_iri, _ = table.write_store(store)
+    if no_store:
+        json_path = table.write_json(out / "related.json")
+        csv_path = table.write_csv(out / "related.csv")
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        # the store write spends most of its time in pyoxigraph's bulk loader, which releases the GIL: the JSON
+        # and CSV files are written meanwhile
+        with ThreadPoolExecutor(1) as pool:
+            stored = pool.submit(table.write_store, store)
+            try:
+                json_path = table.write_json(out / "related.json")
+                csv_path = table.write_csv(out / "related.csv")
+            finally:
+                graph_iri, _ = stored.result()
     seconds = time.perf_counter() - started
     n_articles = len(set(table.source.tolist()))
     summary = {"articles": len(table.incidence.articles), "with_related": n_articles, "links": len(table), "k": k,
