@@ -26,4 +26,4 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf graph/store-* graph/*.json graph/graph.* graph/.build.lock .pytest_cache
+	rm -rf graph/store-* graph/base-* graph/.cache graph/*.json graph/*.csv graph/graph.* graph/.build.lock .pytest_cache
