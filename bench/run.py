@@ -182,8 +182,6 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
         first_id = gs.query("SELECT ?id WHERE { ?a schema:identifier ?id ; schema:about ?t } LIMIT 1")[0]["id"]
         for name, q in naive.QUERIES.items():
             def q_once(q=q):
-                import pyoxigraph
-
                 t = time.perf_counter()
                 list(gs.raw_query(naive.with_id(q, first_id)))
                 return time.perf_counter() - t, None

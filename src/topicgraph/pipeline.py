@@ -19,7 +19,7 @@ from .iris import IriMinter
 from .mapping import Mapper, count_mentions, entity_nquads
 from .namespaces import DEFAULT_BASE_IRI
 from .records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, read_record
-from .store import EXPORT_FORMATS, MANIFEST, BuildLock, GraphStore, atomic_write, export_graph
+from .store import EXPORT_FORMATS, MANIFEST, BuildLock, GraphStore, atomic_write, export_graph, write_manifest
 
 __all__ = ["build", "update", "BuildResult", "BuildReport", "FileOutcome", "discover", "map_file"]
 
@@ -289,7 +289,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                         "base_iri": minter.base, "format_version": 1,
                         "taxonomy": [tf.name for tf in tax_files], "profile": profile.name, "counts": counts,
                         "sources": [str(s) for s in sources]}
-            atomic_write(out / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+            write_manifest(out, manifest)
             for fmt, path in list(exports.items()):
                 exports[fmt] = out / path.name
                 os.replace(path, exports[fmt])
@@ -504,7 +504,7 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
         clear_cache(out)  # before the store changes: a killed update must not leave a cache that looks current
         manifest["revision"] = uuid.uuid4().hex
         base = manifest.pop("base", None)  # the store is about to differ from its base: forget the base first
-        atomic_write(out / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+        write_manifest(out, manifest)
         if base:
             shutil.rmtree(out / base, ignore_errors=True)
         ox = pyoxigraph.Store(str(out / manifest["store"]))
@@ -539,5 +539,5 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
         ox.flush()
         manifest["counts"]["triples"] = len(ox)
         del ox
-        atomic_write(out / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+        write_manifest(out, manifest)
     return outcomes

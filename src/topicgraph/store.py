@@ -54,6 +54,11 @@ def atomic_write(path: str | Path, writer) -> None:
         raise
 
 
+def write_manifest(folder: str | Path, manifest: dict) -> None:
+    """Write the build folder's manifest in one atomic rename (readers see the old one or the new one)."""
+    atomic_write(Path(folder) / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+
+
 @dataclass
 class GraphStore:
     """An opened build folder. Queries see the union of all named graphs as their default graph.

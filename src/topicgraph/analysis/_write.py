@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ..errors import TopicgraphError
 from ..iris import IriMinter
-from ..store import MANIFEST, BuildLock, atomic_write
+from ..store import MANIFEST, BuildLock, write_manifest
 
 __all__ = ["replace_graph", "derived_graph", "nt_iri", "nt_literal", "decimal", "XSD_DECIMAL", "XSD_INTEGER",
            "COPY_ABOVE"]
@@ -108,8 +108,6 @@ def replace_graph(folder: str | Path, name: str, ntriples: Iterable[str], *,
 
     Returns the graph's IRI and how many lines were written.
     """
-    import pyoxigraph
-
     folder = Path(folder)
     with BuildLock(folder):
         manifest = _manifest(folder)
@@ -167,7 +165,7 @@ def _note_derived(folder: Path, manifest: dict, graph_iri: str) -> dict:
     derived = sorted(set(manifest.get("derived", [])) | {graph_iri})
     if derived != manifest.get("derived"):
         manifest["derived"] = derived
-        atomic_write(folder / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+        write_manifest(folder, manifest)
     return manifest
 
 
@@ -252,5 +250,5 @@ def _switch(folder: Path, manifest: dict, store_name: str, graph_iri: str) -> Pa
     old_store = manifest["store"]
     derived = sorted(set(manifest.get("derived", [])) | {graph_iri})
     manifest = {**manifest, "store": store_name, "derived": derived}
-    atomic_write(folder / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
+    write_manifest(folder, manifest)
     return folder / old_store
