@@ -257,7 +257,8 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                     taxonomy_dir=str(taxonomy) if taxonomy else None, max_bytes=max_bytes, progress=progress)
                 timings["read and map"], mark = time.perf_counter() - mark, time.perf_counter()
                 entity_data = entity_nquads(mentions, minter.entities_graph)
-                sink.write(entity_data, entity_data.count("\n"))
+                counts["entity_triples"] = entity_data.count("\n")
+                sink.write(entity_data, counts["entity_triples"])
                 taxonomy_data = _taxonomy_nquads(tax_files, minter.taxonomy_graph)
                 sink.write(taxonomy_data, taxonomy_data.count("\n"))
                 segments = sink.close()
@@ -265,7 +266,6 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                 sink.abort()
             ox.flush()
             counts["triples"] = len(ox)
-            counts["entity_triples"] = entity_data.count("\n")
             # a RocksDB checkpoint of the store as built (hard links: no copy): replacing a large derived graph
             # later starts from it instead of dumping and reloading the whole store (analysis/_write.py)
             base_name = "base-" + store_name.removeprefix("store-")

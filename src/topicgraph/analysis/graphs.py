@@ -101,6 +101,18 @@ class Incidence:
         return {t: j for j, t in enumerate(self.topics)}
 
     @cached_property
+    def author_matrix(self) -> tuple[list[str], sp.csr_matrix]:
+        """The people who wrote articles (sorted IRIs) and articles × people as a CSR matrix (1.0 per authorship)."""
+        people = sorted({p for ps in self.article_authors.values() for p in ps})
+        p_index = {p: i for i, p in enumerate(people)}
+        rows, cols = [], []
+        for i, a in enumerate(self.articles):
+            for p in self.article_authors.get(a, ()):
+                rows.append(i)
+                cols.append(p_index[p])
+        return people, sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(self.articles), len(people)))
+
+    @cached_property
     def topic_counts(self) -> np.ndarray:
         """How many articles are about each topic (column sums)."""
         return np.asarray(self.matrix.sum(axis=0)).ravel().astype(np.int64)

@@ -259,15 +259,7 @@ class RelatedIndex:
         pattern.data[:] = 1.0
         self._row_cost = np.asarray(x @ (pattern @ inc.topic_counts.astype(np.float64))).ravel() + 1.0
         # authors and brands as codes
-        people = sorted({p for ps in inc.article_authors.values() for p in ps})
-        p_index = {p: i for i, p in enumerate(people)}
-        ar, ac = [], []
-        for i, a in enumerate(inc.articles):
-            for p in inc.article_authors.get(a, ()):
-                ar.append(i)
-                ac.append(p_index[p])
-        self.people = people
-        self.authors = sp.csr_matrix((np.ones(len(ar)), (ar, ac)), shape=(n_articles, len(people)))
+        self.people, self.authors = inc.author_matrix
         self.authors_t = self.authors.T.tocsr()
         # most articles have one to a few authors: compare author codes (one array per author slot) instead of
         # multiplying matrices

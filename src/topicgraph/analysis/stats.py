@@ -72,16 +72,9 @@ def coverage_graph(store_or_incidence: "GraphStore | Incidence") -> "nx.Graph":
     inc = as_incidence(store_or_incidence)
     x = inc.matrix.tocsr()
     n = len(inc.articles)
-    people = sorted({p for ps in inc.article_authors.values() for p in ps})
+    people, authors = inc.author_matrix
     brands = sorted({b for b in inc.article_brand.values() if b})
-    p_index = {p: i for i, p in enumerate(people)}
     b_index = {b: i for i, b in enumerate(brands)}
-    ar, ac = [], []
-    for i, a in enumerate(inc.articles):
-        for p in inc.article_authors.get(a, ()):
-            ar.append(i)
-            ac.append(p_index[p])
-    authors = sp.csr_matrix((np.ones(len(ar)), (ar, ac)), shape=(n, len(people)))
     br = [(i, b_index[b]) for i, a in enumerate(inc.articles) if (b := inc.article_brand.get(a))]
     brand_m = sp.csr_matrix((np.ones(len(br)), ([i for i, _ in br], [j for _, j in br])), shape=(n, len(brands)))
     g = nx.Graph()
