@@ -98,3 +98,64 @@ def test_key_is_always_a_valid_iri_segment(s):
     pyoxigraph.NamedNode("https://example.org/" + segment)
     assert re.fullmatch(r"(?:[a-z0-9.~-]|%[0-9A-F]{2})+", segment), segment
     assert segment.strip(".")  # never "." or "..", which would navigate the path
+
+
+# ---- the fast paths of the reader give exactly what the careful paths give
+html_piece = st.sampled_from(["<p>", "</p>", "<br/>", "<br>", "<B>", "</i>", "<div >", "</DIV>", "<li>", "<span>",
+                              "<script>", "</script>", "<style>", "<p class='x'>", "<!-- c -->", "&amp;", "&nbsp;",
+                              "<", ">", "a < b", " ", "\n", "\n\n", "\xa0", "\t", "word", "Second line.", "é"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(html_piece | text, max_size=25).map("".join))
+def test_html_fast_path_matches_the_parser(html):
+    from topicgraph.records.text import _parsed_html_to_text, html_to_text
+
+    assert html_to_text(html) == _parsed_html_to_text(html)
+
+
+yaml_keys = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=12)
+yaml_values = st.recursive(scalars, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(yaml_keys, kids,
+                                                                                            max_size=4),
+                           max_leaves=16)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(yaml_keys, yaml_values, min_size=1, max_size=8), st.booleans())
+def test_plain_yaml_walk_matches_the_careful_walk(doc, flow):
+    """The lean walk (no anchors, no tags in the text) and the careful one agree on data, lines and problems."""
+    from topicgraph.records.yaml_strict import StrictLoader, YamlProblem, _Walker
+
+    dumped = yaml.safe_dump(doc, allow_unicode=True, default_flow_style=flow)
+    if "&" in dumped or "!" in dumped:
+        return
+    answers = []
+    for walk in ("plain", "value"):
+        loader = StrictLoader(dumped)
+        try:
+            node = loader.get_single_node()
+            try:
+                answers.append(("ok", getattr(_Walker(3), walk)(node)))
+            except YamlProblem as p:
+                answers.append(("problem", p.message, p.line, p.field))
+        finally:
+            loader.dispose()
+    assert answers[0] == answers[1]
+
+
+def test_plain_yaml_walk_keeps_the_nesting_limit_and_duplicate_lines():
+    from topicgraph.records.yaml_strict import YamlProblem, load_front_matter_yaml
+
+    deep = "a: " + "[" * 60 + "]" * 60 + "\n"
+    try:
+        load_front_matter_yaml(deep)
+    except YamlProblem as p:
+        assert "nested too deeply" in p.message
+    else:
+        raise AssertionError("60 levels of nesting were accepted")
+    try:
+        load_front_matter_yaml("a: 1\nb:\n  c: 2\n  c: 3\n", line_offset=1)
+    except YamlProblem as p:
+        assert (p.message, p.line, p.field) == ("duplicate key 'c' (first on line 4)", 5, "c")
+    else:
+        raise AssertionError("a duplicate key was accepted")

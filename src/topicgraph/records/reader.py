@@ -155,13 +155,13 @@ class _FieldReader:
 
     def __init__(self, name: str, data: dict, lines: dict[str, int], profile: Profile) -> None:
         self.name, self.data, self.lines, self.profile = name, data, lines, profile
+        self.paths = _split_paths(profile)
         self.findings: list[Finding] = []
         self.used: set[tuple[str, ...]] = set()
 
     # -- lookups
     def _lookup(self, role: str) -> tuple[str | None, object]:
-        for path in self.profile.paths(role):
-            parts = tuple(path.split("."))
+        for path, parts in self.paths.get(role, ()):
             node: object = self.data
             for part in parts:
                 if not isinstance(node, dict) or part not in node:
@@ -190,7 +190,7 @@ class _FieldReader:
         if value is None:
             return path, None
         if isinstance(value, str):
-            if _CONTROL.search(value):
+            if not value.isprintable() and _CONTROL.search(value):  # isprintable: C speed for the usual case
                 self.error(path, f"{path} contains control characters", "remove them", "record.text")
                 return path, None
             # one line of text: runs of white space (newlines, tabs, no-break spaces) read as one space
@@ -214,11 +214,12 @@ class _FieldReader:
             return path, []
         out = []
         for i, v in enumerate(values):
-            if isinstance(v, str) and _CONTROL.search(v):
+            if isinstance(v, str) and not v.isprintable() and _CONTROL.search(v):
                 self.error(path, f"{path}[{i}] contains control characters", "remove them", "record.text")
             elif isinstance(v, str) and v.strip():
-                if self._fits(f"{path}[{i}]", role, " ".join(v.split())):
-                    out.append(" ".join(v.split()))
+                one_line = " ".join(v.split())
+                if self._fits(f"{path}[{i}]", role, one_line):
+                    out.append(one_line)
             elif isinstance(v, str) or v is None:
                 self.error(path, f"{path}[{i}] is empty", f"delete the empty {item} or fill it in",
                            f"record.{role}.empty", severity=Severity.ERROR if role == "topics" else Severity.WARNING)
@@ -286,11 +287,10 @@ class _FieldReader:
         _, source = self.text("source")
         _, crumbs = self.texts("breadcrumbs", item="breadcrumb")
         lines = {}
-        for role in ("id", "title", "description", "authors", "date", "last_mod", "topics", "tags", "link_brand",
-                     "link_href", "link_original", "featured_image"):
-            for path in self.profile.paths(role):
-                if path.split(".")[0] in self.lines:
-                    lines[role] = self.lines[path.split(".")[0]]
+        for role in _LINE_ROLES:
+            for _, parts in self.paths.get(role, ()):
+                if parts[0] in self.lines:
+                    lines[role] = self.lines[parts[0]]
                     break
         if "link_brand" in lines:
             lines["link"] = lines["link_brand"]
@@ -332,17 +332,21 @@ class _FieldReader:
         p_orig, original = self.text("link_original")
         from ..iris import check_web_iri
 
+        checked: dict[str, str | None] = {}  # href and original are usually the same address: check it once
         for path, value in ((p_href, href), (p_orig, original)):
-            if value is not None and (problem := check_web_iri(value)):
+            if value is None:
+                continue
+            if value not in checked:
+                checked[value] = check_web_iri(value)
+            if problem := checked[value]:
                 self.error(path, f"{path} {value[:80]!r} {problem}", "give the article's full https:// address",
                            "record.link.url")
         if brand is not None:
             domain = brand.lower()
-            if not re.fullmatch(r"[a-z0-9](?:[a-z0-9\-]{0,62}\.)*[a-z0-9\-]{1,63}\.?", domain) and \
-                    not re.fullmatch(r"[\w\-.]+", domain):
+            if not _DOMAIN.fullmatch(domain) and not _WORDY_DOMAIN.fullmatch(domain):
                 self.error(self.profile.paths("link_brand")[0], f"link brand {brand!r} is not a domain name",
                            "write the brand's domain, e.g. healthtechmagazines.com", "record.link.brand")
-        elif href and not check_web_iri(href):
+        elif href and not checked.get(href, "?"):
             from urllib.parse import urlsplit
 
             host = (urlsplit(href).hostname or "").removeprefix("www.")
@@ -375,22 +379,38 @@ class _FieldReader:
 
     def extra(self) -> dict:
         """Every part of the front matter that no role used, so nothing is lost."""
-        def prune(node: object, prefix: tuple[str, ...]) -> object:
-            if prefix in self.used:
-                return _DROP
-            if isinstance(node, dict):
-                out = {}
-                for k, v in node.items():
-                    kept = prune(v, prefix + (str(k),))
-                    if kept is not _DROP:
-                        out[str(k)] = kept
-                return out if out or not prefix else _DROP
-            return node
-        pruned = prune(self.data, ())
-        return pruned if isinstance(pruned, dict) else {}
+        used = self.used
+
+        def prune(node: dict, prefix: tuple[str, ...]) -> dict:
+            out = {}
+            for k, v in node.items():
+                key = str(k)
+                here = prefix + (key,)
+                if here in used:
+                    continue
+                if isinstance(v, dict):
+                    v = prune(v, here)
+                    if not v:  # a mapping with nothing left in it is not kept
+                        continue
+                out[key] = v
+            return out
+        return prune(self.data, ())
 
 
-_DROP = object()
+_LINE_ROLES = ("id", "title", "description", "authors", "date", "last_mod", "topics", "tags", "link_brand",
+               "link_href", "link_original", "featured_image")
+_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,62}\.)*[a-z0-9\-]{1,63}\.?")
+_WORDY_DOMAIN = re.compile(r"[\w\-.]+")
+_SPLIT_PATHS: dict[int, tuple[Profile, dict[str, tuple[tuple[str, tuple[str, ...]], ...]]]] = {}
+
+
+def _split_paths(profile: Profile) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Each role's dotted paths with their parts, split once per profile rather than once per record."""
+    cached = _SPLIT_PATHS.get(id(profile))
+    if cached is None or cached[0] is not profile:
+        table = {role: tuple((p, tuple(p.split("."))) for p in paths) for role, paths in profile.fields.items()}
+        cached = _SPLIT_PATHS[id(profile)] = (profile, table)
+    return cached[1]
 
 
 def _recase(label: str, case: str) -> str:
@@ -403,6 +423,11 @@ def _recase(label: str, case: str) -> str:
     return label
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_LONG_FRACTION = re.compile(r"\.(\d{7,9})")
+
+
 def parse_date(value: str) -> tuple[DateValue | None, str | None]:
     """Parse a date or date-time; return ``(value, None)`` or ``(None, why not)``.
 
@@ -412,13 +437,13 @@ def parse_date(value: str) -> tuple[DateValue | None, str | None]:
     'is not a real date (day is out of range for month)'
     """
     text = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if _ISO_DATE.fullmatch(text):
         try:
             return DateValue(dt.date.fromisoformat(text).isoformat(), "date"), None
         except ValueError as exc:
             return None, f"is not a real date ({exc})"
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?", text):
-        frac = re.search(r"\.(\d{7,9})", text)  # Python keeps microseconds only
+    if _ISO_MOMENT.fullmatch(text):
+        frac = _LONG_FRACTION.search(text)  # Python keeps microseconds only
         if frac:
             text = text.replace(frac.group(0), "." + frac.group(1)[:6])
         try:

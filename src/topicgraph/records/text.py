@@ -45,6 +45,16 @@ def _tidy(text: str) -> str:
     return "\n\n".join(paras)
 
 
+_SIMPLE_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\s*/?>")
+
+
+def _block_or_nothing(m: re.Match) -> str:
+    tag = m.group(1).lower()
+    if tag in _SKIP_TAGS:
+        return "<"  # its content must be dropped: leave a "<" so that the caller falls back to the parser
+    return "\n\n" if tag in _BLOCK_TAGS else ""
+
+
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment: tags dropped, entities decoded, one blank line between blocks.
 
@@ -53,6 +63,18 @@ def html_to_text(html: str) -> str:
     """
     if "<" not in html and "&" not in html:
         return _tidy(html)
+    if "&" not in html:
+        # the usual body: bare tags such as <p>, </p>, <br/> around text. Blocks become blank lines and other tags
+        # vanish, as the parser below would do; anything else (attributes, comments, a stray <, entities,
+        # <script>) goes to the parser
+        marked = _SIMPLE_TAG.sub(_block_or_nothing, html)
+        if "<" not in marked:
+            return _tidy(marked)
+    return _parsed_html_to_text(html)
+
+
+def _parsed_html_to_text(html: str) -> str:
+    """:func:`html_to_text` through Python's HTML parser, for any HTML (the reference for the fast path)."""
     parser = _TextParser()
     parser.feed(html)
     parser.close()
