@@ -274,11 +274,17 @@ def topic_findings(rec, taxonomy, index: RecordIndex | None = None) -> list[Find
     taxonomy's prefLabels and altLabels (of the same scheme; of every scheme when the vendor is unknown)."""
     out: list[Finding] = []
     vocab = _vocabulary(taxonomy)
-    topics_field = index.field_name("topics") if index else "communityTopics"
+    topics_field = None
     for i, topic in enumerate(rec.topics):
-        where = index.values.get((_ABOUT, taxonomy.resolve(topic.vendor, topic.label)[0])) if index else None
-        where = where or Where(f"{topics_field}[{i}]", rec.line_of("topics"))
         scheme = taxonomy.scheme_for(topic.vendor)
+        concept, known = taxonomy.resolve(topic.vendor, topic.label)
+        if scheme is not None and known:
+            continue
+        where = index.values.get((_ABOUT, concept)) if index else None
+        if where is None:
+            if topics_field is None:
+                topics_field = index.field_name("topics") if index else "communityTopics"
+            where = Where(f"{topics_field}[{i}]", rec.line_of("topics"))
         if scheme is None:
             fix = _mean(vocab.guesses(None, topic.vendor, topic.label)) + \
                 f"The vendors are {', '.join(sorted(vocab.vendors.values()))}; a new vendor needs its own " \
@@ -286,9 +292,6 @@ def topic_findings(rec, taxonomy, index: RecordIndex | None = None) -> list[Find
             out.append(Finding(rec.path, f"topic {str(topic)!r} names the vendor {topic.vendor!r}, which has no "
                                "concept scheme in the taxonomy", severity=Severity.ERROR, line=where.line,
                                field=where.field, rule="record.topics.unknown-vendor", fix=fix))
-            continue
-        concept, known = taxonomy.resolve(topic.vendor, topic.label)
-        if known:
             continue
         vendor = taxonomy.schemes[scheme]
         guesses = vocab.guesses(scheme, topic.vendor, topic.label)
@@ -318,17 +321,15 @@ def _record_graph_nt(mapped, ctx: Context) -> str:
 def _record_graph(mapped, ctx: Context):
     """:func:`_record_graph_nt` as a :class:`~.screen.Graph`. Entity descriptions and stand-ins are parsed once
     per process (corpora name the same authors, brands and topics again and again) and their parsed triples are
-    shared between records' graphs (nothing changes a graph once made)."""
+    shared between records' graphs (nothing changes a graph once made). The N-Triples text is only joined if
+    pyshacl needs it (the screen settles nearly every record without it)."""
     from ..mapping import count_mentions, entity_nquads
     from .screen import Graph
 
     memo = ctx._memo
     if len(memo) > 200_000:
         memo.clear()
-    own = _Fragment(mapped.nquads)
-    lines = list(own.lines)
-    triples: dict | None = own.copy_triples()
-    named = set(own.named)
+    triples, named = _own_triples(mapped.nquads)
     shared: list[_Fragment] = []
     mentions: dict = {}
     count_mentions(mentions, mapped.entities)
@@ -351,12 +352,11 @@ def _record_graph(mapped, ctx: Context):
             named.add(scheme)
             shared.append(_stub(ctx, scheme))
     for frag in shared:
-        lines += frag.lines
         if triples is None:
-            continue
+            break
         if frag.triples is None:
             triples = None
-            continue
+            break
         for subject, preds in frag.triples.items():
             mine = triples.get(subject)
             if mine is None:
@@ -367,7 +367,63 @@ def _record_graph(mapped, ctx: Context):
                     have = merged.setdefault(p, [])
                     have += [o for o in objs if o not in have]
                 triples[subject] = merged
-    return Graph(triples, lines)
+    nquads = mapped.nquads
+
+    def text() -> str:
+        return "".join(_nt_lines(nquads)) + "".join(line for frag in shared for line in frag.lines)
+
+    return Graph(triples, build=text)
+
+
+def _nt_lines(nquads: str) -> list[str]:
+    """N-Quads lines as N-Triples lines (the graph name and the final dot dropped, `` .\n`` put back)."""
+    return [line.rsplit(" ", 2)[0] + " .\n" for line in nquads.splitlines() if line]
+
+
+_PO: dict[str, tuple] = {}  # "<p> O" -> (p, o) as parse_triple gives them
+
+
+def _own_triples(nquads: str) -> tuple[dict | None, set[str]]:
+    """What ``_Fragment(nquads)`` gives as ``(triples, named)``, without keeping the lines: the record's own
+    triples, parsed once and never shared, so not copied either."""
+    from .screen import parse_triple
+
+    triples: dict | None = {}
+    named: set[str] = set()
+    memo = _PO
+    if len(memo) > 50_000:
+        memo.clear()
+    for line in nquads.splitlines():
+        if not line:
+            continue
+        t = line.rsplit(" ", 2)[0]
+        s, _, po = t.partition(" ")
+        # the predicate and object, parsed once per process: most repeat from record to record (types, topics,
+        # authors, formats); a statement is what parse_triple reads when its subject is a plain IRI and its
+        # predicate and object are (as parse_triple would read them after any such subject)
+        got = memo.get(po) if len(po) < 200 else None
+        if got is None or s[:1] != "<" or s[-1:] != ">" or "\\" in s:
+            parsed = parse_triple(t)
+            if parsed is None:
+                frag = _Fragment(nquads)  # the slow path, for its names
+                return None, set(frag.named)
+            s, p, o = parsed
+            if len(po) < 200:
+                memo[po] = (p, o)
+        else:
+            p, o = got
+        preds = triples.get(s)
+        if preds is None:
+            preds = triples[s] = {}
+            named.add(s[1:-1])
+        objs = preds.get(p)
+        if objs is None:
+            preds[p] = [o]
+        elif o not in objs:
+            objs.append(o)
+        if o.__class__ is str and o[0] == "<":
+            named.add(o[1:-1])
+    return triples, named
 
 
 class _Fragment:

@@ -106,43 +106,73 @@ class RecordIndex:
     """
 
     def __init__(self, rec, mapper, profile, text: str = "") -> None:
+        self.article = mapper.minter.article(rec.id)
+        self.rec, self.profile = rec, profile
+        self._mapper, self._text = mapper, text
+        self._keys: dict[str, int] | None = None
+        self._nodes: dict[str, Where] | None = None
+        self._values: dict[tuple[str, str], Where] | None = None
+
+    # Built on first use: most records have nothing to locate, and need only a role or two (see field_name).
+    @property
+    def keys(self) -> dict[str, int]:
+        """Top-level front-matter keys and their lines."""
+        if self._keys is None:
+            self._keys = front_matter_keys(self._text) if self.rec.format == "front-matter" else {}
+        return self._keys
+
+    @property
+    def nodes(self) -> dict[str, Where]:
+        """Node IRI -> where it came from."""
+        if self._nodes is None:
+            self._build()
+        return self._nodes  # type: ignore[return-value]
+
+    @property
+    def values(self) -> dict[tuple[str, str], Where]:
+        """(property, value IRI) -> the list item it came from."""
+        if self._values is None:
+            self._build()
+        return self._values  # type: ignore[return-value]
+
+    def _build(self) -> None:
         from ..iris import IriMinter
 
+        rec, mapper, text = self.rec, self._mapper, self._text
         m: IriMinter = mapper.minter
-        self.article = m.article(rec.id)
-        self.keys = front_matter_keys(text) if rec.format == "front-matter" else {}
-        self.rec, self.profile = rec, profile
-        self.nodes: dict[str, Where] = {}
-        self.values: dict[tuple[str, str], Where] = {}  # (property, value IRI) -> item
+        self._nodes = nodes = {}
+        self._values = values = {}
         topics_field = self.field_name("topics")
         topic_lines = item_lines(text, rec.line_of("topics"), len(rec.topics))
         for i, topic in enumerate(rec.topics):
             concept, _ = mapper.taxonomy.resolve(topic.vendor, topic.label)
             where = Where(f"{topics_field}[{i}]", topic_lines[i])
-            self.nodes.setdefault(concept, where)
-            self.values.setdefault((_SCHEMA + "about", concept), where)
+            nodes.setdefault(concept, where)
+            values.setdefault((_SCHEMA + "about", concept), where)
             scheme = mapper.taxonomy.scheme_for(topic.vendor) or m.scheme(topic.vendor)
-            self.nodes.setdefault(scheme, where)
+            nodes.setdefault(scheme, where)
         authors_field = self.field_name("authors")
         author_lines = item_lines(text, rec.line_of("authors"), len(rec.authors))
         for i, name in enumerate(rec.authors):
             person = m.person(name)
             where = Where(f"{authors_field}[{i}]" if rec.format == "front-matter" else authors_field, author_lines[i])
-            self.nodes.setdefault(person, where)
-            self.values.setdefault((_SCHEMA + "author", person), where)
+            nodes.setdefault(person, where)
+            values.setdefault((_SCHEMA + "author", person), where)
         if rec.link.brand:
-            self.nodes[m.brand(rec.link.brand.strip().lower().rstrip("."))] = self.role("link_brand")
+            nodes[m.brand(rec.link.brand.strip().lower().rstrip("."))] = self.role("link_brand")
         if rec.community:
-            self.nodes[m.community(rec.community)] = self.role("community")
-        self.nodes[self.article + "#image"] = self.role("featured_image")
-        self.nodes[m.source_file(rec.sha256)] = Where()
-        self.nodes[self.article] = Where()
+            nodes[m.community(rec.community)] = self.role("community")
+        nodes[self.article + "#image"] = self.role("featured_image")
+        nodes[m.source_file(rec.sha256)] = Where()
+        nodes[self.article] = Where()
 
     def field_name(self, role: str) -> str:
         """The front-matter field this record used for ``role`` (the first of the profile's paths it has)."""
         if self.rec.format != "front-matter":
             return _PLAIN_FIELDS.get(role, role)
         paths = self.profile.paths(role) or (role,)
+        if len(paths) == 1:
+            return paths[0]  # what the loop below gives either way, without reading the keys
         for path in paths:
             if path.split(".")[0] in self.keys:
                 return path

@@ -46,10 +46,49 @@ Literal = tuple
 _TYPED: dict[tuple[str, str], tuple[str, bool]] = {}  # (lex, datatype) -> (rdflib's lexical form, datatype ok)
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_INTEGER, _XSD_DATE, _XSD_DATETIME = _XSD + "integer", _XSD + "date", _XSD + "dateTime"
+_INTEGER = re.compile(r"0|[1-9][0-9]{0,17}")
+_DATE = re.compile(r"([1-9][0-9]{3})-([0-9]{2})-([0-9]{2})")
+_DATETIME = re.compile(r"([1-9][0-9]{3})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{6})?(Z?)")
+
+
+def _typed_quick(lex: str, dt: str) -> tuple[str, bool] | None:
+    """:func:`_typed` without rdflib for the forms records use all the time, each date a new one: a plain
+    ``xsd:integer``, an ``xsd:date``, an ``xsd:dateTime`` with six or no fractional digits and ``Z`` or no
+    zone. rdflib keeps those as they are, except ``Z``, written ``+00:00``, and a fraction of ``.000000``,
+    dropped (left to rdflib here). None: anything else, or a date that does not exist (rdflib decides)."""
+    import datetime
+
+    if dt == _XSD_INTEGER:
+        return (lex, True) if _INTEGER.fullmatch(lex) else None
+    if dt == _XSD_DATE:
+        m = _DATE.fullmatch(lex)
+        if m is None:
+            return None
+        try:
+            datetime.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+        return lex, True
+    if dt == _XSD_DATETIME:
+        m = _DATETIME.fullmatch(lex)
+        if m is None or m[7] == ".000000":
+            return None
+        try:
+            datetime.datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6]))
+        except ValueError:
+            return None
+        return (lex[:-1] + "+00:00" if m[8] else lex), True
+    return None
+
+
 def _typed(lex: str, dt: str) -> tuple[str, bool]:
     """rdflib's normalised lexical form of a typed literal, and whether pyshacl's sh:datatype accepts it for its own
     datatype (well-typed and of the right Python type)."""
     got = _TYPED.get((lex, dt))
+    if got is None:
+        got = _typed_quick(lex, dt)
     if got is None:
         from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
         from rdflib import Literal as RdfLiteral, URIRef
@@ -153,12 +192,13 @@ def parse_triple(t: str):
 
 class Graph:
     """A small graph in two forms: :func:`parse_nt`'s dictionary for the screen, and N-Triples text for pyshacl
-    (joined from ``lines`` only if pyshacl is needed)."""
+    (joined from ``lines``, or made by ``build``, only if pyshacl is needed)."""
 
-    __slots__ = ("triples", "lines", "_text")
+    __slots__ = ("triples", "lines", "_text", "_build")
 
-    def __init__(self, triples: dict | None, lines: list[str] | None = None, text: str | None = None) -> None:
-        self.triples, self.lines, self._text = triples, lines, text
+    def __init__(self, triples: dict | None, lines: list[str] | None = None, text: str | None = None,
+                 build=None) -> None:
+        self.triples, self.lines, self._text, self._build = triples, lines, text, build
 
     @classmethod
     def from_text(cls, text: str) -> "Graph":
@@ -166,8 +206,9 @@ class Graph:
 
     @property
     def text(self) -> str:
+        """The graph as N-Triples: given, joined from ``lines``, or made by ``build()`` (only when asked for)."""
         if self._text is None:
-            self._text = "".join(self.lines or ())
+            self._text = self._build() if self._build is not None else "".join(self.lines or ())
         return self._text
 
 
