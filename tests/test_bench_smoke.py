@@ -28,7 +28,8 @@ def test_bench_harness_smoke(tmp_path):
                            ("validate (nothing changed)", "validate"), ("validate (one file changed)", "validate"),
                            ("query related-articles", "build"), ("query topics-by-vendor", "build"),
                            ("related --all", "related"), ("clusters", "clusters"),
-                           ("export (topics, graphml)", "export"), ("topicgraph --help", "build")):
+                           ("export (topics, graphml)", "export"), ("related (one article)", "related"),
+                           ("topicgraph --help", "build")):
         assert stage in rows, stage
         if importlib.util.find_spec(COMMANDS[command].split(":")[0]) is not None:
             assert "not run" not in rows[stage], rows[stage]
