@@ -297,6 +297,50 @@ def test_stat_check_skips_unchanged_files_and_rehashes_touched_ones(tmp_path, mo
     assert reads.count(target.name) == 1
 
 
+def test_an_unchanged_rerun_reuses_the_last_runs_findings_and_any_change_does_not(tmp_path, monkeypatch):
+    from topicgraph.validation import cache as cache_mod
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "seeds", corpus)
+    shutil.copy(BROKEN + "/dup-id-a.md", corpus / "a.md")
+    old = time.time() - 3600
+    for path in corpus.iterdir():
+        os.utime(path, (old, old))
+    cache = tmp_path / "cache"
+    first = validate([corpus], cache_dir=cache, jobs=1)
+    per_file = []
+    real = cache_mod.ResultCache.summaries
+    monkeypatch.setattr(cache_mod.ResultCache, "summaries", lambda self, paths: per_file.append(1) or real(self, paths))
+    second = validate([corpus], cache_dir=cache, jobs=1)
+    assert not per_file, "an unchanged rerun read the per-file summaries"
+    assert (second.cached, second.stats["checked"], second.files) == (6, 0, first.files)
+    assert [f.to_dict() for f in second.findings] == [f.to_dict() for f in first.findings]
+    assert validate([corpus], cache_dir=cache, jobs=1, strict=True).exit_code == 1  # strict is applied afresh
+    # another kind of run (no taxonomy stage) has findings of its own
+    no_tax = validate([corpus], cache_dir=cache, jobs=1, check_taxonomy=False)
+    assert per_file and [f.to_dict() for f in no_tax.findings] == [f.to_dict() for f in first.findings
+                                                                   if f.file in first.files]
+    # a new file, however old, is a change: its duplicate id is found
+    shutil.copy(BROKEN + "/dup-id-b.md", corpus / "b.md")
+    os.utime(corpus / "b.md", (old, old))
+    per_file.clear()
+    third = validate([corpus], cache_dir=cache, jobs=1)
+    assert per_file and third.stats["checked"] == 1
+    assert [(Path(f.file).name, f.rule) for f in third.findings if f.rule == "record.duplicate-id"] == \
+        [("b.md", "record.duplicate-id")]
+    # a file modified moments ago: its run keeps no findings for the next (an edit in the same tick would hide)
+    (corpus / "b.md").unlink()
+    target = sorted(corpus.glob("0*"))[0]
+    target.write_text(target.read_text(encoding="utf-8").replace("'Gartner: Customer Experience'",
+                                                                 "'Gartner: Custmer Experience'"), encoding="utf-8")
+    fourth = validate([corpus], cache_dir=cache, jobs=1)
+    per_file.clear()
+    fifth = validate([corpus], cache_dir=cache, jobs=1)
+    assert per_file, "a run with a file modified moments ago was trusted"
+    assert [f.to_dict() for f in fifth.findings] == [f.to_dict() for f in fourth.findings]
+    assert [f.rule for f in fifth.findings if f.file.endswith(target.name)] == ["record.topics.unknown-topic"]
+
+
 def test_discover_files_finds_what_the_build_finds(tmp_path):
     from topicgraph.pipeline import _display, discover
     from topicgraph.validation.core import discover_files

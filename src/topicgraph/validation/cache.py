@@ -27,6 +27,8 @@ DEFAULT_CACHE_DIR = ".topicgraph-cache"
 _SCHEMA = 3
 #: files modified this recently (ns) before their check are hashed again next time, whatever their stat says
 RACY_NS = 2_000_000_000
+#: how many kinds of run (configuration and arguments) keep their findings for an unchanged rerun
+RUNS_KEPT = 8
 
 
 class ResultCache:
@@ -65,6 +67,8 @@ class ResultCache:
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(_SCHEMA),))
             self.db.execute("CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, ckey TEXT NOT NULL, "
                             "size INTEGER, mtime_ns INTEGER, sha256 TEXT NOT NULL, summary TEXT NOT NULL)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS runs (scope TEXT PRIMARY KEY, listing TEXT NOT NULL, "
+                            "at INTEGER NOT NULL, findings TEXT NOT NULL)")
             self.db.commit()
         except (OSError, sqlite3.Error) as exc:
             raise TopicgraphError(f"cannot use the cache folder {self.folder}: {exc} (give another with --cache, "
@@ -131,6 +135,39 @@ class ResultCache:
                 self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
         except sqlite3.Error as exc:
             raise TopicgraphError(f"cannot write the cache in {self.folder}: {exc}") from None
+
+    def run_get(self, scope: str, listing: str) -> list | None:
+        """The findings of the last run of kind ``scope``, if its files were ``listing``; else None."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT findings FROM runs WHERE scope = ? AND listing = ?",
+                                  (scope, listing)).fetchone()
+            if row is None:
+                return None
+            from ..errors import Finding, Severity
+
+            sev = {str(s): s for s in Severity}
+            return [Finding(file, message, sev[severity], line, fld, rule, fix, node)
+                    for file, message, severity, line, fld, rule, fix, node in json.loads(row[0])]
+        except (sqlite3.Error, ValueError, TypeError, KeyError):
+            return None
+
+    def run_put(self, scope: str, listing: str, findings) -> None:
+        """Keep the findings of a run of kind ``scope`` over the files ``listing`` (and those of the
+        :data:`RUNS_KEPT` kinds run last)."""
+        if self.db is None:
+            return
+        text = json.dumps([[f.file, f.message, str(f.severity), f.line, f.field, f.rule, f.fix, f.node]
+                           for f in findings], ensure_ascii=False, separators=(",", ":"))
+        try:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?)",
+                                (scope, listing, time.time_ns(), text))
+                self.db.execute("DELETE FROM runs WHERE scope NOT IN (SELECT scope FROM runs ORDER BY at DESC "
+                                "LIMIT ?)", (RUNS_KEPT,))
+        except sqlite3.Error:
+            pass  # only an optimisation
 
     def touch(self, entries) -> None:
         """Record new ``(path, size, mtime_ns)`` of files whose bytes are unchanged (so they are not hashed again)."""

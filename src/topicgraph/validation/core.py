@@ -97,6 +97,15 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
     files = discover_files(paths)
     displays = [f.display for f in files]
     cache = ResultCache(cache_dir)
+    scope, listing = _run_keys(ckey, paths, check_taxonomy, files) if cache.db is not None else ("", None)
+    if listing is not None:
+        found = cache.run_get(scope, listing)
+        if found is not None:  # nothing changed since a run that kept its findings: they are the answer
+            cache.close()
+            if progress is not None and files:
+                progress(len(files), len(files))
+            return ValidationReport(found, displays, strict=strict, seconds=time.perf_counter() - started,
+                                    cached=len(files), stats={"checked": 0})
     summaries: dict[str, dict] = {}
     todo: list[tuple[str, str, int | None, int | None, str]] = []  # (path, display, size, mtime_ns, sha256)
     try:
@@ -140,6 +149,11 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
             cache.put(ckey, fresh)
             fresh.clear()
 
+        # The taxonomy's own checks (pyshacl on the whole taxonomy, seconds at scale) run in a thread of this
+        # process while worker processes check the files, rather than after them; alone, in order.
+        tax_job = None
+        if check_taxonomy and cache.get(ckey, _TAXONOMY_ENTRY) is None and _parallel(todo, jobs):
+            tax_job = _Background(_check_taxonomy, taxonomy, shapes)
         for n, (item, (digest, text)) in enumerate(_check_all(todo, settings, jobs, ckey), 1):
             fresh.append((item[1], item[2], item[3], digest, text))
             if progress is not None:
@@ -152,7 +166,7 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
         # about files not checked here (the taxonomy's own files)
         later: dict[str, list[Finding]] = {}
         rest: list[Finding] = []
-        extra = _taxonomy_findings(cache, ckey, taxonomy, shapes) if check_taxonomy else []
+        extra = _taxonomy_findings(cache, ckey, taxonomy, shapes, tax_job) if check_taxonomy else []
         for f in extra + cross_record_findings([(d, summaries[d]) for d in displays]):
             (later.setdefault(f.file, []) if f.file in summaries else rest).append(f)
         findings: list[Finding] = []
@@ -161,10 +175,56 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
             if display in later:
                 findings.extend(later[display])
         findings.extend(rest)
+        if listing is not None:
+            cache.run_put(scope, listing, findings)
     finally:
         cache.close()
     return ValidationReport(findings, displays, strict=strict, seconds=time.perf_counter() - started,
                             cached=cached, stats={"checked": len(todo)})
+
+
+def _run_keys(ckey: str, paths: list, check_taxonomy: bool, files: list["Found"]) -> tuple[str, str | None]:
+    """The key of this kind of run (configuration, arguments) and of the files as found (each one's path, size and
+    modification time): a run whose files all have the size and time they had in the last run of its kind, none
+    of them modified within :data:`~.cache.RACY_NS` of that run, has that run's findings. None for the second
+    when some file cannot be trusted so (cannot stat it, or it was modified too recently)."""
+    from .cache import RACY_NS
+
+    scope = hashlib.sha256(json.dumps([ckey, [str(p) for p in paths], check_taxonomy]).encode()).hexdigest()
+    racy = time.time_ns() - RACY_NS
+    h = hashlib.sha256()
+    parts = []
+    for f in files:
+        if f.size is None or f.mtime_ns is None or f.mtime_ns >= racy:
+            return scope, None
+        parts.append(f"{f.path}\0{f.display}\0{f.size}\0{f.mtime_ns}\n")
+    h.update("".join(parts).encode("utf-8", "surrogateescape"))
+    return scope, h.hexdigest()
+
+
+class _Background:
+    """A call run in a thread; :meth:`result` waits for it and returns its value or raises its exception."""
+
+    def __init__(self, fn, *args) -> None:
+        import threading
+
+        self._out: tuple | None = None
+
+        def run() -> None:
+            try:
+                self._out = (True, fn(*args))
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                self._out = (False, exc)
+
+        self._thread = threading.Thread(target=run, name="topicgraph-taxonomy-check", daemon=True)
+        self._thread.start()
+
+    def result(self):
+        self._thread.join()
+        ok, value = self._out  # type: ignore[misc]
+        if not ok:
+            raise value
+        return value
 
 
 def _shapes_digest(files: list[Path]) -> str:
@@ -304,13 +364,22 @@ def _check_chunk(items: list[tuple]) -> list[tuple[str, str]]:
                               "set TOPICGRAPH_DEBUG=1 and report it") from exc
 
 
+def _jobs(jobs: int | None) -> int:
+    return jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+
+
+def _parallel(todo: list, jobs: int | None) -> bool:
+    """Whether these files are checked by worker processes."""
+    return _jobs(jobs) > 1 and len(todo) >= PARALLEL_MIN
+
+
 def _check_all(todo, settings: dict, jobs: int | None, ckey: str = ""):
     """Yield ``(item, summary)`` for every file to check, in order: in this process for a few files, else in a
     pool of worker processes, a bounded window of chunks in flight (each chunk's records share their SHACL)."""
     if not todo:
         return
-    jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
-    if jobs <= 1 or len(todo) < PARALLEL_MIN:
+    jobs = _jobs(jobs)
+    if not _parallel(todo, jobs):
         if "ctx" not in _WORKER or _WORKER.get("settings") != (settings, ckey):
             _init_worker(settings)  # the configuration key changes with the taxonomy's and the shapes' contents
             _WORKER["settings"] = (settings, ckey)
@@ -342,12 +411,17 @@ def _check_all(todo, settings: dict, jobs: int | None, ckey: str = ""):
 
 
 # ------------------------------------------------------------------------------------------------ taxonomy
-def _taxonomy_findings(cache: ResultCache, ckey: str, taxonomy, shapes) -> list[Finding]:
+def _check_taxonomy(taxonomy, shapes) -> list[Finding]:
     from ..taxonomy.checks import check_taxonomy
 
+    return check_taxonomy(taxonomy, shapes=shapes)
+
+
+def _taxonomy_findings(cache: ResultCache, ckey: str, taxonomy, shapes, job: "_Background | None" = None) \
+        -> list[Finding]:
     hit = cache.get(ckey, _TAXONOMY_ENTRY)
     if hit is None:
-        found = check_taxonomy(taxonomy, shapes=shapes)
+        found = job.result() if job is not None else _check_taxonomy(taxonomy, shapes)
         hit = {"findings": [f.to_dict() for f in found]}
         cache.put(ckey, [(_TAXONOMY_ENTRY, None, None, "", hit)])
     return [Finding(d["file"], d["message"], severity=Severity[d["severity"].upper()], line=d["line"],
