@@ -332,16 +332,21 @@ class RelatedIndex:
         n_rows = hi - lo
         lengths = np.diff(s.indptr)
         row = np.repeat(np.arange(lo, hi), lengths)
-        col, data = s.indices, np.round(s.data, _ROUND)
+        col, data = s.indices, np.round(s.data, _ROUND, out=s.data)
         keep = col != row
         bonus = w.author * self.max_authors + w.brand
         if w.threshold > 0 and not w.half_life:
             keep &= data + bonus >= w.threshold
-        if k is not None and not w.half_life:
-            indptr = _indptr(row[keep] - lo, n_rows)
-            if np.diff(indptr).max(initial=0) > k:
-                kth = _kth_largest(indptr, data[keep], k)
-                keep[keep] = data[keep] >= kth[row[keep] - lo] - bonus - 1e-6
+        if k is not None and not w.half_life and lengths.max(initial=0) > k + 1:
+            # a lower bound of each row's k-th best topic part is as good for pruning as the exact value (it keeps a
+            # few more candidates): a histogram of the row, self included (hence k + 1), is much cheaper to get
+            floor = _kth_floor(row - lo, data, n_rows, k + 1)
+            if floor is None:
+                indptr = _indptr(row[keep] - lo, n_rows)
+                floor = _kth_largest(indptr, data[keep], k)
+                keep[keep] = data[keep] >= floor[row[keep] - lo] - bonus - 1e-6
+            else:
+                keep &= data >= floor[row - lo] - (bonus + 1e-6)
         row, col, data = row[keep], col[keep], data[keep]
         if w.author > 0 and self.authors.nnz:
             if self.author_codes is not None:
@@ -469,6 +474,32 @@ def _indptr(rows: np.ndarray, n_rows: int) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_rows))))
 
 
+#: the histogram of :func:`_kth_floor`: at most this many bins per row, each at most 1/_HIST_PER_UNIT wide
+_HIST_BINS = 1024
+_HIST_PER_UNIT = 16
+
+
+def _kth_floor(rows: np.ndarray, data: np.ndarray, n_rows: int, k: int) -> np.ndarray | None:
+    """A lower bound of the k-th largest value of each row (-inf for rows of fewer than k entries), at most one bin
+    width (1/16 for scores below 64) under the exact value: the lower edge of the histogram bin that holds it. One
+    ``bincount`` instead of a selection. ``None`` when some value is negative (then use :func:`_kth_largest`)."""
+    if len(data) == 0:
+        return np.full(n_rows, -np.inf)
+    top = float(data.max())
+    if not math.isfinite(top) or float(data.min()) < 0:
+        return None
+    per_unit = min(float(_HIST_PER_UNIT), (_HIST_BINS - 1) / top) if top > 0 else 1.0
+    n_bins = int(top * per_unit) + 1
+    bins = (data * per_unit).astype(np.int64)  # floor, as data >= 0
+    np.minimum(bins, n_bins - 1, out=bins)
+    bins += rows * n_bins
+    counts = np.bincount(bins, minlength=n_rows * n_bins).reshape(n_rows, n_bins)
+    from_top = np.cumsum(counts[:, ::-1], axis=1)
+    reached = from_top >= k
+    edge = (n_bins - 1 - np.argmax(reached, axis=1)) / per_unit
+    return np.where(reached[:, -1], edge, -np.inf)
+
+
 def _kth_largest(indptr: np.ndarray, data: np.ndarray, k: int) -> np.ndarray:
     """The k-th largest value of each CSR row (-inf for rows of k entries or fewer), by ``np.partition`` over
     rows padded to the same width; rows go in order of length so that each chunk pads little."""
@@ -486,9 +517,11 @@ def _kth_largest(indptr: np.ndarray, data: np.ndarray, k: int) -> np.ndarray:
         sel_lengths = lengths[rows]
         sel_row = np.repeat(np.arange(len(rows)), sel_lengths)
         offsets = np.arange(int(sel_lengths.sum())) - np.repeat(np.cumsum(sel_lengths) - sel_lengths, sel_lengths)
-        pad = np.full((len(rows), width), -np.inf)
-        pad[sel_row, offsets] = data[np.repeat(indptr[rows], sel_lengths) + offsets]
-        kth[rows] = np.partition(pad, width - k, axis=1)[:, width - k]
+        # negated, padded with +inf, and the k-th smallest taken: numpy's introselect slows down many times over
+        # when the k-th largest sits near the end among many equal pads (rows here have few distinct scores)
+        pad = np.full((len(rows), width), np.inf)
+        pad[sel_row, offsets] = -data[np.repeat(indptr[rows], sel_lengths) + offsets]
+        kth[rows] = -np.partition(pad, k - 1, axis=1)[:, k - 1]
         start = stop
     return kth
 
