@@ -47,6 +47,7 @@ class ResultCache:
         self.folder = Path(folder) if folder is not None else None
         self.db = None
         self._ckey: str | None = None
+        self._texts: dict[str, str] | None = None  # path -> summary, as read by load()
         if self.folder is None:
             return
         try:
@@ -78,11 +79,14 @@ class ResultCache:
         """Every path checked under ``ckey``: ``(size, mtime_ns, sha256)`` (mtime_ns -1: hash it to be sure)."""
         if self.db is None:
             return {}
-        try:
-            rows = self.db.execute("SELECT path, size, mtime_ns, sha256 FROM files WHERE ckey = ?", (ckey,))
+        try:  # the summaries come along, for summaries(): one pass over the table instead of two
+            rows = self.db.execute("SELECT path, size, mtime_ns, sha256, summary FROM files WHERE ckey = ?",
+                                   (ckey,)).fetchall()
             self._ckey = ckey
-            return {path: (size, mtime, sha) for path, size, mtime, sha in rows}
+            self._texts = {row[0]: row[4] for row in rows}
+            return {path: (size, mtime, sha) for path, size, mtime, sha, _ in rows}
         except sqlite3.Error:
+            self._texts = None
             return {}
 
     def summaries(self, paths: list[str]) -> list[dict | None]:
@@ -90,14 +94,17 @@ class ResultCache:
         unreadable; read and decoded in bulk."""
         if self.db is None or not paths:
             return [None] * len(paths)
-        wanted = set(paths)
-        found: dict[str, str] = {}
-        try:
-            for path, summary in self.db.execute("SELECT path, summary FROM files WHERE ckey = ?", (self._ckey,)):
-                if path in wanted:
-                    found[path] = summary
-        except sqlite3.Error:
-            return [None] * len(paths)
+        found = self._texts
+        if found is None:
+            wanted = set(paths)
+            found = {}
+            try:
+                for path, summary in self.db.execute("SELECT path, summary FROM files WHERE ckey = ?",
+                                                     (self._ckey,)):
+                    if path in wanted:
+                        found[path] = summary
+            except sqlite3.Error:
+                return [None] * len(paths)
         texts = [found.get(p) for p in paths]
         try:  # one decoder call for the lot is several times faster than one per row
             decoded = json.loads("[" + ",".join(t if t is not None else "null" for t in texts) + "]")
@@ -130,6 +137,11 @@ class ResultCache:
         rows = [(p, ckey, size, mtime if mtime is not None and mtime < racy else -1, sha,
                  s if isinstance(s, str) else json.dumps(s, ensure_ascii=False, separators=(",", ":")))
                 for p, size, mtime, sha, s in entries]
+        if self._texts is not None:
+            if ckey == self._ckey:
+                self._texts.update((row[0], row[5]) for row in rows)
+            else:
+                self._texts = None
         try:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
