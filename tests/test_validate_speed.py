@@ -245,6 +245,23 @@ def test_the_screens_quick_typed_literals_agree_with_rdflib(case):
         assert quick is not None, lex  # the forms records use do take the quick way
 
 
+def test_the_screen_remembers_verdicts_only_for_the_same_shared_description():
+    from topicgraph.validation.screen import Shared
+
+    screen = Screen.compile(Shapes.load().graph)
+    local = {k.rsplit("#", 1)[-1][:-1]: v.local for k, v in screen.shapes.items() if k.startswith("<")}
+    assert local["PersonShape"] and local["OrganizationShape"] and local["CommunityShape"]
+    assert not local["ArticleShape"] and not local["ConceptShape"]  # sh:class reads other nodes
+    person, name = "<https://e.org/p>", "<http://schema.org/name>"
+    typed = {f"<{_RDF}type>": ["<http://schema.org/Person>"]}
+    good, bad = Shared(typed, **{name: [("Ann", None, None)]}), Shared(typed, **{name: [(" ", None, None)]})
+    for _ in range(2):  # the same node described two ways (two spellings of one author in two records)
+        assert screen.conforms({person: good}) is True
+        assert screen.conforms({person: bad}) is False
+        assert screen.conforms({person: dict(good, **{"<http://schema.org/url>": ["<https://e.org/>"]})}) is False
+    assert {k[1] for k in screen._memo} == {person}
+
+
 def test_shapes_the_screen_cannot_model_fall_back_to_pyshacl(tmp_path):
     import rdflib
 

@@ -433,7 +433,7 @@ class _Fragment:
     __slots__ = ("lines", "triples", "named")
 
     def __init__(self, text: str, quads: bool = True) -> None:
-        from .screen import parse_triple
+        from .screen import Shared, parse_triple
 
         self.lines: list[str] = []
         triples: dict | None = {}
@@ -455,7 +455,7 @@ class _Fragment:
             if isinstance(o, str) and o[0] == "<":
                 named.add(o[1:-1])
             if triples is not None:
-                objs = triples.setdefault(s, {}).setdefault(p, [])
+                objs = triples.setdefault(s, Shared()).setdefault(p, [])  # Shared: never changed once made
                 if o not in objs:
                     objs.append(o)
         self.triples, self.named = triples, frozenset(named)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["Screen", "Graph", "parse_nt", "parse_triple"]
+__all__ = ["Screen", "Graph", "Shared", "parse_nt", "parse_triple"]
 
 _SH = "http://www.w3.org/ns/shacl#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -190,6 +190,14 @@ def parse_triple(t: str):
     return None
 
 
+class Shared(dict):
+    """A node's description (predicate -> objects) that nothing changes once it is made, shared by many graphs
+    (an author, a brand, a concept named by many records): :meth:`Screen.conforms` remembers its verdicts on it
+    for the shapes that read nothing else (:attr:`_Shape.local`)."""
+
+    __slots__ = ()
+
+
 class Graph:
     """A small graph in two forms: :func:`parse_nt`'s dictionary for the screen, and N-Triples text for pyshacl
     (joined from ``lines``, or made by ``build``, only if pyshacl is needed)."""
@@ -273,7 +281,7 @@ _NOTHING: dict = {}
 class _Shape:
     """One compiled shape: its path (None for a node shape) and its checks, each ``check(values, focus, g)``."""
 
-    __slots__ = ("node", "path", "checks", "props", "deactivated", "empty")
+    __slots__ = ("node", "path", "checks", "props", "deactivated", "empty", "local", "others", "inner")
 
     def __init__(self, node: str) -> None:
         self.node = node
@@ -282,6 +290,12 @@ class _Shape:
         self.props: list[_Shape] = []
         self.deactivated = False
         self.empty: bool | None = None  # the verdict for a focus node without values (property shapes)
+        # local: the verdict on a focus node depends on nothing but the node and its own description g[focus]
+        # (set after compiling, from: others, a check reads another node's description; inner, the shapes
+        # evaluated at the same focus node)
+        self.local: bool | None = None
+        self.others = False
+        self.inner: list[_Shape] = []
 
     def conforms(self, focus, g) -> bool | None:
         """Three-valued: True (no result for ``focus``), False (surely at least one), None (cannot tell)."""
@@ -315,6 +329,7 @@ class Screen:
 
     def __init__(self) -> None:
         self.shapes: dict[str, _Shape] = {}
+        self._memo: dict[tuple, tuple] = {}  # (shape, focus) -> (the Shared description, verdict)
         self.class_targets: dict[str, list[_Shape]] = {}
         self.node_targets: list[tuple[object, _Shape]] = []
         self.subjects_of: list[tuple[str, _Shape]] = []
@@ -350,6 +365,8 @@ class Screen:
                 self.subjects_of.append((_node(p), shape))
             for p in graph.objects(root, sh("targetObjectsOf")):
                 self.objects_of.append((_node(p), shape))
+        for shape in self.shapes.values():
+            _local(shape, set())
         return self
 
     def _shape(self, graph, node) -> _Shape:
@@ -418,6 +435,7 @@ class Screen:
             checks.append(lambda vs, f, g, a=admitted: all(_kind(v) in a for v in vs))
         for cls_term in graph.objects(node, sh("class")):
             checks.append(_class_check(_node(cls_term)))
+            shape.others |= is_prop  # the values' types: other nodes' descriptions
         pattern = one("pattern")
         if pattern is not None:
             flags = str(one("flags") or "")
@@ -464,12 +482,15 @@ class Screen:
         for ref in graph.objects(node, sh("not")):
             inner = self._shape(graph, ref)
             checks.append(lambda vs, f, g, s=inner: _and(_negate(s.conforms(v, g)) for v in vs))
+            shape.inner.append(inner)
         for ref in graph.objects(node, sh("node")):
             inner = self._shape(graph, ref)
             checks.append(lambda vs, f, g, s=inner: _and(s.conforms(v, g) for v in vs))
+            shape.inner.append(inner)
         for name, combine in (("and", _all3), ("or", _any3), ("xone", _xone3)):
             for lst in graph.objects(node, sh(name)):
                 members = [self._shape(graph, t) for t in items(lst)]
+                shape.inner += members
                 checks.append(lambda vs, f, g, ms=members, c=combine: _and(c([m.conforms(v, g) for m in ms])
                                                                            for v in vs))
         q = one("qualifiedValueShape")
@@ -481,6 +502,7 @@ class Screen:
                 raise _Unsupported("sh:qualifiedValueShapesDisjoint")
             inner = self._shape(graph, q)
             checks.append(_qualified_check(inner, integer("qualifiedMinCount"), integer("qualifiedMaxCount")))
+            shape.inner.append(inner)
         elif one("qualifiedMinCount") is not None or one("qualifiedMaxCount") is not None:
             raise _Unsupported("sh:qualifiedMinCount without a shape")
         for prop in graph.objects(node, sh("property")):
@@ -488,6 +510,9 @@ class Screen:
             if sub.path is None:
                 raise _Unsupported("sh:property without sh:path")
             shape.props.append(sub)
+            shape.inner.append(sub)
+        if is_prop and shape.inner:
+            shape.others = True  # inner shapes and property shapes of a property shape read its values' nodes
         if is_prop:  # no values: the value checks hold vacuously, the counting ones decide
             shape.empty = _and(check((), None, {}) for check in checks) if not shape.deactivated else True
         return shape
@@ -509,12 +534,42 @@ class Screen:
             todo += [(s, shape) for s, preds in g.items() if p in preds]
         for p, shape in self.objects_of:
             todo += [(o, shape) for preds in g.values() for o in preds.get(p, ())]
+        memo = self._memo
         for focus, shape in todo:
             if not isinstance(focus, tuple) and focus[1:-1] in ignore:
                 continue
+            if shape.local:
+                preds = g.get(focus)
+                if preds.__class__ is Shared:  # a shared, unchanging description: its verdict once per process
+                    hit = memo.get((shape, focus))
+                    if hit is not None and hit[0] is preds:
+                        verdict = hit[1]
+                    else:
+                        verdict = shape.conforms(focus, g)
+                        if len(memo) > 100_000:
+                            memo.clear()
+                        memo[(shape, focus)] = (preds, verdict)  # holding preds: its id cannot be reused
+                    if verdict is not True:
+                        return False
+                    continue
             if shape.conforms(focus, g) is not True:
                 return False
         return True
+
+
+def _local(shape: _Shape, visiting: set) -> bool:
+    """Whether evaluating ``shape`` at a focus node reads nothing but that node's own description: no check of
+    it reads another node's (``sh:class`` on a property's values, shapes applied to a property's values), and
+    every shape evaluated at the same node is local too. A cycle counts as not local."""
+    if shape.local is not None:
+        return shape.local
+    if id(shape) in visiting:
+        return False
+    visiting.add(id(shape))
+    ok = not shape.others and all(_local(inner, visiting) for inner in shape.inner)
+    visiting.discard(id(shape))
+    shape.local = ok
+    return ok
 
 
 def _one_of(graph, node, pred):
