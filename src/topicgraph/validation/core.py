@@ -344,17 +344,21 @@ def _init_worker(settings: dict) -> None:
 
 def _check_chunk(items: list[tuple]) -> list[tuple[str, str]]:
     """``(sha256, summary as JSON text)`` of each item (JSON: cheaper to send between processes than dictionaries,
-    and what the cache stores). A file is hashed here when the caller has not (before it is checked: should it
-    change meanwhile, the next run sees a new digest and checks it again)."""
+    and what the cache stores). A file is hashed here when the caller has not: the very bytes that are checked,
+    as they are read (should it change afterwards, the next run sees a new digest and checks it again)."""
     from .files import check_files
 
     ctx = _WORKER["ctx"]
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     try:
         with no_gc():
-            digests = [item[4] if item[4] is not None else
-                       _digest(Found(item[0], item[1], item[2], item[3]), ctx.max_bytes) for item in items]
-            summaries = check_files([(Path(item[0]), item[1]) for item in items], ctx)
+            # the bytes checked are hashed as they are read (a file over the size limit, or one that cannot be
+            # read, gets its digest here, as the main process gives it)
+            digests = [item[4] if item[4] is not None or (item[2] is not None and item[2] <= ctx.max_bytes)
+                       else _digest(Found(item[0], item[1], item[2], item[3]), ctx.max_bytes) for item in items]
+            summaries = check_files([(item[0], item[1]) for item in items], ctx, digests)
+            digests = [d if d is not None else _digest(Found(item[0], item[1], item[2], item[3]), ctx.max_bytes)
+                       for d, item in zip(digests, items)]
             return [(d, dumps(s)) for d, s in zip(digests, summaries)]
     except TopicgraphError:
         raise

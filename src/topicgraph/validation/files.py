@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,16 +104,19 @@ def check_file(path: Path, display: str, ctx: Context) -> dict:
     return check_files([(path, display)], ctx)[0]
 
 
-def check_files(items: list[tuple[Path, str]], ctx: Context) -> list[dict]:
+def check_files(items: list[tuple[Path, str]], ctx: Context, digests: list | None = None) -> list[dict]:
     """Check many files, as :func:`check_file` would one by one, with the records' SHACL done together.
 
     Each record's graph (with its stand-ins) is screened (:mod:`.screen`); the few that might not conform go to
     pyshacl in batches (:meth:`.shacl.Shapes.results_for`), and each result comes back to its own record.
+    With ``digests`` (one entry per item), each entry that is None becomes the sha256 of the bytes checked, when
+    the file could be read (so the caller need not read and hash it again).
     """
     out: list[dict | None] = [None] * len(items)
     pending: list[tuple[int, _Pending]] = []
     for n, (path, display) in enumerate(items):
-        got = _check_one(Path(path), display, ctx)
+        want = digests is not None and digests[n] is None
+        got = _check_one(path, display, ctx, digests if want else None, n)
         if isinstance(got, _Pending):
             pending.append((n, got))
         else:
@@ -124,19 +128,23 @@ def check_files(items: list[tuple[Path, str]], ctx: Context) -> list[dict]:
     return out  # type: ignore[return-value]
 
 
-def _check_one(path: Path, display: str, ctx: Context):
-    kind = RDF_EXTENSIONS.get(path.suffix.lower())
+def _check_one(path, display: str, ctx: Context, digests: list | None = None, n: int = 0):
+    path = os.fspath(path)
+    kind = RDF_EXTENSIONS.get(os.path.splitext(path)[1].lower())
     try:
-        size = path.stat().st_size
-        if size > ctx.max_bytes:
-            return _summary("record", [Finding(display, f"file is {size:,} bytes, over the limit of "
-                                               f"{ctx.max_bytes:,} bytes for one record",
-                                               rule="record.size",
-                                               fix="split it, or raise the limit with --max-bytes")])
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > ctx.max_bytes:
+                return _summary("record", [Finding(display, f"file is {size:,} bytes, over the limit of "
+                                                   f"{ctx.max_bytes:,} bytes for one record",
+                                                   rule="record.size",
+                                                   fix="split it, or raise the limit with --max-bytes")])
+            data = fh.read()
     except OSError as exc:
         return _summary("record", [Finding(display, f"cannot read the file: {exc.strerror or exc}", rule="record.io",
                                            fix="check that the file exists and is readable")])
+    if digests is not None:
+        digests[n] = hashlib.sha256(data).hexdigest()
     if kind is not None:
         return check_rdf(data, display, kind, ctx)
     return _check_record(data, display, ctx)
