@@ -128,6 +128,43 @@ def test_parallel_build_equals_serial_build(tmp_path):
     assert serial.report.counts == {**parallel.report.counts}
 
 
+def test_segmented_streaming_load_equals_one_load(tmp_path, monkeypatch):
+    """Tiny segments, several per bulk-load call, loaded while mapping goes on: the same store and export as one
+    segment loaded at the end."""
+    from topicgraph import pipeline
+
+    src = tmp_path / "src"
+    for i in range(60):
+        write(src, f"r{i:04d}.md", record(str(i), f"Title {i}", authors=(f"Author {i % 7}",),
+                                          topics=(f"Medigy: Topic {i % 11}",)))
+    whole = topicgraph.build([src], out=tmp_path / "whole", formats=["nq", "nt"], jobs=1)
+    calls = []
+
+    class Counting(pipeline._StreamingLoad):
+        def close(self):
+            segments = super().close()
+            calls.append((len(segments), self.calls))
+            return segments
+
+    monkeypatch.setattr(pipeline, "SEGMENT_QUADS", 97)
+    monkeypatch.setattr(pipeline, "SEGMENTS_PER_CALL", 4)
+    monkeypatch.setattr(pipeline, "_StreamingLoad", Counting)
+    pieces = topicgraph.build([src], out=tmp_path / "pieces", formats=["nq", "nt"], jobs=1)
+    monkeypatch.undo()
+    (segments, loads), = calls  # 60 records of ~20 quads in segments of 97: many segments, at most 4 a call
+    assert segments >= 10 and segments / 4 <= loads <= segments
+    for fmt in ("nq", "nt"):
+        assert sorted(Path(whole.exports[fmt]).read_text().splitlines()) == \
+            sorted(Path(pieces.exports[fmt]).read_text().splitlines())
+    # the N-Triples written while mapping are the N-Quads without their graph terms, line for line
+    nq_lines = Path(pieces.exports["nq"]).read_text(encoding="utf-8").split("\n")
+    assert Path(pieces.exports["nt"]).read_text(encoding="utf-8").split("\n") == \
+        [line[: line.rindex(" <")] + " ." if line else line for line in nq_lines]
+    quads = [set(map(str, pyoxigraph.Store.read_only(str(b.out / json.loads(
+        (b.out / "topicgraph-store.json").read_text())["store"])))) for b in (whole, pieces)]
+    assert quads[0] == quads[1] and len(quads[0]) == whole.report.counts["triples"]
+
+
 HOSTILE = [
     "spaces and \"quotes\" and <angle> {braces} | ^ ` \\ backslash",
     "new\nline and\ttab and \r return",

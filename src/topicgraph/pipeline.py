@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import queue
@@ -24,6 +25,9 @@ from .store import EXPORT_FORMATS, MANIFEST, BuildLock, GraphStore, atomic_write
 __all__ = ["build", "update", "BuildResult", "BuildReport", "FileOutcome", "discover", "map_file"]
 
 REPORT = "build-report.json"
+#: quads per segment file, and segments per bulk-load call at most (see :class:`_StreamingLoad`)
+SEGMENT_QUADS = 500_000
+SEGMENTS_PER_CALL = 3
 _SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox"}
 
 
@@ -250,7 +254,9 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             store_name = f"store-{uuid.uuid4().hex[:12]}"
             ox = pyoxigraph.Store(str(work / store_name))
             # the records' N-Quads stream into the store in segments, loaded while later records are mapped
-            sink = _StreamingLoad(ox, work)
+            # with --format nt, the N-Triples are written beside the segments as they go, not in a pass at the end
+            sink = _StreamingLoad(ox, work, SEGMENT_QUADS, SEGMENTS_PER_CALL,
+                                  nt=work / f"graph.{EXPORT_FORMATS['nt'][0]}" if "nt" in formats else None)
             try:
                 outcomes, mentions, counts, unknown_topics = _map_all(
                     paths, sink, jobs=jobs, profile=profile, base_iri=minter.base,
@@ -258,9 +264,9 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                 timings["read and map"], mark = time.perf_counter() - mark, time.perf_counter()
                 entity_data = entity_nquads(mentions, minter.entities_graph)
                 counts["entity_triples"] = entity_data.count("\n")
-                sink.write(entity_data, counts["entity_triples"])
+                sink.write(entity_data, counts["entity_triples"], minter.entities_graph)
                 taxonomy_data = _taxonomy_nquads(tax_files, minter.taxonomy_graph)
-                sink.write(taxonomy_data, taxonomy_data.count("\n"))
+                sink.write(taxonomy_data, taxonomy_data.count("\n"), minter.taxonomy_graph)
                 segments = sink.close()
             finally:
                 sink.abort()
@@ -276,7 +282,9 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             for fmt in dict.fromkeys(formats):
                 # written beside the new store and moved into place only after the manifest names that store
                 target = work / f"graph.{EXPORT_FORMATS[fmt][0]}"
-                if fmt in ("nt", "nq"):  # the lines we loaded are already N-Quads: no need to read the store back
+                if fmt == "nt" and sink.nt is not None:
+                    exports[fmt] = sink.nt
+                elif fmt in ("nt", "nq"):  # the lines we loaded are already N-Quads: no need to read the store back
                     exports[fmt] = _export_lines(segments, target, quads=fmt == "nq")
                 else:
                     exports[fmt] = export_graph(ox, target, fmt)
@@ -327,19 +335,26 @@ def _export_lines(segments: Sequence[Path], target: Path, *, quads: bool) -> Pat
 
 
 class _StreamingLoad:
-    """N-Quads written in segments of about ``segment_quads`` lines, each bulk-loaded into the store by a background
-    thread as soon as it is closed, while the records after it are still being mapped.
+    """N-Quads written in segments of about ``segment_quads`` lines, bulk-loaded into the store by a background
+    thread while the records after them are still being mapped.
 
-    pyoxigraph releases the GIL while it loads, so loading overlaps mapping; and the loader's memory grows with
-    what one call is given (one call for 3.6 million quads peaked at 1.8 GB, segments of 500,000 at 0.66 GB), so
-    segments keep a build of any size in bounded memory. At most two closed segments wait for the loader.
+    pyoxigraph releases the GIL while it loads, so loading overlaps mapping. Mapping never waits for the loader:
+    closed segments queue up on disk. Each load takes every segment waiting (at most ``per_call`` of them) in one
+    call, since pyoxigraph splits a call into batches of a million quads that it loads on parallel threads: when
+    mapping ends, what is left loads on both cores. The loader's memory grows with what one call is given (one
+    call for 3.6 million quads peaked at 1.8 GB, segments of 500,000 at 0.66 GB), so ``per_call`` keeps a build of
+    any size in bounded memory.
     """
 
-    def __init__(self, ox, folder: Path, segment_quads: int = 500_000) -> None:
-        self.ox, self.folder, self.limit = ox, folder, segment_quads
+    def __init__(self, ox, folder: Path, segment_quads: int = 500_000, per_call: int = 3, *,
+                 nt: Path | None = None) -> None:
+        self.ox, self.folder, self.limit, self.per_call = ox, folder, segment_quads, per_call
+        self.nt = nt
+        self._nt_fh = open(nt, "w", encoding="utf-8", newline="\n") if nt is not None else None
         self.segments: list[Path] = []
         self.loaded_seconds = 0.0
-        self._waiting: queue.Queue = queue.Queue(maxsize=2)
+        self.calls = 0
+        self._waiting: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._load, name="topicgraph-bulk-load", daemon=True)
         self._thread.start()
@@ -356,13 +371,24 @@ class _StreamingLoad:
     def _load(self) -> None:
         import pyoxigraph
 
-        while (segment := self._waiting.get()) is not None:
-            if self._error is not None:
+        done = False
+        while not done:
+            batch = [self._waiting.get()]
+            while batch[-1] is not None and len(batch) < self.per_call:
+                try:
+                    batch.append(self._waiting.get_nowait())
+                except queue.Empty:
+                    break
+            done = batch[-1] is None
+            segments = [b for b in batch if b is not None]
+            if not segments or self._error is not None:
                 continue
             try:
                 mark = time.perf_counter()
-                self.ox.bulk_load(path=str(segment), format=pyoxigraph.RdfFormat.N_QUADS)
+                with _Concatenated(segments) as data:
+                    self.ox.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
                 self.loaded_seconds += time.perf_counter() - mark
+                self.calls += 1
             except BaseException as exc:  # noqa: BLE001 - handed to the main thread by close()
                 self._error = exc
 
@@ -373,8 +399,17 @@ class _StreamingLoad:
         if self._error is not None:
             self._stop()
 
-    def write(self, text: str, lines: int) -> None:
+    def write(self, text: str, lines: int, graph: str) -> None:
+        """``lines`` N-Quads, all in ``graph``."""
         self._fh.write(text)
+        if self._nt_fh is not None:
+            # each line ends with its graph term: dropping it makes N-Triples (a literal never holds a raw line
+            # break, so the term can only stand at a line's end)
+            end = f" <{graph}> .\n"
+            if text.count(end) == lines:
+                self._nt_fh.write(text.replace(end, " .\n"))
+            else:
+                self._nt_fh.writelines(line[: line.rindex(" <")] + " .\n" for line in text.split("\n") if line)
         self._lines += lines
         if self._lines >= self.limit:
             self._hand_over()
@@ -382,6 +417,8 @@ class _StreamingLoad:
 
     def close(self) -> list[Path]:
         """Load what is left, wait for the loader, and return the segment files in order."""
+        if self._nt_fh is not None:
+            self._nt_fh.close()
         self._hand_over()
         self._stop()
         return self.segments
@@ -392,6 +429,8 @@ class _StreamingLoad:
             return
         if not self._fh.closed:
             self._fh.close()
+        if self._nt_fh is not None:
+            self._nt_fh.close()
         self._error = self._error or RuntimeError("build aborted")
         self._waiting.put(None)
         self._thread.join()
@@ -402,6 +441,36 @@ class _StreamingLoad:
         if self._error is not None:
             error, self._error = self._error, None
             raise error
+
+
+class _Concatenated(io.RawIOBase):
+    """Several files read as one stream (handed to pyoxigraph, which reads it in large chunks)."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        super().__init__()
+        self._paths = list(paths)
+        self._fh = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while True:
+            if self._fh is None:
+                if not self._paths:
+                    return 0
+                self._fh = open(self._paths.pop(0), "rb", buffering=0)
+            n = self._fh.readinto(buffer)
+            if n:
+                return n
+            self._fh.close()
+            self._fh = None
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        super().close()
 
 
 def _taxonomy_nquads(files: list[Path], graph: str) -> str:
@@ -445,7 +514,7 @@ def _map_all(paths, sink: _StreamingLoad, *, jobs, profile, base_iri, taxonomy_d
         if mapped is not None:
             ids[mapped.record_id] = outcome.file
             shas[sha] = outcome.file
-            sink.write(mapped.nquads, mapped.triples)
+            sink.write(mapped.nquads, mapped.triples, mapped.graph)
             count_mentions(mentions, mapped.entities)
             topics_used.update(mapped.about)
             unknown.update(mapped.unknown_topics)
