@@ -57,7 +57,8 @@ def _typed_quick(lex: str, dt: str) -> tuple[str, bool] | None:
     """:func:`_typed` without rdflib for the forms records use all the time, each date a new one: a plain
     ``xsd:integer``, an ``xsd:date``, an ``xsd:dateTime`` with six or no fractional digits and ``Z`` or no
     zone. rdflib keeps those as they are, except ``Z``, written ``+00:00``, and a fraction of ``.000000``,
-    dropped (left to rdflib here). None: anything else, or a date that does not exist (rdflib decides)."""
+    dropped (left to rdflib here). Also any literal of a datatype rdflib does not interpret (rdf:JSON). None:
+    anything else, or a date that does not exist (rdflib decides)."""
     import datetime
 
     if dt == _XSD_INTEGER:
@@ -80,7 +81,27 @@ def _typed_quick(lex: str, dt: str) -> tuple[str, bool] | None:
         except ValueError:
             return None
         return (lex[:-1] + "+00:00" if m[8] else lex), True
+    if dt not in _INTERPRETED and _uninterpreted(dt):
+        return lex, True
     return None
+
+
+# datatypes rdflib or pyshacl's sh:datatype treat specially even without a converter
+_INTERPRETED = {_XSD + name for name in ("string", "normalizedString", "token", "integer", "float", "decimal",
+                                         "boolean", "date", "time", "dateTime")} | {_LANG_STRING}
+
+
+def _uninterpreted(dt: str) -> bool:
+    """Whether rdflib has no converter for ``dt`` (rdf:JSON, say): then a literal of it keeps its lexical form, is
+    never ill-typed, and pyshacl's sh:datatype accepts it for ``dt`` (asked every time: converters can be bound at
+    run time)."""
+    try:
+        from rdflib import URIRef
+        from rdflib.term import _toPythonMapping
+
+        return URIRef(dt) not in _toPythonMapping
+    except Exception:  # noqa: BLE001 - rdflib's internals moved: take the slow way
+        return False
 
 
 def _typed(lex: str, dt: str) -> tuple[str, bool]:
@@ -137,9 +158,10 @@ def parse_nt(text: str) -> dict[str, dict[str, list]] | None:
             elif dt == _XSD_STRING:
                 o = (lex, None, dt)
             else:
-                o = (_typed(lex, dt)[0], None, dt)
-                if o[0] != lex:
-                    _TYPED.setdefault((o[0], dt), _typed(lex, dt))
+                got = _typed(lex, dt)
+                o = (got[0], None, dt)
+                if got[0] != lex:
+                    _TYPED.setdefault((got[0], dt), got)
         objs = g.setdefault(s, {}).setdefault(p, [])
         if o not in objs:
             objs.append(o)
@@ -183,10 +205,10 @@ def parse_triple(t: str):
         dt = rest[3:-1]
         if dt == _XSD_STRING:
             return s, p, (lex, None, dt)
-        norm, _ = _typed(lex, dt)
-        if norm != lex:
-            _TYPED.setdefault((norm, dt), _typed(lex, dt))
-        return s, p, (norm, None, dt)
+        got = _typed(lex, dt)
+        if got[0] != lex:
+            _TYPED.setdefault((got[0], dt), got)
+        return s, p, (got[0], None, dt)
     return None
 
 
