@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import re
 from functools import partial
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 __all__ = ["iri", "literal", "quad", "XSD_NS", "RDF_JSON"]
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 _dumps = partial(json.dumps, ensure_ascii=False)
+_quote = encode_basestring
+_XSD_STRING = XSD_NS + "string"
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
@@ -33,11 +36,12 @@ def literal(value: str, datatype: str | None = None, lang: str | None = None) ->
     >>> literal("2021-02-03", XSD_NS + "date")
     '"2021-02-03"^^<http://www.w3.org/2001/XMLSchema#date>'
     """
-    # json.dumps (C code) escapes exactly what N-Quads needs: " \\ and control characters (as \\n, \\uXXXX…)
-    text = _dumps(value)
+    # JSON's string encoder (C code, what json.dumps runs for a str, minus building an encoder per call) escapes
+    # exactly what N-Quads needs: " \\ and control characters (as \\n, \\uXXXX…)
+    text = _quote(value) if value.__class__ is str else _dumps(value)
     if lang:
         return f"{text}@{lang}"
-    if datatype and datatype != XSD_NS + "string":
+    if datatype and datatype != _XSD_STRING:
         return f"{text}^^<{datatype}>"
     return text
 
