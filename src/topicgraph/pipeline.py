@@ -159,7 +159,7 @@ def _init_worker(profile: Profile, base_iri: str, taxonomy_dir: str | None, max_
     _WORKER["max_bytes"] = max_bytes
 
 
-def map_file(path: Path, display: str, mapper: Mapper, profile: Profile = DEFAULT_PROFILE,
+def map_file(path: str | Path, display: str, mapper: Mapper, profile: Profile = DEFAULT_PROFILE,
              max_bytes: int = MAX_BYTES):
     """Read and map one file: ``(outcome, mapped record or None, sha256 or None)``. Never raises for bad input."""
     try:
@@ -182,7 +182,7 @@ def map_file(path: Path, display: str, mapper: Mapper, profile: Profile = DEFAUL
 
 def _work_chunk(items: list[tuple[str, str]]):
     mapper, profile, max_bytes = _WORKER["mapper"], _WORKER["profile"], _WORKER["max_bytes"]
-    return [map_file(Path(p), d, mapper, profile, max_bytes) for p, d in items]
+    return [map_file(p, d, mapper, profile, max_bytes) for p, d in items]
 
 
 def _results(paths: list[Path], *, jobs: int, profile: Profile, base_iri: str, taxonomy_dir: str | None,

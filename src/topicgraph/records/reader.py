@@ -6,6 +6,7 @@ import codecs
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 from pathlib import Path, PurePath
 
@@ -50,12 +51,13 @@ def read_record(path: str | Path, *, profile: Profile = DEFAULT_PROFILE, max_byt
     """Read and parse the file at ``path``; raise :class:`RecordError` (with findings) or :class:`NotARecord`."""
     name = display or PurePath(path).as_posix()
     try:
-        size = Path(path).stat().st_size
-        if size > max_bytes:
-            raise RecordError([_err(name, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1048576:.0f} MiB "
-                                          "limit for one record", rule="record.size",
-                                    fix="split it, or raise the limit with --max-bytes")])
-        data = Path(path).read_bytes()
+        with open(path, "rb") as fh:  # one open, its size from the open file: no path parsing per record
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                raise RecordError([_err(name, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1048576:.0f} "
+                                              "MiB limit for one record", rule="record.size",
+                                        fix="split it, or raise the limit with --max-bytes")])
+            data = fh.read()
     except OSError as exc:
         raise RecordError([_err(name, f"cannot read the file: {exc.strerror or exc}", rule="record.io",
                                 fix="check that the file exists and is readable")]) from None
