@@ -318,7 +318,21 @@ def test_update_replaces_only_the_changed_records_graph(tmp_path):
         == [{"l": "Brand New"}]
     assert sorted(str(q) for q in after.ox.quads_for_pattern(
         None, None, None, pyoxigraph.NamedNode(f"{ID}graph/record/b"))) == b_graph
+    # nobody names Ann any more: her description went with the old graph, as a full build would not write it
+    names = "SELECT ?n WHERE { ?p a schema:Person ; schema:name ?n } ORDER BY ?n"
+    assert after.query(names) == [{"n": "Bob"}, {"n": "Cleo"}]
     del after
+    a.write_text(record("a", "New title", authors=("Cleo",), topics=("Medigy: Telehealth",)), encoding="utf-8")
+    update([a], out=out)
+    tidy = GraphStore.open(out)
+    # the unknown topic and the vendor scheme only it was in are gone too; the graph equals a fresh build's
+    assert tidy.query("SELECT ?x WHERE { ?x skos:prefLabel ?l FILTER(CONTAINS(STR(?x), 'acme')) }") == []
+    fresh = topicgraph.build([src], out=tmp_path / "fresh", jobs=1)
+    entities = pyoxigraph.NamedNode(f"{ID}graph/entities")
+    kept = sorted(map(str, tidy.ox.quads_for_pattern(None, None, None, entities)))
+    assert len(kept) >= 6 and kept == \
+        sorted(map(str, fresh.store.ox.quads_for_pattern(None, None, None, entities)))
+    del tidy, fresh
     a.unlink()
     (gone,) = update([a], out=out)
     assert gone.status == "skipped" and "deleted" in gone.reason

@@ -580,12 +580,15 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
         minter = IriMinter(manifest["base_iri"])
         mapper = Mapper(minter, load_taxonomy(taxonomy))
         outcomes: list[FileOutcome] = []
+        mentioned: set = set()  # people, brands, communities and topics the replaced graphs named
         for raw in files:
             path = Path(raw)
             display = _display(path)
             sources = list(ox.quads_for_pattern(None, pyoxigraph.NamedNode("http://purl.org/dc/terms/source"),
                                                 pyoxigraph.Literal(display)))
             for graph in {q.graph_name for q in sources}:
+                mentioned.update(q.object for q in ox.quads_for_pattern(None, None, None, graph)
+                                 if q.predicate.value in _MENTIONS and isinstance(q.object, pyoxigraph.NamedNode))
                 ox.remove_graph(graph)
             if not path.exists():
                 outcomes.append(FileOutcome(display, "skipped", reason=f"{display}: deleted; its graph was removed"))
@@ -605,8 +608,34 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
                         ox.load(input=entity_nquads(new, minter.entities_graph).encode("utf-8"),
                                 format=pyoxigraph.RdfFormat.N_QUADS)
             outcomes.append(outcome)
+        _drop_unmentioned(ox, mentioned, pyoxigraph.NamedNode(minter.entities_graph))
         ox.flush()
         manifest["counts"]["triples"] = len(ox)
         del ox
         write_manifest(out, manifest)
     return outcomes
+
+
+#: the record-graph properties whose objects are described in the entities graph
+_MENTIONS = frozenset({"http://schema.org/author", "http://schema.org/publisher", "http://schema.org/about",
+                       "https://w3id.org/topicgraph/ns#community"})
+
+
+def _drop_unmentioned(ox, candidates: set, entities_graph) -> None:
+    """Remove from the entities graph the descriptions of ``candidates`` that no record graph names any more (and
+    then the vendor schemes that only those topics were in), as a full build would not write them."""
+    import pyoxigraph
+
+    in_scheme = pyoxigraph.NamedNode("http://www.w3.org/2004/02/skos/core#inScheme")
+    schemes: set = set()
+    for node in candidates:
+        if any(q.graph_name != entities_graph for q in ox.quads_for_pattern(None, None, node)):
+            continue  # still named by a record (or a concept of the taxonomy's own graph)
+        described = list(ox.quads_for_pattern(node, None, None, entities_graph))
+        schemes.update(q.object for q in described if q.predicate == in_scheme)
+        for q in described:
+            ox.remove(q)
+    for scheme in schemes:
+        if next(iter(ox.quads_for_pattern(None, in_scheme, scheme, entities_graph)), None) is None:
+            for q in list(ox.quads_for_pattern(scheme, None, None, entities_graph)):
+                ox.remove(q)
