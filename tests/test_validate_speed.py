@@ -365,6 +365,35 @@ def test_an_unchanged_rerun_reuses_the_last_runs_findings_and_any_change_does_no
     assert [f.rule for f in fifth.findings if f.file.endswith(target.name)] == ["record.topics.unknown-topic"]
 
 
+def test_workers_started_ahead_are_used_or_stopped(tmp_path, monkeypatch):
+    from topicgraph.validation import core
+
+    started = []
+    real = core._Pool.__init__
+    monkeypatch.setattr(core._Pool, "__init__", lambda self, *a: started.append(1) or real(self, *a))
+    monkeypatch.setattr(core, "PARALLEL_MIN", 3)
+    corpus = tmp_path / "c"
+    shutil.copytree(ROOT / "seeds", corpus)
+    alone = [f.to_dict() for f in validate([corpus], jobs=1).findings]
+    assert not started
+    assert [f.to_dict() for f in validate([corpus], jobs=2, cache_dir=tmp_path / "cache").findings] == alone
+    assert started == [1]  # started before discovery, then used
+    # a second run under the same configuration has results to reuse: no workers ahead of time
+    validate([corpus], jobs=2, cache_dir=tmp_path / "cache")
+    assert started == [1]
+    # the quick count saw three files, discovery only one (dot files are skipped): started, then stopped
+    few = tmp_path / "few"
+    few.mkdir()
+    shutil.copy(next(corpus.glob("000_*")), few / "a.txt")
+    for name in (".b.txt", ".c.txt"):
+        shutil.copy(few / "a.txt", few / name)
+    assert [f.to_dict() for f in validate([few], jobs=2).findings] == \
+        [f.to_dict() for f in validate([few], jobs=1).findings]
+    assert started == [1, 1]
+    with pytest.raises(core.TopicgraphError):  # a missing path: the error, and no workers left behind
+        validate([corpus, tmp_path / "missing"], jobs=2)
+
+
 def test_discover_files_finds_what_the_build_finds(tmp_path):
     from topicgraph.pipeline import _display, discover
     from topicgraph.validation.core import discover_files

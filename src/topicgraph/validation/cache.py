@@ -89,6 +89,15 @@ class ResultCache:
             self._texts = None
             return {}
 
+    def has_any(self, ckey: str) -> bool:
+        """Whether any file was checked under ``ckey``."""
+        if self.db is None:
+            return False
+        try:
+            return self.db.execute("SELECT 1 FROM files WHERE ckey = ? LIMIT 1", (ckey,)).fetchone() is not None
+        except sqlite3.Error:
+            return False
+
     def summaries(self, paths: list[str]) -> list[dict | None]:
         """The summaries stored for ``paths`` (under the key last given to :meth:`load`), None where missing or
         unreadable; read and decoded in bulk."""

@@ -94,13 +94,29 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
     tax_files = taxonomy_files(taxonomy)
     ckey = config_key(shapes_digest=shapes_digest, taxonomy_files=tax_files, profile=profile,
                       base_iri=base_iri, max_bytes=max_bytes)
-    files = discover_files(paths)
-    displays = [f.display for f in files]
+    settings = dict(taxonomy=str(taxonomy) if taxonomy is not None else None,
+                    shapes=str(shapes) if shapes is not None else None, profile=profile, base_iri=base_iri,
+                    max_bytes=max_bytes)
     cache = ResultCache(cache_dir)
+    pool = None
+    try:
+        # Nothing checked yet under this configuration, and files enough for worker processes: start them now, so
+        # that they import and load the shapes and taxonomy while this process finds and stats the files.
+        if _jobs(jobs) > 1 and not cache.has_any(ckey) and _at_least(paths, PARALLEL_MIN):
+            pool = _Pool(settings, _jobs(jobs))
+        files = discover_files(paths)
+    except BaseException:
+        if pool is not None:
+            pool.close()
+        cache.close()
+        raise
+    displays = [f.display for f in files]
     scope, listing = _run_keys(ckey, paths, check_taxonomy, files) if cache.db is not None else ("", None)
     if listing is not None:
         found = cache.run_get(scope, listing)
         if found is not None:  # nothing changed since a run that kept its findings: they are the answer
+            if pool is not None:
+                pool.close()
             cache.close()
             if progress is not None and files:
                 progress(len(files), len(files))
@@ -138,9 +154,6 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
         cached = len(summaries)
         if progress is not None and cached:
             progress(cached, len(files))
-        settings = dict(taxonomy=str(taxonomy) if taxonomy is not None else None,
-                        shapes=str(shapes) if shapes is not None else None, profile=profile, base_iri=base_iri,
-                        max_bytes=max_bytes)
         fresh: list[tuple] = []
 
         def flush() -> None:  # summaries come back as JSON text: stored as they are, decoded in one call
@@ -154,7 +167,8 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
         tax_job = None
         if check_taxonomy and cache.get(ckey, _TAXONOMY_ENTRY) is None and _parallel(todo, jobs):
             tax_job = _Background(_check_taxonomy, taxonomy, shapes)
-        for n, (item, (digest, text)) in enumerate(_check_all(todo, settings, jobs, ckey), 1):
+        checking, pool = _check_all(todo, settings, jobs, ckey, pool), None  # _check_all closes the pool
+        for n, (item, (digest, text)) in enumerate(checking, 1):
             fresh.append((item[1], item[2], item[3], digest, text))
             if progress is not None:
                 progress(cached + n, len(files))
@@ -178,6 +192,8 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
         if listing is not None:
             cache.run_put(scope, listing, findings)
     finally:
+        if pool is not None:
+            pool.close()
         cache.close()
     return ValidationReport(findings, displays, strict=strict, seconds=time.perf_counter() - started,
                             cached=cached, stats={"checked": len(todo)})
@@ -377,12 +393,64 @@ def _parallel(todo: list, jobs: int | None) -> bool:
     return _jobs(jobs) > 1 and len(todo) >= PARALLEL_MIN
 
 
-def _check_all(todo, settings: dict, jobs: int | None, ckey: str = ""):
+def _at_least(paths: list, n: int) -> bool:
+    """Whether ``paths`` hold at least ``n`` files, by a walk that stops there (a guess at what discovery will
+    find: it does not skip what discovery skips)."""
+    count = 0
+    stack = [str(p) for p in paths]
+    while stack:
+        top = stack.pop()
+        if not os.path.isdir(top):
+            count += os.path.exists(top)
+        else:
+            try:
+                with os.scandir(top) as entries:
+                    for e in entries:
+                        if e.is_dir(follow_symlinks=False):
+                            stack.append(e.path)
+                        else:
+                            count += 1
+                            if count >= n:
+                                return True
+            except OSError:
+                pass
+        if count >= n:
+            return True
+    return False
+
+
+def _noop() -> None:
+    return None
+
+
+class _Pool:
+    """Worker processes (forkserver on POSIX), each with the checking context loaded, started ahead of use."""
+
+    def __init__(self, settings: dict, jobs: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        self.settings, self.jobs = settings, jobs
+        self.executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings,))
+        for _ in range(jobs):  # one task each, so that every worker starts now (they start on demand)
+            self.executor.submit(_noop)
+
+    def close(self, wait: bool = False) -> None:
+        """Stop the workers (not waiting for them, unless ``wait``: they may still be starting)."""
+        self.executor.shutdown(wait=wait, cancel_futures=True)
+
+
+def _check_all(todo, settings: dict, jobs: int | None, ckey: str = "", pool: "_Pool | None" = None):
     """Yield ``(item, summary)`` for every file to check, in order: in this process for a few files, else in a
-    pool of worker processes, a bounded window of chunks in flight (each chunk's records share their SHACL)."""
+    pool of worker processes (``pool``, if started already), a bounded window of chunks in flight (each chunk's
+    records share their SHACL). Closes ``pool`` when done."""
+    jobs = _jobs(jobs)
+    if pool is not None and (not _parallel(todo, jobs) or pool.settings != settings or pool.jobs != jobs):
+        pool.close()
+        pool = None
     if not todo:
         return
-    jobs = _jobs(jobs)
     if not _parallel(todo, jobs):
         if "ctx" not in _WORKER or _WORKER.get("settings") != (settings, ckey):
             _init_worker(settings)  # the configuration key changes with the taxonomy's and the shapes' contents
@@ -392,16 +460,13 @@ def _check_all(todo, settings: dict, jobs: int | None, ckey: str = ""):
             chunk = todo[i:i + size]
             yield from zip(chunk, _check_chunk(chunk))
         return
-    import multiprocessing
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     size = max(20, min(CHUNK, len(todo) // (jobs * 4) or 20))
     chunks = (todo[i:i + size] for i in range(0, len(todo), size))
-    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     try:
-        with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings,)) as pool:
+        with (pool or _Pool(settings, jobs)).executor as pool:
             window: deque = deque((c, pool.submit(_check_chunk, c)) for _, c in zip(range(jobs * 3), chunks))
             while window:
                 chunk, future = window.popleft()
