@@ -11,7 +11,7 @@ import pytest
 import scipy.sparse as sp
 
 import topicgraph
-from topicgraph.analysis.related import RelatedIndex, RelatedWeights, _top_k
+from topicgraph.analysis.related import RelatedIndex, RelatedTable, RelatedWeights, _kth_floor, _kth_largest, _top_k
 from topicgraph.errors import TopicgraphError
 
 ART = "https://w3id.org/topicgraph/id/article/"
@@ -158,20 +158,33 @@ def test_all_is_written_to_the_store(small, tmp_path):
     store.close()
     del store
     graph, lines = table.write_store(out)
-    assert graph == "https://w3id.org/topicgraph/id/graph/related" and lines == 6 * len(table)
-    rows = topicgraph.GraphStore.open(out).query(
-        "SELECT ?rank ?b ?score WHERE { GRAPH <https://w3id.org/topicgraph/id/graph/related> {"
-        f" <{ART}r1> tg:relatedTo ?b ; tg:relatedness ?n . ?n a tg:Relatedness ; tg:relatedArticle ?b ;"
+    assert graph == "https://w3id.org/topicgraph/id/graph/related" and lines == 4 * len(table)
+    reader = topicgraph.GraphStore.open(out)
+    rows = reader.query(
+        "SELECT ?rank ?b ?score ?n WHERE { GRAPH <https://w3id.org/topicgraph/id/graph/related> {"
+        f" <{ART}r1> tg:relatedness ?n . ?n tg:relatedArticle ?b ;"
         " tg:rank ?rank ; tg:score ?score } } ORDER BY ?rank")
-    assert rows == [{"rank": 1, "b": ART + "r6", "score": pytest.approx(IDF_A + IDF_B, abs=1e-9)},
-                    {"rank": 2, "b": ART + "r2", "score": pytest.approx(IDF_A + 0.75, abs=1e-9)}]
+    assert rows == [
+        {"rank": 1, "b": ART + "r6", "score": pytest.approx(IDF_A + IDF_B, abs=1e-9), "n": ART + "r1#related-1"},
+        {"rank": 2, "b": ART + "r2", "score": pytest.approx(IDF_A + 0.75, abs=1e-9), "n": ART + "r1#related-2"}]
+    # four triples a link: the link from the article, the related article, the score and the rank
+    shape = reader.query(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/topicgraph/id/graph/related> { ?s ?p ?o } }"
+        " GROUP BY ?p ORDER BY ?p")
+    assert shape == [{"p": "https://w3id.org/topicgraph/ns#" + p, "n": len(table)}
+                     for p in ("rank", "relatedArticle", "relatedness", "score")]
+    assert reader.query("SELECT ?b WHERE { ?a schema:identifier 'r1' ; tg:relatedness/tg:relatedArticle ?b }"
+                        " ORDER BY ?b") == [{"b": ART + "r2"}, {"b": ART + "r6"}]
+    reader.close()
+    del reader
     # replacing, not adding: a second run with k=1 leaves one link per article
     store = topicgraph.GraphStore.open(out)
     table1 = RelatedIndex(store).all(k=1)
     store.close()
     del store
     table1.write_store(out)
-    n = topicgraph.GraphStore.open(out).query("SELECT (COUNT(*) AS ?n) WHERE { ?a tg:relatedTo ?b }")[0]["n"]
+    n = topicgraph.GraphStore.open(out).query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a tg:relatedness/tg:relatedArticle ?b }")[0]["n"]
     assert n == len(table1) == 6
     # JSON and CSV
     csv_text = table.write_csv(tmp_path / "r.csv").read_text(encoding="utf-8").splitlines()
@@ -205,6 +218,57 @@ def test_top_k_matches_a_full_sort(seed):
         assert list(zip(row.tolist(), col.tolist(), rank.tolist(), score.tolist())) == expect
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_kth_floor_is_a_lower_bound_within_one_bin(seed):
+    """The pruning bound of --all: never above a row's k-th largest value, at most one bin width below it."""
+    rng = np.random.default_rng(seed)
+    m = sp.random(60, 300, density=0.2, format="csr", random_state=seed)
+    values = rng.choice([0.0, 0.5, 1.7, 2.25, 3.0, 40.0 * seed], size=m.nnz)     # ties, and a wide range
+    m.data = np.round(values + rng.random(m.nnz) * (seed % 2), 9)
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    for k in (1, 3, 10, 70):
+        floor = _kth_floor(rows, m.data, m.shape[0], k)
+        exact = _kth_largest(m.indptr, m.data, k)
+        short = np.diff(m.indptr) <= k
+        exact[short & (np.diff(m.indptr) == k)] = [np.sort(m.data[m.indptr[i]:m.indptr[i + 1]])[0]
+                                                   for i in np.flatnonzero(short & (np.diff(m.indptr) == k))]
+        width = max(1 / 16, m.data.max() / 1023)
+        ok = np.isfinite(exact)
+        assert np.all(floor[ok] <= exact[ok] + 1e-9) and np.all(floor[ok] >= exact[ok] - width - 1e-9)
+        assert np.all(np.isneginf(floor[np.diff(m.indptr) < k]))
+    assert _kth_floor(rows, -m.data, m.shape[0], 3) is None           # negative values: not for this bound
+
+
+def test_json_and_csv_are_what_the_json_and_csv_modules_write(tmp_path):
+    """The files are built from strings made once per article; they must equal json.dumps / csv.writer output,
+    whatever the IRIs and ids hold."""
+    import csv
+    import io
+    import json
+    from dataclasses import asdict
+
+    from topicgraph.analysis.graphs import Incidence
+
+    arts = [ART + "a,1", ART + 'b"2', ART + "c\u00e9", ART + "d"]
+    ident = {arts[0]: "1,5", arts[1]: 'say "x"', arts[2]: "caf\u00e9\nline"}      # d has no id
+    inc = Incidence(articles=arts, topics=[], matrix=sp.csr_matrix((4, 0)), article_identifier=ident)
+    source, target = np.array([0, 0, 1, 3]), np.array([1, 3, 2, 0])
+    table = RelatedTable(inc, source, target, np.array([1, 2, 1, 1]), np.array([2.5, 1e-9, 1 / 3, 7.0]), 2,
+                         RelatedWeights())
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow(["article", "identifier", "rank", "related", "related_identifier", "score"])
+    w.writerows((a, ident.get(a, ""), r, b, ident.get(b, ""), f"{x:.9f}") for a, r, b, x in table.rows())
+    assert table.write_csv(tmp_path / "r.csv").read_bytes() == buf.getvalue().encode("utf-8")
+    expect = (f'{{"k": 2, "weights": {json.dumps(asdict(table.weights))}, "articles": [\n'
+              + ",\n".join(json.dumps(r, ensure_ascii=False) for r in table.records()) + "\n]}\n")
+    assert table.write_json(tmp_path / "r.json").read_text(encoding="utf-8") == expect
+    empty = RelatedTable(inc, *(np.zeros(0, dtype=np.int64),) * 3, np.zeros(0), 2, RelatedWeights())
+    assert json.loads(empty.write_json(tmp_path / "e.json").read_text(encoding="utf-8"))["articles"] == []
+    assert empty.write_json(tmp_path / "e.json").read_text(encoding="utf-8").endswith('"articles": [\n\n]}\n')
+    assert list(empty.ntriples()) == []
+
+
 def test_large_graphs_are_replaced_by_copy_and_swap(small, tmp_path):
     """Above COPY_ABOVE quads the store is copied without the old graph and the manifest switched to the copy."""
     import json
@@ -229,6 +293,6 @@ def test_large_graphs_are_replaced_by_copy_and_swap(small, tmp_path):
     assert not any(p.name.startswith(".tmp-build-") for p in out.iterdir())
     after = {r["g"]: r["n"] for r in topicgraph.GraphStore.open(out).query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    assert after.pop(graph) == lines == 6 * len(table2)
+    assert after.pop(graph) == lines == 4 * len(table2)
     before.pop(graph, None)                                   # an earlier test may have written one
     assert after == before                                    # every other graph as it was

@@ -61,7 +61,7 @@ def test_related_all_writes_files_and_store(store, tmp_path):
     data = json.loads((tmp_path / "out" / "related.json").read_text(encoding="utf-8"))
     assert data["k"] == 5 and [a["identifier"] for a in data["articles"]] == ["3896", "4463"]
     answer = topicgraph.GraphStore.open(store).query(
-        "SELECT ?b ?score WHERE { ?a schema:identifier '4463' ; tg:relatedTo ?b ; tg:relatedness ?r . "
+        "SELECT ?b ?score WHERE { ?a schema:identifier '4463' ; tg:relatedness ?r . "
         "?r tg:relatedArticle ?b ; tg:score ?score ; tg:rank 1 }")
     assert answer == [{"b": ART + "3896", "score": pytest.approx(4.147400984)}]
 
@@ -71,7 +71,7 @@ def test_related_all_default_output_is_the_store_folder(store):
     assert result.exit_code == 0, result.output
     assert "2 links (top 10)" in result.output
     assert (store / "related.json").exists() and (store / "related.csv").exists()
-    assert not list(topicgraph.GraphStore.open(store).raw_query("SELECT * WHERE { ?a tg:relatedTo ?b }"))
+    assert not list(topicgraph.GraphStore.open(store).raw_query("SELECT * WHERE { ?a tg:relatedness ?r }"))
 
 
 @pytest.mark.parametrize("args, message", [

@@ -50,6 +50,8 @@ __all__ = ["RelatedWeights", "RelatedItem", "RelatedIndex", "RelatedTable", "DEF
 _BLOCK_BUDGET = 4_000_000
 _ROUND = 9
 _MAX_CODED_AUTHORS = 6
+#: rows of a RelatedTable turned into text at a time (N-Triples, JSON, CSV)
+_CHUNK_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -153,18 +155,37 @@ class RelatedTable:
         for s, t, r, x in zip(self.source.tolist(), self.target.tolist(), self.rank.tolist(), self.score.tolist()):
             yield arts[s], r, arts[t], x
 
+    def _chunks(self, size: int = _CHUNK_ROWS):
+        """``(source, target, rank, score index)`` lists, ``size`` rows at a time, and the distinct scores (the
+        score of a row is ``scores[score index]``: tables repeat few distinct scores, each formatted once)."""
+        scores, which = np.unique(self.score, return_inverse=True)
+        for lo in range(0, len(self.source), size):
+            hi = lo + size
+            yield (self.source[lo:hi].tolist(), self.target[lo:hi].tolist(), self.rank[lo:hi].tolist(),
+                   which[lo:hi].tolist()), scores.tolist()
+
     def ntriples(self):
-        """The table as N-Triples: ``a tg:relatedTo b`` and a ``tg:Relatedness`` node ``{a}#related-{rank}``."""
+        """The table as N-Triples, several thousand links per string: each link is a node
+        ``<{a}#related-{rank}>``, ``a tg:relatedness node``, and the node's ``tg:relatedArticle``, ``tg:score``
+        (``xsd:decimal``) and ``tg:rank`` (``xsd:integer``): four triples (the node's class, tg:Relatedness, is the
+        range of tg:relatedness; the plain link is the path ``tg:relatedness/tg:relatedArticle``)."""
         from ._write import XSD_DECIMAL, XSD_INTEGER, decimal
 
         tg = "https://w3id.org/topicgraph/ns#"
-        rel, relness, rel_art = f"<{tg}relatedTo>", f"<{tg}relatedness>", f"<{tg}relatedArticle>"
+        arts = self.incidence.articles
+        iri = [f"<{a}>" for a in arts]
+        node = [f"<{a}#related-" for a in arts]
+        relness, rel_art = f"<{tg}relatedness>", f"<{tg}relatedArticle>"
         score_p, rank_p = f"<{tg}score>", f"<{tg}rank>"
-        typ = f"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{tg}Relatedness>"
-        for a, r, b, x in self.rows():
-            node = f"<{a}#related-{r}>"
-            yield (f"<{a}> {rel} <{b}> .\n<{a}> {relness} {node} .\n{node} {typ} .\n{node} {rel_art} <{b}> .\n"
-                   f'{node} {score_p} "{decimal(x)}"^^<{XSD_DECIMAL}> .\n{node} {rank_p} "{r}"^^<{XSD_INTEGER}> .\n')
+        dec_t, int_t = f'"^^<{XSD_DECIMAL}> .\n', f'"^^<{XSD_INTEGER}> .\n'
+        text: list[str] | None = None
+        for (src, tgt, rank, which), scores in self._chunks():
+            if text is None:
+                text = [decimal(x) for x in scores]
+            yield "".join([
+                f"{iri[s]} {relness} {node[s]}{r}> .\n{node[s]}{r}> {rel_art} {iri[t]} .\n"
+                f'{node[s]}{r}> {score_p} "{text[x]}{dec_t}{node[s]}{r}> {rank_p} "{r}{int_t}'
+                for s, t, r, x in zip(src, tgt, rank, which)])
 
     def records(self) -> list[dict]:
         """One dict per article that has related items: its IRI, record id and the ranked list."""
@@ -180,33 +201,56 @@ class RelatedTable:
         return out
 
     def write_json(self, path: str | Path) -> Path:
+        """``{"k", "weights", "articles": [...]}``, one article (:meth:`records`) per line, as ``json.dumps`` writes
+        them; built from each article's IRI and id encoded once."""
         import json
 
         from ..store import atomic_write
 
+        arts, ident = self.incidence.articles, self.incidence.article_identifier
+        j_art = [json.dumps(a, ensure_ascii=False) for a in arts]
+        j_id = [json.dumps(ident.get(a), ensure_ascii=False) for a in arts]
+
         def write(tmp: str) -> None:
-            # one article per line: json's C encoder (an indent would use the slow pure-Python one)
             with open(tmp, "w", encoding="utf-8") as fh:
-                fh.write(f'{{"k": {self.k}, "weights": {json.dumps(asdict(self.weights))}, "articles": [\n')
-                fh.write(",\n".join(json.dumps(r, ensure_ascii=False) for r in self.records()))
-                fh.write("\n]}\n")
+                fh.write(f'{{"k": {self.k}, "weights": {json.dumps(asdict(self.weights))}, "articles": [')
+                text: list[str] | None = None
+                current = -1
+                for (src, tgt, rank, which), scores in self._chunks():
+                    if text is None:
+                        text = [repr(x) for x in scores]  # what json.dumps writes for a float
+                    parts = []
+                    for s, t, r, x in zip(src, tgt, rank, which):
+                        item = f'{{"rank": {r}, "article": {j_art[t]}, "identifier": {j_id[t]}, "score": {text[x]}}}'
+                        if s != current:
+                            parts.append(f'{"" if current < 0 else "]},"}\n{{"article": {j_art[s]}, '
+                                         f'"identifier": {j_id[s]}, "related": [{item}')
+                            current = s
+                        else:
+                            parts.append(f", {item}")
+                    fh.write("".join(parts))
+                fh.write("\n\n]}\n" if current < 0 else "]}\n]}\n")
 
         atomic_write(path, write)
         return Path(path)
 
     def write_csv(self, path: str | Path) -> Path:
-        """Columns: article, identifier, rank, related, related_identifier, score."""
-        import csv
-
+        """Columns: article, identifier, rank, related, related_identifier, score (as ``csv.writer`` writes them)."""
         from ..store import atomic_write
 
-        ident = self.incidence.article_identifier
+        arts, ident = self.incidence.articles, self.incidence.article_identifier
+        c_art = [_csv_field(a) for a in arts]
+        c_id = [_csv_field(ident.get(a, "")) for a in arts]
 
         def write(tmp: str) -> None:
             with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(["article", "identifier", "rank", "related", "related_identifier", "score"])
-                w.writerows((a, ident.get(a, ""), r, b, ident.get(b, ""), f"{x:.9f}") for a, r, b, x in self.rows())
+                fh.write("article,identifier,rank,related,related_identifier,score\r\n")
+                text: list[str] | None = None
+                for (src, tgt, rank, which), scores in self._chunks():
+                    if text is None:
+                        text = [f"{x:.9f}" for x in scores]
+                    fh.write("".join([f"{c_art[s]},{c_id[s]},{r},{c_art[t]},{c_id[t]},{text[x]}\r\n"
+                                      for s, t, r, x in zip(src, tgt, rank, which)]))
 
         atomic_write(path, write)
         return Path(path)
@@ -442,6 +486,13 @@ class RelatedIndex:
             source = target = rank = np.zeros(0, dtype=np.int64)
             score = np.zeros(0)
         return RelatedTable(self.incidence, source, target, rank, score, k, self.weights)
+
+
+def _csv_field(value: str) -> str:
+    """``value`` as a field of ``csv.writer`` (the excel dialect: quoted when it holds a comma, quote or line break)."""
+    if any(c in value for c in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
 
 
 def _days(value: str | None) -> float:
