@@ -103,3 +103,30 @@ def test_a_derived_graph_swap_keeps_the_cache(tmp_path):
     assert _cache_files(out) == cached
     _same(first, load_incidence(GraphStore.open(out)))
     _same(first, load_incidence(GraphStore.open(out), cache=False))
+
+
+def test_topics_and_brands_read_one_value_at_a_time_give_every_pair(tmp_path):
+    """schema:about and schema:publisher are read per distinct value (or all at once when a value is not an IRI):
+    the same pairs as one SELECT over the property."""
+    from topicgraph.analysis._write import replace_graph
+    from topicgraph.analysis.graphs import _select, _select_by_value
+
+    out = tmp_path / "g"
+    topicgraph.build([ROOT / "seeds"], out=out, jobs=1)
+
+    def pairs(store, prop):
+        return sorted(map(tuple, _select(store, f"SELECT ?a ?o WHERE {{ ?a {prop} ?o }}")))
+
+    store = GraphStore.open(out)
+    for prop in ("schema:about", "schema:publisher"):
+        assert sorted(map(tuple, _select_by_value(store, prop))) == pairs(store, prop) != []
+    store.close()
+    del store
+    art = "https://w3id.org/topicgraph/id/article/4463"
+    replace_graph(out, "odd", [f'<{art}> <http://schema.org/about> "a, \\"literal\\" topic" .\n'])
+    store = GraphStore.open(out)
+    about = pairs(store, "schema:about")
+    assert (art, 'a, "literal" topic') in about
+    assert sorted(map(tuple, _select_by_value(store, "schema:about"))) == about
+    inc = load_incidence(store, cache=False)
+    assert 'a, "literal" topic' in inc.topics

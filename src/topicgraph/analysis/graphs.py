@@ -49,11 +49,17 @@ _SCHEMA = "http://schema.org/"
 _TG = "https://w3id.org/topicgraph/ns#"
 
 # One predicate at a time and no join on rdf:type: pyoxigraph spends its time decoding terms, so every extra
-# pattern or row costs (100,000 articles: about 1 s per 100,000 rows on a warm cache).
-_Q_ABOUT = "SELECT ?a ?t WHERE { ?a schema:about ?t }"
+# pattern or row costs (100,000 articles: about 1 s per 100,000 rows on a warm cache, a join several times that).
 _Q_ARTICLE = "SELECT ?a ?o WHERE {{ ?a {} ?o }}"
 _ARTICLE_PROPERTIES = ("schema:identifier", "schema:headline", "schema:author", "schema:publisher",
                        "schema:datePublished")
+# Properties whose values are few IRIs shared by many articles (topics, brands) are read one value at a time: the
+# distinct values first (DISTINCT works on the store's term ids and decodes only what it returns), then the articles
+# of each value, so each row decodes one term instead of two (schema:about at 100,000 records: 4.9 s -> 1.9 s).
+# (A FILTER(isIRI(?o)) would decode every row: the values come as TSV, where IRIs are written <...>.)
+_Q_VALUES = "SELECT DISTINCT ?o WHERE {{ ?a {} ?o }}"
+_Q_OF_VALUE = "SELECT ?a WHERE {{ ?a {} <{}> }}"
+_BY_VALUE = ("schema:about", "schema:publisher")
 _Q_CONCEPT = """SELECT ?t ?label ?vendor WHERE {
   ?t a skos:Concept .
   OPTIONAL { ?t skos:prefLabel ?label FILTER(lang(?label) = "en" || lang(?label) = "") }
@@ -71,6 +77,23 @@ def _select(store: "GraphStore", sparql: str) -> list[list[str]]:
     data = store.raw_query(sparql).serialize(format=QueryResultsFormat.CSV)
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
     return rows[1:]
+
+
+def _select_by_value(store: "GraphStore", prop: str) -> list[list[str]]:
+    """The rows of ``SELECT ?a ?o WHERE { ?a prop ?o }`` (in another order), read one value at a time when every
+    value is an IRI (else all at once)."""
+    from pyoxigraph import QueryResultsFormat
+
+    data = store.raw_query(_Q_VALUES.format(prop)).serialize(format=QueryResultsFormat.TSV).decode("utf-8")
+    values = data.split("\n")[1:]
+    if values and not values[-1]:
+        values.pop()
+    if not all(v.startswith("<") and v.endswith(">") for v in values):
+        return _select(store, _Q_ARTICLE.format(prop))
+    rows: list[list[str]] = []
+    for value in values:
+        rows += [[a, value[1:-1]] for (a,) in _select(store, _Q_OF_VALUE.format(prop, value[1:-1]))]
+    return rows
 
 
 @dataclass
@@ -198,8 +221,10 @@ def clear_cache(folder: str | Path) -> None:
 
 
 def _read_incidence(store: "GraphStore") -> Incidence:
-    about = _select(store, _Q_ABOUT)
-    values: dict[str, list[list[str]]] = {p: _select(store, _Q_ARTICLE.format(p)) for p in _ARTICLE_PROPERTIES}
+    about = _select_by_value(store, "schema:about")
+    values: dict[str, list[list[str]]] = {
+        p: _select_by_value(store, p) if p in _BY_VALUE else _select(store, _Q_ARTICLE.format(p))
+        for p in _ARTICLE_PROPERTIES}
     # several values (rare, and a validation warning): keep the smallest, so every run picks the same one
     ident = _smallest(values["schema:identifier"])
     title = _smallest(values["schema:headline"])
