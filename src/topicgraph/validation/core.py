@@ -8,6 +8,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -275,21 +276,22 @@ def discover_files(sources: Iterable[str | Path]) -> list[Found]:
     from ..store import MANIFEST
 
     cwd = os.path.realpath(os.getcwd())
-    found: dict[str, tuple[str, os.stat_result | None]] = {}
+    found: dict[str, tuple[str, int | None, int | None]] = {}  # real path -> (path, size, mtime_ns)
 
-    def stat(p: str):
+    def stat(p: str) -> tuple[int | None, int | None]:
         try:
-            return os.stat(p)
+            st = os.stat(p)
         except OSError:
-            return None
+            return None, None
+        return st.st_size, st.st_mtime_ns
 
     def walk(top: str, real_top: str) -> None:
         try:
-            entries = list(os.scandir(top))
+            with os.scandir(top) as it:
+                entries = list(it)
         except OSError:
             return
-        names = {e.name for e in entries}
-        if MANIFEST in names and os.path.exists(os.path.join(top, MANIFEST)):
+        if any(e.name == MANIFEST for e in entries) and os.path.exists(os.path.join(top, MANIFEST)):
             return  # a build folder: never read our own output back in
         files, dirs = [], []
         for e in entries:
@@ -297,18 +299,24 @@ def discover_files(sources: Iterable[str | Path]) -> list[Found]:
                 is_dir = e.is_dir()
             except OSError:
                 is_dir = False
-            (dirs if is_dir else files).append(e)
-        for e in sorted(files, key=lambda e: e.name):
-            if e.name.startswith("."):
+            (dirs if is_dir else files).append((e.name, e))
+        files.sort(key=itemgetter(0))  # names are unique in a folder
+        for name, e in files:
+            if name[:1] == ".":
                 continue
-            path = top + "/" + e.name
-            real = os.path.realpath(path) if e.is_symlink() else real_top + "/" + e.name
+            path = top + "/" + name
+            real = os.path.realpath(path) if e.is_symlink() else real_top + "/" + name
             if real not in found:
-                found[real] = (path, stat(path))
-        for e in sorted(dirs, key=lambda e: e.name):
-            if e.name.startswith(".") or e.name in _SKIP_DIRS or e.is_symlink():
+                try:
+                    st = e.stat()  # follows a link, as os.stat(path) does; one stat, by the folder's entry
+                    found[real] = (path, st.st_size, st.st_mtime_ns)
+                except OSError:
+                    found[real] = (path, None, None)
+        dirs.sort(key=itemgetter(0))
+        for name, e in dirs:
+            if name[:1] == "." or name in _SKIP_DIRS or e.is_symlink():
                 continue  # os.walk lists a linked folder but does not go into it
-            walk(top + "/" + e.name, real_top + "/" + e.name)
+            walk(top + "/" + name, real_top + "/" + name)
 
     for src in sources:
         path = Path(src)
@@ -317,15 +325,14 @@ def discover_files(sources: Iterable[str | Path]) -> list[Found]:
         if path.is_file():
             real = os.path.realpath(path)
             if real not in found:
-                found[real] = (path.as_posix(), stat(str(path)))
+                found[real] = (path.as_posix(), *stat(str(path)))
             continue
         walk(path.as_posix().rstrip("/") or "/", os.path.realpath(path).rstrip("/"))
-    out = []
     prefix = cwd.rstrip("/") + "/"
-    for real, (path, st) in found.items():
-        display = real[len(prefix):] if real.startswith(prefix) else path
-        out.append(Found(path, display, st.st_size if st else None, st.st_mtime_ns if st else None))
-    out.sort(key=lambda f: f.path)
+    cut = len(prefix)
+    out = [Found(path, real[cut:] if real.startswith(prefix) else path, size, mtime)
+           for real, (path, size, mtime) in found.items()]
+    out.sort(key=itemgetter(0))
     return out
 
 
