@@ -183,8 +183,7 @@ def _check_record(data: bytes, display: str, ctx: Context):
                                           fix="nothing to do if it is not meant to be a record")])
     except RecordError as exc:
         return _summary("record", _item_lines(exc.findings, _text(data)))
-    text = _text(data)
-    index = RecordIndex(rec, ctx.mapper, ctx.profile, text)
+    index = RecordIndex(rec, ctx.mapper, ctx.profile, lambda: _text(data))  # the text only if something is located
     findings = list(rec.findings) + topic_findings(rec, ctx.taxonomy, index)
     try:
         mapped = ctx.mapper.map(rec)

@@ -10,6 +10,7 @@ TriG, found from the text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["Where", "RecordIndex", "RdfLines", "front_matter_keys", "item_lines"]
@@ -105,15 +106,22 @@ class RecordIndex:
     ``locate(focus, path, value)`` gives the field (``communityTopics[2]``, ``author[0]``, ``link.brand``) and line.
     """
 
-    def __init__(self, rec, mapper, profile, text: str = "") -> None:
+    def __init__(self, rec, mapper, profile, text: str | Callable[[], str] = "") -> None:
         self.article = mapper.minter.article(rec.id)
         self.rec, self.profile = rec, profile
-        self._mapper, self._text = mapper, text
+        self._mapper, self._text_or_maker = mapper, text
         self._keys: dict[str, int] | None = None
         self._nodes: dict[str, Where] | None = None
         self._values: dict[tuple[str, str], Where] | None = None
 
     # Built on first use: most records have nothing to locate, and need only a role or two (see field_name).
+    @property
+    def _text(self) -> str:
+        """The record's text (given, or made when first needed)."""
+        if not isinstance(self._text_or_maker, str):
+            self._text_or_maker = self._text_or_maker()
+        return self._text_or_maker
+
     @property
     def keys(self) -> dict[str, int]:
         """Top-level front-matter keys and their lines."""
