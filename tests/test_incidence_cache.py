@@ -130,3 +130,27 @@ def test_topics_and_brands_read_one_value_at_a_time_give_every_pair(tmp_path):
     assert sorted(map(tuple, _select_by_value(store, "schema:about"))) == about
     inc = load_incidence(store, cache=False)
     assert 'a, "literal" topic' in inc.topics
+
+
+def test_a_large_store_is_read_by_two_processes_with_the_same_answer(tmp_path, monkeypatch):
+    """Above SPLIT_READ_ABOVE articles a child process reads some of the SELECTs; if it fails, this one does."""
+    from topicgraph.analysis import graphs
+
+    out = tmp_path / "g"
+    topicgraph.build([ROOT / "seeds"], out=out, jobs=1)
+    store = GraphStore.open(out)
+    alone = load_incidence(store, cache=False)
+    monkeypatch.setattr(graphs, "SPLIT_READ_ABOVE", 1)
+    started = []
+    real = graphs._Helper.__init__
+
+    def spy(self, *args):
+        real(self, *args)
+        started.append(self.proc)
+
+    monkeypatch.setattr(graphs._Helper, "__init__", spy)
+    _same(load_incidence(store, cache=False), alone)
+    assert started and started[0] is not None and started[0].returncode == 0
+    monkeypatch.setattr(graphs, "_HELPER", "import sys; sys.exit(3)")
+    _same(load_incidence(store, cache=False), alone)
+    assert started[1].returncode == 3
