@@ -186,7 +186,8 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
             (later.setdefault(f.file, []) if f.file in summaries else rest).append(f)
         findings: list[Finding] = []
         for display in displays:
-            findings.extend(_findings(display, summaries[display]))
+            if summaries[display].get("findings"):  # most files have none
+                findings.extend(_findings(display, summaries[display]))
             if display in later:
                 findings.extend(later[display])
         findings.extend(rest)
@@ -517,22 +518,29 @@ def cross_record_findings(summaries: list[tuple[str, dict]]) -> list[Finding]:
     ids: dict[str, str] = {}
     urls: dict[str, str] = {}
     for display, s in summaries:
-        if s.get("kind") != "record" or "id" not in s:
+        if s.get("kind") != "record":
             continue
-        if s["sha256"] in shas:
-            out.append(Finding(display, f"duplicate file: the same bytes as {shas[s['sha256']]}",
+        rid = s.get("id")
+        if rid is None and "id" not in s:
+            continue
+        sha = s["sha256"]
+        first = shas.get(sha)
+        if first is not None:
+            out.append(Finding(display, f"duplicate file: the same bytes as {first}",
                                rule="record.duplicate-file", fix="delete one of the two copies"))
             continue
-        shas[s["sha256"]] = display
-        if s["id"] in ids:
-            out.append(Finding(display, f"duplicate id {s['id']!r}: {ids[s['id']]} has it too",
+        shas[sha] = display
+        first = ids.get(rid)
+        if first is not None:
+            out.append(Finding(display, f"duplicate id {rid!r}: {first} has it too",
                                line=s.get("id_line"), field=s.get("id_field"), rule="record.duplicate-id",
                                fix="give each record its own id"))
         else:
-            ids[s["id"]] = display
-        for url, line, fld in s.get("urls", []):
-            if url in urls:
-                out.append(Finding(display, f"duplicate URL {url}: {urls[url]} links to the same article",
+            ids[rid] = display
+        for url, line, fld in s.get("urls", ()):
+            first = urls.get(url)
+            if first is not None:
+                out.append(Finding(display, f"duplicate URL {url}: {first} links to the same article",
                                    severity=Severity.WARNING, line=line, field=fld, rule="record.duplicate-url",
                                    fix="merge the two records, or delete one"))
             else:
