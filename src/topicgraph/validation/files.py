@@ -287,7 +287,7 @@ def topic_findings(rec, taxonomy, index: RecordIndex | None = None) -> list[Find
         concept, known = taxonomy.resolve(topic.vendor, topic.label)
         if scheme is not None and known:
             continue
-        where = index.values.get((_ABOUT, concept)) if index else None
+        where = index.topic(concept) if index else None
         if where is None:
             if topics_field is None:
                 topics_field = index.field_name("topics") if index else "communityTopics"

@@ -113,6 +113,7 @@ class RecordIndex:
         self._keys: dict[str, int] | None = None
         self._nodes: dict[str, Where] | None = None
         self._values: dict[tuple[str, str], Where] | None = None
+        self._topics: dict[str, Where] | None = None  # concept -> the first topic naming it
 
     # Built on first use: most records have nothing to locate, and need only a role or two (see field_name).
     @property
@@ -143,6 +144,24 @@ class RecordIndex:
             self._build()
         return self._values  # type: ignore[return-value]
 
+    def topic(self, concept: str) -> Where | None:
+        """Where the topic that names ``concept`` is: ``values[(schema:about, concept)]``, without the rest."""
+        if self._values is not None:
+            return self._values.get((_SCHEMA + "about", concept))
+        if self._topics is None:
+            self._topics = {}
+            for concept_iri, where, _ in self._topic_items():
+                self._topics.setdefault(concept_iri, where)
+        return self._topics.get(concept)
+
+    def _topic_items(self):
+        rec, mapper = self.rec, self._mapper
+        topics_field = self.field_name("topics")
+        topic_lines = item_lines(self._text, rec.line_of("topics"), len(rec.topics))
+        for i, topic in enumerate(rec.topics):
+            concept, _ = mapper.taxonomy.resolve(topic.vendor, topic.label)
+            yield concept, Where(f"{topics_field}[{i}]", topic_lines[i]), topic
+
     def _build(self) -> None:
         from ..iris import IriMinter
 
@@ -150,11 +169,7 @@ class RecordIndex:
         m: IriMinter = mapper.minter
         self._nodes = nodes = {}
         self._values = values = {}
-        topics_field = self.field_name("topics")
-        topic_lines = item_lines(text, rec.line_of("topics"), len(rec.topics))
-        for i, topic in enumerate(rec.topics):
-            concept, _ = mapper.taxonomy.resolve(topic.vendor, topic.label)
-            where = Where(f"{topics_field}[{i}]", topic_lines[i])
+        for concept, where, topic in self._topic_items():
             nodes.setdefault(concept, where)
             values.setdefault((_SCHEMA + "about", concept), where)
             scheme = mapper.taxonomy.scheme_for(topic.vendor) or m.scheme(topic.vendor)
