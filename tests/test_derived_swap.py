@@ -74,3 +74,36 @@ def test_an_empty_replacement_leaves_an_empty_graph(tmp_path):
     assert not any(q.endswith(f"<{related}> .") for q in _quads(out))
     store = topicgraph.GraphStore.open(out)
     assert related in store.named_graphs()
+
+
+def test_the_lines_stream_into_the_store_and_errors_surface(tmp_path):
+    """The new graph's lines go to the loader through a pipe while they are made: a bad line fails the write
+    without leaving the line maker blocked on a full pipe, and an error of the line maker is raised."""
+    import threading
+
+    from topicgraph.errors import TopicgraphError
+
+    out = tmp_path / "g"
+    topicgraph.build([ROOT / "seeds"], out=out, jobs=1)
+    graph, lines = replace_graph(out, "related", iter(_lines("r", 20_000)))       # several pipe buffers' worth
+    assert lines == 20_000
+    store = topicgraph.GraphStore.open(out)
+    assert store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")[0]["n"] == 20_000
+    store.close()
+    del store
+
+    def bad():
+        yield "<not an iri> <p> <o> .\n"
+        yield from _lines("b", 50_000)
+
+    with pytest.raises(TopicgraphError, match="could not write"):
+        replace_graph(out, "clusters", bad())
+    assert not any(t.name == "topicgraph-ntriples" for t in threading.enumerate())
+
+    def broken():
+        yield from _lines("c", 10)
+        raise RuntimeError("the line maker broke")
+
+    with pytest.raises(RuntimeError, match="line maker broke"):
+        replace_graph(out, "clusters", broken())
+    assert not any(p.name.startswith(".tmp-build-") for p in out.iterdir())

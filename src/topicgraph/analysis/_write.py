@@ -112,23 +112,68 @@ def replace_graph(folder: str | Path, name: str, ntriples: Iterable[str], *,
     with BuildLock(folder):
         manifest = _manifest(folder)
         graph_iri = IriMinter(manifest["base_iri"]).graph(name)
-        work = folder / f".tmp-build-derived-{uuid.uuid4().hex[:8]}"
-        work.mkdir()
+        source = _Source(ntriples)
+        _replace(folder, manifest, graph_iri, source, copy_above)
+    return graph_iri, source.lines
+
+
+class _Source:
+    """The new graph's N-Triples lines, written once: streamed into ``bulk_load`` through a pipe (the text is made
+    while the store loads it, and millions of links never sit in memory or on disk) or to a file."""
+
+    def __init__(self, ntriples: Iterable[str]):
+        self.ntriples = ntriples
+        self.lines = 0
+
+    def write(self, fh) -> None:
+        lines = 0
+        for text in self.ntriples:
+            if not text.endswith("\n"):
+                text += "\n"
+            fh.write(text)
+            lines += text.count("\n")
+        self.lines = lines
+
+    def to_file(self, path: Path) -> Path:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            self.write(fh)
+        return path
+
+    def load_into(self, store, graph, work: Path) -> None:
+        """``store.bulk_load`` of the lines into ``graph``: from a pipe that a thread fills while pyoxigraph (which
+        releases the GIL) parses and stores, or from a file in ``work`` where there is no ``/dev/fd``."""
+        import threading
+
+        import pyoxigraph
+
+        fmt = pyoxigraph.RdfFormat.N_TRIPLES
+        if not os.path.isdir("/dev/fd"):
+            store.bulk_load(path=str(self.to_file(work / "graph.nt")), format=fmt, to_graph=graph)
+            return
+        read_fd, write_fd = os.pipe()
+        failed: list[BaseException] = []
+
+        def produce() -> None:
+            try:
+                with open(write_fd, "w", encoding="utf-8", newline="\n") as fh:
+                    self.write(fh)
+            except BrokenPipeError:
+                pass  # the loader stopped reading: its own error is raised
+            except BaseException as exc:  # noqa: BLE001 - raised in the loading thread
+                failed.append(exc)
+
+        writer = threading.Thread(target=produce, name="topicgraph-ntriples", daemon=True)
+        writer.start()
         try:
-            # streamed to a file and loaded from it: millions of links never sit in memory as one string
-            data = work / "graph.nt"
-            lines = 0
-            with open(data, "w", encoding="utf-8", newline="\n") as fh:
-                for line in ntriples:
-                    fh.write(line if line.endswith("\n") else line + "\n")
-                    lines += line.count("\n") + (not line.endswith("\n"))
-            _replace(folder, manifest, graph_iri, data, lines, copy_above)
+            store.bulk_load(path=f"/dev/fd/{read_fd}", format=fmt, to_graph=graph)
         finally:
-            shutil.rmtree(work, ignore_errors=True)
-    return graph_iri, lines
+            os.close(read_fd)  # a writer still blocked on a full pipe gets EPIPE and stops
+            writer.join()
+        if failed:
+            raise failed[0]
 
 
-def _replace(folder: Path, manifest: dict, graph_iri: str, data: Path, lines: int, copy_above: int | None) -> None:
+def _replace(folder: Path, manifest: dict, graph_iri: str, source: _Source, copy_above: int | None) -> None:
     import pyoxigraph
 
     live = folder / manifest["store"]
@@ -142,13 +187,17 @@ def _replace(folder: Path, manifest: dict, graph_iri: str, data: Path, lines: in
     try:
         old = next(iter(ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")))
         if int(old[0].value) > (COPY_ABOVE if copy_above is None else copy_above):
-            replaced = _copy_and_swap(folder, manifest, ox, graph, data, lines)
+            replaced = _copy_and_swap(folder, manifest, ox, graph, source)
             return
         _note_derived(folder, manifest, graph_iri)
         _clear(ox, graph)
-        if lines:
-            ox.bulk_load(path=str(data), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
-        else:
+        work = folder / f".tmp-build-derived-{uuid.uuid4().hex[:8]}"
+        work.mkdir()
+        try:
+            source.load_into(ox, graph, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        if not source.lines:
             ox.add_graph(graph)
         ox.flush()
     except (OSError, SyntaxError) as exc:
@@ -169,7 +218,7 @@ def _note_derived(folder: Path, manifest: dict, graph_iri: str) -> dict:
     return manifest
 
 
-def _copy_and_swap(folder: Path, manifest: dict, ox, graph, data: Path, lines: int) -> Path:
+def _copy_and_swap(folder: Path, manifest: dict, ox, graph, source: _Source) -> Path:
     """A new store folder holding every quad but those of ``graph``, plus ``data`` in ``graph``; then the
     manifest names it. Returns the old folder, for the caller to remove once ``ox`` is closed. Lines of an N-Quads
     dump end with `` <graph> .``."""
@@ -180,10 +229,12 @@ def _copy_and_swap(folder: Path, manifest: dict, ox, graph, data: Path, lines: i
     base = manifest.get("base")
     if base and (folder / base).is_dir():
         try:
-            return _swap_from_base(folder, manifest, ox, graph, data, lines, work)
+            return _swap_from_base(folder, manifest, ox, graph, source, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     try:
+        data = source.to_file(work / "graph.nt")
+        lines = source.lines
         dump = work / "store.nq"
         ox.dump(str(dump), pyoxigraph.RdfFormat.N_QUADS)
         suffix = f" <{graph.value}> .\n".encode("utf-8")
@@ -215,7 +266,7 @@ def _copy_and_swap(folder: Path, manifest: dict, ox, graph, data: Path, lines: i
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _swap_from_base(folder: Path, manifest: dict, ox, graph, data: Path, lines: int, work: Path) -> Path:
+def _swap_from_base(folder: Path, manifest: dict, ox, graph, source: _Source, work: Path) -> Path:
     """The new store: a checkpoint of the build's base, the other derived graphs copied from ``ox``, and ``data``."""
     import pyoxigraph
 
@@ -237,8 +288,7 @@ def _swap_from_base(folder: Path, manifest: dict, ox, graph, data: Path, lines: 
             new.bulk_load(path=str(nt), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=term)
         nt.unlink()
     new.add_graph(graph)
-    if lines:
-        new.bulk_load(path=str(data), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
+    source.load_into(new, graph, work)
     new.flush()
     del new
     os.replace(work / store_name, folder / store_name)
