@@ -158,8 +158,8 @@ _CACHE_FORMAT = 1
 def load_incidence(store: "GraphStore", *, cache: bool = True) -> Incidence:
     """Read articles, topics, their links, authors, brands, dates and cross-vendor mappings from ``store``.
 
-    Reading them takes a dozen seconds on 100,000 articles (pyoxigraph decodes every term from disk), so the
-    result is kept in ``BUILD/.cache/incidence-*.npz``, named after the revision that ``build`` and
+    Reading them takes 6-10 s on 100,000 articles (pyoxigraph decodes every term from disk; two processes share
+    the work above ``SPLIT_READ_ABOVE`` articles), so the result is kept in ``BUILD/.cache/incidence-*.npz``, named after the revision that ``build`` and
     ``build --update`` write into the manifest, and read back in a fraction of a second by the next
     ``related``, ``clusters``, ``stats`` or ``export`` on the same build. ``cache=False`` reads the store.
     Derived graphs (related items, clusters, suggestions) never change what is read here.
@@ -256,11 +256,18 @@ class _Helper:
         args = json.dumps([str(store.folder), str(store_dir), store.manifest, [[n, _query_of(n)] for n in names]])
         try:
             self.proc = subprocess.Popen([sys.executable, "-c", _HELPER], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            self.proc.stdin.write(args.encode("utf-8"))
-            self.proc.stdin.close()
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except (OSError, ValueError):
-            self.proc = None
+            return
+        try:
+            self.proc.stdin.write(args.encode("utf-8"))
+        except OSError:
+            pass  # the child is gone already: rows() sees how it ended and reads here
+        finally:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
 
     def rows(self) -> dict[str, list[list[str]]]:
         import pickle
@@ -269,7 +276,6 @@ class _Helper:
             out = self.proc.stdout.read()
             self.proc.wait()
             self.proc.stdout.close()
-            self.proc.stderr.close()
             if self.proc.returncode == 0:
                 try:
                     answer = pickle.loads(out)
@@ -279,16 +285,26 @@ class _Helper:
                     pass
         return {n: _select(self.store, _query_of(n)) for n in self.names}
 
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
 
 def _read_incidence(store: "GraphStore") -> Incidence:
     manifest = getattr(store, "manifest", None) or {}
     helper = None
     if (manifest.get("counts") or {}).get("articles", 0) >= SPLIT_READ_ABOVE and getattr(store, "folder", None):
         helper = _Helper(store, _HELPER_QUERIES)
-    about = _select_by_value(store, "schema:about")
-    values: dict[str, list[list[str]]] = {
-        p: _select_by_value(store, p) if p in _BY_VALUE else _select(store, _Q_ARTICLE.format(p))
-        for p in _ARTICLE_PROPERTIES if helper is None or p not in _HELPER_QUERIES}
+    try:
+        about = _select_by_value(store, "schema:about")
+        values: dict[str, list[list[str]]] = {
+            p: _select_by_value(store, p) if p in _BY_VALUE else _select(store, _Q_ARTICLE.format(p))
+            for p in _ARTICLE_PROPERTIES if helper is None or p not in _HELPER_QUERIES}
+    except BaseException:
+        if helper is not None:
+            helper.stop()
+        raise
     name_rows = None
     if helper is not None:
         answer = helper.rows()
