@@ -25,9 +25,11 @@ from .store import EXPORT_FORMATS, MANIFEST, BuildLock, GraphStore, atomic_write
 __all__ = ["build", "update", "BuildResult", "BuildReport", "FileOutcome", "discover", "map_file"]
 
 REPORT = "build-report.json"
-#: quads per segment file, and segments per bulk-load call at most (see :class:`_StreamingLoad`)
+#: quads per segment file, and segments per bulk-load call at most (see :class:`_StreamingLoad`). Three segments
+#: a call (1.5 million quads, two parallel batches) took the build's main process from 0.74 GB to 1.2-1.6 GB at
+#: 100,000 records with no wall-time gain that the shared machine could show, so one it is.
 SEGMENT_QUADS = 500_000
-SEGMENTS_PER_CALL = 3
+SEGMENTS_PER_CALL = 1
 _SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox"}
 
 
@@ -339,11 +341,11 @@ class _StreamingLoad:
     thread while the records after them are still being mapped.
 
     pyoxigraph releases the GIL while it loads, so loading overlaps mapping. Mapping never waits for the loader:
-    closed segments queue up on disk. Each load takes every segment waiting (at most ``per_call`` of them) in one
-    call, since pyoxigraph splits a call into batches of a million quads that it loads on parallel threads: when
-    mapping ends, what is left loads on both cores. The loader's memory grows with what one call is given (one
-    call for 3.6 million quads peaked at 1.8 GB, segments of 500,000 at 0.66 GB), so ``per_call`` keeps a build of
-    any size in bounded memory.
+    closed segments queue up on disk (they stay there for the N-Quads export anyway), and the worker processes
+    are gone, with their memory, by the time the loader drains the queue. A load may take several waiting segments
+    in one call (``per_call``): pyoxigraph splits a call into batches of a million quads loaded on parallel
+    threads, but the loader's memory grows with what one call is given (one call for 3.6 million quads peaked at
+    1.8 GB, segments of 500,000 at 0.66 GB), so ``per_call`` keeps a build of any size in bounded memory.
     """
 
     def __init__(self, ox, folder: Path, segment_quads: int = 500_000, per_call: int = 3, *,
