@@ -158,7 +158,7 @@ def test_all_is_written_to_the_store(small, tmp_path):
     store.close()
     del store
     graph, lines = table.write_store(out)
-    assert graph == "https://w3id.org/topicgraph/id/graph/related" and lines == 4 * len(table)
+    assert graph == "https://w3id.org/topicgraph/id/graph/related" and lines == 5 * len(table)
     reader = topicgraph.GraphStore.open(out)
     rows = reader.query(
         "SELECT ?rank ?b ?score ?n WHERE { GRAPH <https://w3id.org/topicgraph/id/graph/related> {"
@@ -167,14 +167,15 @@ def test_all_is_written_to_the_store(small, tmp_path):
     assert rows == [
         {"rank": 1, "b": ART + "r6", "score": pytest.approx(IDF_A + IDF_B, abs=1e-9), "n": ART + "r1#related-1"},
         {"rank": 2, "b": ART + "r2", "score": pytest.approx(IDF_A + 0.75, abs=1e-9), "n": ART + "r1#related-2"}]
-    # four triples a link: the link from the article, the related article, the score and the rank
+    # five triples a link: tg:relatedTo, the link to the node, the related article, the score and the rank
     shape = reader.query(
         "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/topicgraph/id/graph/related> { ?s ?p ?o } }"
         " GROUP BY ?p ORDER BY ?p")
     assert shape == [{"p": "https://w3id.org/topicgraph/ns#" + p, "n": len(table)}
-                     for p in ("rank", "relatedArticle", "relatedness", "score")]
-    assert reader.query("SELECT ?b WHERE { ?a schema:identifier 'r1' ; tg:relatedness/tg:relatedArticle ?b }"
-                        " ORDER BY ?b") == [{"b": ART + "r2"}, {"b": ART + "r6"}]
+                     for p in ("rank", "relatedArticle", "relatedTo", "relatedness", "score")]
+    assert reader.query("SELECT ?b WHERE { ?a schema:identifier 'r1' ; tg:relatedTo ?b } ORDER BY ?b") == \
+        reader.query("SELECT ?b WHERE { ?a schema:identifier 'r1' ; tg:relatedness/tg:relatedArticle ?b }"
+                     " ORDER BY ?b") == [{"b": ART + "r2"}, {"b": ART + "r6"}]
     reader.close()
     del reader
     # replacing, not adding: a second run with k=1 leaves one link per article
@@ -184,7 +185,7 @@ def test_all_is_written_to_the_store(small, tmp_path):
     del store
     table1.write_store(out)
     n = topicgraph.GraphStore.open(out).query(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?a tg:relatedness/tg:relatedArticle ?b }")[0]["n"]
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a tg:relatedTo ?b }")[0]["n"]
     assert n == len(table1) == 6
     # JSON and CSV
     csv_text = table.write_csv(tmp_path / "r.csv").read_text(encoding="utf-8").splitlines()
@@ -293,6 +294,6 @@ def test_large_graphs_are_replaced_by_copy_and_swap(small, tmp_path):
     assert not any(p.name.startswith(".tmp-build-") for p in out.iterdir())
     after = {r["g"]: r["n"] for r in topicgraph.GraphStore.open(out).query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
-    assert after.pop(graph) == lines == 4 * len(table2)
+    assert after.pop(graph) == lines == 5 * len(table2)
     before.pop(graph, None)                                   # an earlier test may have written one
     assert after == before                                    # every other graph as it was
