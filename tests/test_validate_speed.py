@@ -287,12 +287,20 @@ def test_shapes_the_screen_cannot_model_fall_back_to_pyshacl(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------------- cache, files
-def test_stat_check_skips_unchanged_files_and_rehashes_touched_ones(tmp_path, monkeypatch):
+def _aged_seeds(tmp_path, *extra: str):
+    """A copy of the seeds (and ``extra`` files) last modified an hour ago: (folder, that time)."""
     corpus = tmp_path / "corpus"
     shutil.copytree(ROOT / "seeds", corpus)
+    for i, path in enumerate(extra):
+        shutil.copy(path, corpus / f"{chr(ord('a') + i)}.md")
     old = time.time() - 3600
     for path in corpus.iterdir():
         os.utime(path, (old, old))
+    return corpus, old
+
+
+def test_stat_check_skips_unchanged_files_and_rehashes_touched_ones(tmp_path, monkeypatch):
+    corpus, old = _aged_seeds(tmp_path)
     cache = tmp_path / "cache"
     first = validate([corpus], cache_dir=cache, jobs=1)
     reads = []
@@ -324,12 +332,7 @@ def test_stat_check_skips_unchanged_files_and_rehashes_touched_ones(tmp_path, mo
 def test_an_unchanged_rerun_reuses_the_last_runs_findings_and_any_change_does_not(tmp_path, monkeypatch):
     from topicgraph.validation import cache as cache_mod
 
-    corpus = tmp_path / "corpus"
-    shutil.copytree(ROOT / "seeds", corpus)
-    shutil.copy(BROKEN + "/dup-id-a.md", corpus / "a.md")
-    old = time.time() - 3600
-    for path in corpus.iterdir():
-        os.utime(path, (old, old))
+    corpus, old = _aged_seeds(tmp_path, BROKEN + "/dup-id-a.md")
     cache = tmp_path / "cache"
     first = validate([corpus], cache_dir=cache, jobs=1)
     per_file = []

@@ -348,7 +348,7 @@ class _StreamingLoad:
     1.8 GB, segments of 500,000 at 0.66 GB), so ``per_call`` keeps a build of any size in bounded memory.
     """
 
-    def __init__(self, ox, folder: Path, segment_quads: int = 500_000, per_call: int = 3, *,
+    def __init__(self, ox, folder: Path, segment_quads: int = SEGMENT_QUADS, per_call: int = SEGMENTS_PER_CALL, *,
                  nt: Path | None = None) -> None:
         self.ox, self.folder, self.limit, self.per_call = ox, folder, segment_quads, per_call
         self.nt = nt
@@ -387,8 +387,11 @@ class _StreamingLoad:
                 continue
             try:
                 mark = time.perf_counter()
-                with _Concatenated(segments) as data:
-                    self.ox.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+                if len(segments) == 1:  # pyoxigraph reads the file itself, never taking the GIL to read
+                    self.ox.bulk_load(path=str(segments[0]), format=pyoxigraph.RdfFormat.N_QUADS)
+                else:
+                    with _Concatenated(segments) as data:
+                        self.ox.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
                 self.loaded_seconds += time.perf_counter() - mark
                 self.calls += 1
             except BaseException as exc:  # noqa: BLE001 - handed to the main thread by close()
