@@ -252,6 +252,44 @@ def test_values_are_bound_inside_the_where_clause_even_after_braces_in_strings(s
     assert edited == 'CONSTRUCT { ?a ?p ?o } WHERE { VALUES (?a) { (<http://e/x>) } ?a ?p ?o }'
 
 
+
+@pytest.mark.parametrize(("query", "expected"), [
+    # used only inside a subquery: bound there, where the subquery is evaluated (outside it would not reach it)
+    ("SELECT ?a ?n WHERE { { SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ?p ?t } GROUP BY ?a } ?a ?q ?r }",
+     "SELECT ?a ?n WHERE { { SELECT ?a (COUNT(*) AS ?n) WHERE { VALUES (?t) { (<http://e/x>) } ?a ?p ?t } "
+     "GROUP BY ?a } ?a ?q ?r }"),
+    # the innermost of two nested subqueries that holds every use
+    ("SELECT * { { SELECT ?a { { SELECT ?a { ?a ?p ?t } } ?a ?q ?r } } }",
+     "SELECT * { { SELECT ?a { { SELECT ?a { VALUES (?t) { (<http://e/x>) } ?a ?p ?t } } ?a ?q ?r } } }"),
+    # used inside and outside: bound at the outer level, as before
+    ("SELECT ?t WHERE { { SELECT ?t WHERE { ?a ?p ?t } } ?t ?q ?r }",
+     "SELECT ?t WHERE { VALUES (?t) { (<http://e/x>) } { SELECT ?t WHERE { ?a ?p ?t } } ?t ?q ?r }"),
+    # made by the subquery (AS ?t): a join on its result, outside it
+    ("SELECT ?t WHERE { { SELECT (COUNT(*) AS ?t) WHERE { ?a ?p ?o } } }",
+     "SELECT ?t WHERE { VALUES (?t) { (<http://e/x>) } { SELECT (COUNT(*) AS ?t) WHERE { ?a ?p ?o } } }"),
+    # a SELECT word inside a string or comment is not a subquery
+    ('SELECT ?a WHERE { ?a ?p "{ SELECT ?t" # { SELECT\n ?a ?q ?t }',
+     'SELECT ?a WHERE { VALUES (?t) { (<http://e/x>) } ?a ?p "{ SELECT ?t" # { SELECT\n ?a ?q ?t }'),
+])
+def test_values_are_bound_where_the_variable_is_used(query, expected):
+    assert syntax.insert_values(query, {"t": "<http://e/x>"}) == expected
+
+
+def test_two_parameters_bound_at_two_levels():
+    q = "SELECT ?s WHERE { { SELECT ?a WHERE { ?a ?p ?t } } ?a ?q ?s }"
+    assert syntax.insert_values(q, {"t": "<http://e/t>", "s": "<http://e/s>"}) == (
+        "SELECT ?s WHERE { VALUES (?s) { (<http://e/s>) } { SELECT ?a WHERE { VALUES (?t) { (<http://e/t>) } "
+        "?a ?p ?t } } ?a ?q ?s }")
+
+
+def test_related_articles_counts_for_the_article_asked_about_only(store):
+    # the count-first subquery must see the parameter: bound outside, it would count the topics every article
+    # shares with any other, and 4463 would be listed as related to itself
+    for ident, other in (("4463", "3896"), ("3896", "4463")):
+        answer = run_named(store, "related-articles", {"identifier": ident})
+        assert answer.column("relatedIdentifier") == [other]
+
+
 # ---------------------------------------------------------------------------------------------- safety
 @pytest.mark.parametrize("query", [
     "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",

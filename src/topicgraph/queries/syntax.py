@@ -251,13 +251,67 @@ def _where_brace(toks: list[Token]) -> int | None:
     return None
 
 
+def _sub_selects(toks: list[Token]) -> list[tuple[int, int, int]]:
+    """``(SELECT index, WHERE-brace index, index of the closing brace)`` of every sub-SELECT, outermost first."""
+    found: list[tuple[int, int, int]] = []
+    opened: list[int] = []  # index into found of the sub-SELECT each open brace belongs to, or -1
+    waiting: list[int] = []  # sub-SELECTs whose WHERE brace is still to come, with the paren depth they began at
+    paren = 0
+    for i, tok in enumerate(toks):
+        kind, t = tok.kind, tok.text
+        if kind == "WORD" and t.upper() == "SELECT" and i and toks[i - 1].kind == "PUNCT" \
+                and toks[i - 1].text == "{" and opened:
+            opened[-1] = len(found)  # the brace before SELECT closes where the sub-SELECT ends
+            found.append((i, -1, -1))
+            waiting.append(paren)
+        elif kind == "PUNCT":
+            if t == "(":
+                paren += 1
+            elif t == ")":
+                paren -= 1
+            elif t == "{":
+                if waiting and waiting[-1] == paren:
+                    waiting.pop()
+                    sel = max(j for j, f in enumerate(found) if f[1] == -1)
+                    found[sel] = (found[sel][0], i, -1)
+                opened.append(-1)
+            elif t == "}" and opened:
+                owner = opened.pop()
+                if owner >= 0:
+                    found[owner] = (found[owner][0], found[owner][1], i)
+    return [f for f in found if f[1] >= 0 and f[2] >= 0]
+
+
+def _binding_brace(toks: list[Token], outer: int, name: str) -> int:
+    """The ``{`` where ``?name`` is bound: the WHERE group of the innermost sub-SELECT that holds every use of the
+    variable and does not make it itself (``AS ?name``); the query's own WHERE group when there is none."""
+    uses = [i for i, tok in enumerate(toks) if tok.kind == "VAR" and tok.text[1:] == name]
+    best = outer
+    if not uses:
+        return best
+    for sel, where, close in _sub_selects(toks):
+        if not (sel < uses[0] and uses[-1] < close):
+            continue
+        made_here = any(toks[j].kind == "WORD" and toks[j].text.upper() == "AS" and toks[j + 1].kind == "VAR"
+                        and toks[j + 1].text[1:] == name for j in range(sel, where))
+        if not made_here:
+            best = where  # outermost first: a later match is nested inside this one
+    return best
+
+
 def insert_values(sparql: str, bindings: Mapping[str, str]) -> str:
     """Bind variables by a ``VALUES`` block opening the WHERE group; values are terms in SPARQL syntax.
 
-    The terms must already be serialised RDF terms (``str()`` of a pyoxigraph term), never user text.
+    A variable used only inside a sub-SELECT is bound there, in the innermost one that holds all its uses:
+    bound outside, it would not reach the subquery, which is evaluated on its own (a count-first subquery
+    would count for every article instead of the one asked about). The terms must already be serialised RDF
+    terms (``str()`` of a pyoxigraph term), never user text.
 
     >>> insert_values("SELECT ?a WHERE { ?a ?p ?t }", {"t": "<http://e/x>"})
     'SELECT ?a WHERE { VALUES (?t) { (<http://e/x>) } ?a ?p ?t }'
+    >>> insert_values("SELECT ?a ?n WHERE { { SELECT ?a (COUNT(*) AS ?n) { ?a ?p ?t } GROUP BY ?a } }",
+    ...               {"t": "<http://e/x>"})
+    'SELECT ?a ?n WHERE { { SELECT ?a (COUNT(*) AS ?n) { VALUES (?t) { (<http://e/x>) } ?a ?p ?t } GROUP BY ?a } }'
     """
     if not bindings:
         return sparql
@@ -267,10 +321,16 @@ def insert_values(sparql: str, bindings: Mapping[str, str]) -> str:
         from ..errors import TopicgraphError
 
         raise TopicgraphError("cannot find the query's WHERE clause to bind the parameters")
-    names = " ".join(f"?{n}" for n in bindings)
-    values = " ".join(bindings.values())
-    pos = toks[idx].start + 1
-    return f"{sparql[:pos]} VALUES ({names}) {{ ({values}) }}{sparql[pos:]}"
+    at: dict[int, list[str]] = {}
+    for name in bindings:
+        at.setdefault(_binding_brace(toks, idx, name), []).append(name)
+    out = sparql
+    for brace in sorted(at, reverse=True):  # from the end, so earlier offsets stay valid
+        names = " ".join(f"?{n}" for n in at[brace])
+        values = " ".join(bindings[n] for n in at[brace])
+        pos = toks[brace].start + 1
+        out = f"{out[:pos]} VALUES ({names}) {{ ({values}) }}{out[pos:]}"
+    return out
 
 
 def limit_offset_editable(sparql: str) -> bool:
