@@ -119,13 +119,23 @@ def test_build_is_deterministic(tmp_path):
 def test_parallel_build_equals_serial_build(tmp_path):
     src = tmp_path / "src"
     for i in range(450):  # above the threshold where workers start
-        write(src, f"r{i:04d}.md", record(str(i), f"Title {i}", authors=(f"Author {i % 7}",),
-                                          topics=(f"Medigy: Topic {i % 11}",)))
-    serial = topicgraph.build([src], out=tmp_path / "s", formats=["nq"], jobs=1)
-    parallel = topicgraph.build([src], out=tmp_path / "p", formats=["nq"], jobs=2)
-    assert sorted(Path(serial.exports["nq"]).read_text().splitlines()) == \
-        sorted(Path(parallel.exports["nq"]).read_text().splitlines())
+        # non-ASCII titles: workers hand over UTF-8 blocks cut at byte offsets
+        write(src, f"r{i:04d}.md", record(str(i), f"Title {i}" + (" Ünïcödé 漢字 🩺" if i % 3 else ""),
+                                          authors=(f"Author {i % 7}",), topics=(f"Medigy: Topic {i % 11}",)))
+    # files the main process turns away after a worker mapped them, and one no worker can map, among the rest
+    (src / "r0100-copy.md").write_bytes((src / "r0100.md").read_bytes())
+    write(src, "r0200-dup-id.md", record("200", "Another title"))
+    write(src, "r0300-bad.md", "---\ntitle: [unclosed\n---\n")
+    serial = topicgraph.build([src], out=tmp_path / "s", formats=["nq", "nt"], jobs=1)
+    parallel = topicgraph.build([src], out=tmp_path / "p", formats=["nq", "nt"], jobs=2)
+    for fmt in ("nq", "nt"):
+        assert Path(serial.exports[fmt]).read_bytes() == Path(parallel.exports[fmt]).read_bytes()
     assert serial.report.counts == {**parallel.report.counts}
+    assert serial.report.counts["skipped"] == 3
+    assert [o.to_dict() for o in serial.report.files] == [o.to_dict() for o in parallel.report.files]
+    nq_lines = Path(parallel.exports["nq"]).read_text(encoding="utf-8").split("\n")
+    assert Path(parallel.exports["nt"]).read_text(encoding="utf-8").split("\n") == \
+        [line[: line.rindex(" <")] + " ." if line else line for line in nq_lines]
 
 
 def test_segmented_streaming_load_equals_one_load(tmp_path, monkeypatch):

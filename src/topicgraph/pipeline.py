@@ -116,49 +116,75 @@ class BuildResult:
 def _display(path: Path, cwd: Path | None = None) -> str:
     """``path`` relative to the working folder where it lies under it (``cwd``: the resolved working folder, when
     the caller names many files), else as given."""
-    try:  # abspath, not resolve(): no system call per path component, and a symlinked folder keeps its name
-        return Path(os.path.abspath(path)).relative_to(cwd or Path(os.getcwd())).as_posix()
+    # abspath, not resolve(): no system call per path component, and a symlinked folder keeps its name
+    here = str(cwd) if cwd is not None else os.getcwd()
+    full = os.path.abspath(path)
+    if os.sep == "/":  # plain string work: a build names every file once, and pathlib's parsing cost 8 us a path
+        if full == here:
+            return "."
+        prefix = here if here.endswith("/") else here + "/"
+        return full[len(prefix):] if full.startswith(prefix) else Path(path).as_posix()
+    try:
+        return Path(full).relative_to(here).as_posix()
     except ValueError:
-        return path.as_posix()
+        return Path(path).as_posix()
 
 
 def discover(sources: Iterable[str | Path], *, exclude: Sequence[Path] = ()) -> list[Path]:
-    """Every file under ``sources`` (files as given; folders walked), hidden files and build folders left out."""
-    found: dict[str, Path] = {}
-    excluded = {p.resolve() for p in exclude}
+    """Every file under ``sources`` (files as given; folders walked), hidden files and build folders left out.
+
+    Symlinked files are followed (a file reached twice is listed once); symlinked folders are not walked into.
+    """
+    found: dict[str, str] = {}
+    excluded = {str(p.resolve()) for p in exclude}
+
+    def walk(folder: str, real: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return  # unreadable folder: as os.walk, nothing under it
+        if real in excluded or any(e.name == MANIFEST for e in entries):
+            return  # a build folder: never read our own output back in
+        folders = []
+        for e in entries:
+            name = e.name
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not e.is_symlink() and not name.startswith(".") and name not in _SKIP_DIRS:
+                    folders.append(e)
+            elif not name.startswith("."):
+                # the folder is resolved once; only a symlinked file needs resolving on its own
+                found.setdefault(os.path.realpath(e.path) if e.is_symlink() else os.path.join(real, name), e.path)
+        for e in folders:
+            walk(e.path, os.path.join(real, e.name))
+
     for src in sources:
         path = Path(src)
         if not path.exists():
             raise TopicgraphError(f"{src}: no such file or folder")
         if path.is_file():
-            found.setdefault(str(path.resolve()), path)
+            found.setdefault(str(path.resolve()), str(path))
             continue
-        for root, dirs, files in os.walk(path):
-            root_path = Path(root)
-            real_root = root_path.resolve()
-            if (root_path / MANIFEST).exists() or real_root in excluded:
-                dirs[:] = []
-                continue  # a build folder: never read our own output back in
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-            for name in sorted(files):
-                if not name.startswith("."):
-                    p = root_path / name
-                    # the folder is resolved once; only a symlinked file needs resolving on its own
-                    real = p.resolve() if os.path.islink(p) else real_root / name
-                    found.setdefault(str(real), p)
-    return sorted(found.values(), key=lambda p: p.as_posix())
+        walk(str(path), str(path.resolve()))
+    as_posix = (lambda p: p) if os.sep == "/" else (lambda p: p.replace(os.sep, "/"))
+    return [Path(p) for p in sorted(found.values(), key=as_posix)]
 
 
 # ------------------------------------------------------------------------------------------------- per-file work
 _WORKER: dict = {}
 
 
-def _init_worker(profile: Profile, base_iri: str, taxonomy_dir: str | None, max_bytes: int) -> None:
+def _init_worker(profile: Profile, base_iri: str, taxonomy_dir: str | None, max_bytes: int,
+                 nt: bool = False) -> None:
     from .taxonomy import load_taxonomy
 
     _WORKER["mapper"] = Mapper(IriMinter(base_iri), load_taxonomy(taxonomy_dir))
     _WORKER["profile"] = profile
     _WORKER["max_bytes"] = max_bytes
+    _WORKER["nt"] = nt
 
 
 def map_file(path: str | Path, display: str, mapper: Mapper, profile: Profile = DEFAULT_PROFILE,
@@ -183,18 +209,52 @@ def map_file(path: str | Path, display: str, mapper: Mapper, profile: Profile = 
 
 
 def _work_chunk(items: list[tuple[str, str]]):
-    mapper, profile, max_bytes = _WORKER["mapper"], _WORKER["profile"], _WORKER["max_bytes"]
-    return [map_file(p, d, mapper, profile, max_bytes) for p, d in items]
+    """Map a chunk of files: ``(results, N-Quads, N-Triples or None, ends)``.
+
+    The records' N-Quads (and, with ``--format nt``, N-Triples) come back as one UTF-8 block each, with where
+    each record's lines end (``ends``: a pair of offsets per result); their text is taken out of the results.
+    Bytes cross between processes as a copy, where a string would be encoded and decoded again, and the main
+    process (the build's busiest) writes them as they are.
+    """
+    mapper, profile, max_bytes, nt = _WORKER["mapper"], _WORKER["profile"], _WORKER["max_bytes"], _WORKER["nt"]
+    results = [map_file(p, d, mapper, profile, max_bytes) for p, d in items]
+    nq_parts: list[bytes] = []
+    nt_parts: list[bytes] = []
+    ends: list[tuple[int, int]] = []
+    nq_end = nt_end = 0
+    for _, mapped, _ in results:
+        if mapped is not None:
+            text, mapped.nquads = mapped.nquads, ""
+            data = text.encode("utf-8")
+            nq_parts.append(data)
+            nq_end += len(data)
+            if nt:
+                data = _record_ntriples(text, mapped.triples, mapped.graph).encode("utf-8")
+                nt_parts.append(data)
+                nt_end += len(data)
+        ends.append((nq_end, nt_end))
+    return results, b"".join(nq_parts), b"".join(nt_parts) if nt else None, ends
+
+
+def _record_ntriples(text: str, lines: int, graph: str) -> str:
+    """A record's N-Quads (``lines`` of them, all in ``graph``) as N-Triples: each line ends with its graph term
+    (a literal never holds a raw line break, so the term can only stand at a line's end)."""
+    end = f" <{graph}> .\n"
+    if text.count(end) == lines:
+        return text.replace(end, " .\n")
+    return "".join(line[: line.rindex(" <")] + " .\n" for line in text.split("\n") if line)
 
 
 def _results(paths: list[Path], *, jobs: int, profile: Profile, base_iri: str, taxonomy_dir: str | None,
-             max_bytes: int):
+             max_bytes: int, nt: bool = False):
+    """``(outcome, mapped or None, sha256 or None, N-Quads, N-Triples or None)`` of each file, in order; the two
+    texts are UTF-8 views (empty for a file not mapped)."""
     cwd = Path(os.getcwd())
     items = [(str(p), _display(p, cwd)) for p in paths]
     if jobs <= 1 or len(items) < 400:
-        _init_worker(profile, base_iri, taxonomy_dir, max_bytes)
-        for item in items:
-            yield _work_chunk([item])[0]
+        _init_worker(profile, base_iri, taxonomy_dir, max_bytes, nt)
+        for i in range(0, len(items), 50):
+            yield from _unpack(_work_chunk(items[i:i + 50]))
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -205,7 +265,7 @@ def _results(paths: list[Path], *, jobs: int, profile: Profile, base_iri: str, t
     chunks = (items[i:i + size] for i in range(0, len(items), size))
     ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(profile, base_iri, taxonomy_dir, max_bytes)) as pool:
+                             initargs=(profile, base_iri, taxonomy_dir, max_bytes, nt)) as pool:
         # a bounded window of chunks in flight, consumed in order: memory stays flat on a million records
         window: deque = deque(pool.submit(_work_chunk, c) for _, c in zip(range(jobs * 3), chunks))
         while window:
@@ -213,7 +273,16 @@ def _results(paths: list[Path], *, jobs: int, profile: Profile, base_iri: str, t
             nxt = next(chunks, None)
             if nxt is not None:
                 window.append(pool.submit(_work_chunk, nxt))
-            yield from done
+            yield from _unpack(done)
+
+
+def _unpack(chunk):
+    results, nq, nt, ends = chunk
+    nq, nt = memoryview(nq), memoryview(nt if nt is not None else b"")
+    nq_start = nt_start = 0
+    for (outcome, mapped, sha), (nq_end, nt_end) in zip(results, ends):
+        yield outcome, mapped, sha, nq[nq_start:nq_end], nt[nt_start:nt_end]
+        nq_start, nt_start = nq_end, nt_end
 
 
 # ------------------------------------------------------------------------------------------------------- build
@@ -352,7 +421,7 @@ class _StreamingLoad:
                  nt: Path | None = None) -> None:
         self.ox, self.folder, self.limit, self.per_call = ox, folder, segment_quads, per_call
         self.nt = nt
-        self._nt_fh = open(nt, "w", encoding="utf-8", newline="\n") if nt is not None else None
+        self._nt_fh = open(nt, "wb") if nt is not None else None
         self.segments: list[Path] = []
         self.loaded_seconds = 0.0
         self.calls = 0
@@ -367,7 +436,7 @@ class _StreamingLoad:
     def _open(self) -> None:
         path = self.folder / f"records-{len(self.segments):05d}.nq"
         self.segments.append(path)
-        self._fh = open(path, "w", encoding="utf-8", newline="\n")
+        self._fh = open(path, "wb")
         self._lines = 0
 
     def _load(self) -> None:
@@ -404,17 +473,16 @@ class _StreamingLoad:
         if self._error is not None:
             self._stop()
 
-    def write(self, text: str, lines: int, graph: str) -> None:
-        """``lines`` N-Quads, all in ``graph``."""
-        self._fh.write(text)
+    def write(self, nquads, lines: int, graph: str, ntriples=None) -> None:
+        """``lines`` N-Quads, all in ``graph`` (UTF-8 bytes or text), and the same as N-Triples when they were
+        made already (by the worker that mapped them)."""
+        if isinstance(nquads, str):
+            text, nquads = nquads, nquads.encode("utf-8")
+            if self._nt_fh is not None and ntriples is None:
+                ntriples = _record_ntriples(text, lines, graph).encode("utf-8")
+        self._fh.write(nquads)
         if self._nt_fh is not None:
-            # each line ends with its graph term: dropping it makes N-Triples (a literal never holds a raw line
-            # break, so the term can only stand at a line's end)
-            end = f" <{graph}> .\n"
-            if text.count(end) == lines:
-                self._nt_fh.write(text.replace(end, " .\n"))
-            else:
-                self._nt_fh.writelines(line[: line.rindex(" <")] + " .\n" for line in text.split("\n") if line)
+            self._nt_fh.write(ntriples)
         self._lines += lines
         if self._lines >= self.limit:
             self._hand_over()
@@ -503,9 +571,9 @@ def _map_all(paths, sink: _StreamingLoad, *, jobs, profile, base_iri, taxonomy_d
     kinds: Counter = Counter()
     topics_used: set[str] = set()
     total = len(paths)
-    for done, (outcome, mapped, sha) in enumerate(
+    for done, (outcome, mapped, sha, nq, nt) in enumerate(
             _results(paths, jobs=jobs, profile=profile, base_iri=base_iri, taxonomy_dir=taxonomy_dir,
-                     max_bytes=max_bytes), 1):
+                     max_bytes=max_bytes, nt=sink.nt is not None), 1):
         if mapped is not None:
             if sha in shas:
                 outcome = FileOutcome(outcome.file, "skipped", reason=f"{outcome.file}: duplicate file: the same "
@@ -519,7 +587,7 @@ def _map_all(paths, sink: _StreamingLoad, *, jobs, profile, base_iri, taxonomy_d
         if mapped is not None:
             ids[mapped.record_id] = outcome.file
             shas[sha] = outcome.file
-            sink.write(mapped.nquads, mapped.triples, mapped.graph)
+            sink.write(nq, mapped.triples, mapped.graph, nt if sink.nt is not None else None)
             count_mentions(mentions, mapped.entities)
             topics_used.update(mapped.about)
             unknown.update(mapped.unknown_topics)
