@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -12,7 +13,7 @@ from ..namespaces import DCTERMS, PROV, RDF, SCHEMA, SKOS, TG, XSD
 from ..records.model import Record
 from ..taxonomy.index import Taxonomy
 from ..iris import IriMinter
-from .nquads import RDF_JSON, iri, literal, quad
+from .nquads import RDF_JSON, XSD_NS, iri, literal, quad
 
 __all__ = ["MappedRecord", "Mapper", "EntityMention", "entity_nquads", "count_mentions"]
 
@@ -33,6 +34,8 @@ _T = {name: iri(str(term)) for name, term in {
     "missing": TG.missing, "frontMatter": TG.frontMatter, "sha256": TG.sha256,
 }.items()}
 _XSD_INTEGER = str(XSD.integer)
+_XSD_STRING = XSD_NS + "string"
+_BREAKS = re.compile("[\x85\u2028\u2029]")  # what str.splitlines breaks at besides the ASCII ones
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,11 @@ class MappedRecord:
     unknown_vendors: list[str] = field(default_factory=list)
     triples: int = 0
     about: list[str] = field(default_factory=list)  # concept IRIs of the curated topics
+    #: with ``Mapper(..., triples=...)``: the statements of ``nquads`` already parsed, as
+    #: ``({"<s>": {"<p>": [object, ...]}}, {IRIs named as subject or object})`` (objects as
+    #: :func:`topicgraph.validation.screen.parse_triple` gives them); None when not asked for, or when the lines
+    #: are not plain enough to be read that way (the reader of ``nquads`` then takes its own, slower way)
+    own: tuple[dict, set[str]] | None = None
 
 
 class Mapper:
@@ -68,11 +76,18 @@ class Mapper:
     >>> m = Mapper(IriMinter("https://example.org/"), Taxonomy()).map(rec)
     >>> m.article, m.triples, m.unknown_topics
     ('https://example.org/article/1', 10, ['Medigy: AI'])
+
+    With ``triples`` (validation passes :func:`topicgraph.validation.screen.typed_literal`, which gives the node
+    of a typed literal), :meth:`map` also hands over the record's statements already parsed
+    (:attr:`MappedRecord.own`), so that they need not be read back from the N-Quads; without it (the build),
+    mapping does nothing more than write the N-Quads.
     """
 
-    def __init__(self, minter: IriMinter, taxonomy: Taxonomy) -> None:
+    def __init__(self, minter: IriMinter, taxonomy: Taxonomy, *,
+                 triples: Callable[[str, str], tuple] | None = None) -> None:
         self.minter = minter
         self.taxonomy = taxonomy
+        self.typed_node = triples
 
     def map(self, rec: Record) -> MappedRecord:
         m = self.minter
@@ -86,35 +101,103 @@ class Mapper:
         about: list[str] = []
 
         tail = f" {graph} .\n"  # every quad of the record is in its graph (quad() inlined: 36 calls a record)
+        # add(p, o, s): o an IRI term (a constant, or made with iri()); ref(p, value): the IRI value as an object of
+        # the article; lit(p, value, datatype, s): a literal. Without typed_node (the build) ref and lit make the
+        # very calls that add(p, iri(value)) and add(p, literal(value, datatype)) made: it pays nothing for the
+        # parsed statements it does not ask for
+        typed_node = self.typed_node
+        if typed_node is None:
+            def add(p: str, o: str, s: str = a) -> None:
+                out.append(f"{s} {_T[p]} {o}{tail}")
 
-        def add(p: str, o: str, s: str = a) -> None:
-            out.append(f"{s} {_T[p]} {o}{tail}")
+            def ref(p: str, value: str) -> None:  # always about the article
+                out.append(f"{a} {_T[p]} {iri(value)}{tail}")
+
+            def lit(p: str, value: str, datatype: str | None = None, s: str = a) -> None:
+                out.append(f"{s} {_T[p]} {literal(value, datatype)}{tail}")
+        else:
+            # the statements as _own_triples in topicgraph.validation.files reads them back from the N-Quads:
+            # {subject: {predicate: [objects, no repeats, in order]}}; IRIs as "<iri>", a literal as
+            # (lexical form, language, datatype) with xsd:string dropped and a typed one normalised by typed_node
+            own: dict[str, dict[str, list]] = {a: {}}
+            named: set[str] = {article}
+            plain = True  # False: a literal of another type than str, which the N-Quads reader does not take
+
+            # (the same few lines in each, not a shared helper: a call less for each of some 35 statements)
+            def add(p: str, o: str, s: str = a) -> None:
+                pred = _T[p]
+                out.append(f"{s} {pred} {o}{tail}")
+                preds = own.get(s)
+                if preds is None:
+                    preds = own[s] = {}
+                    named.add(s[1:-1])
+                objs = preds.get(pred)
+                if objs is None:
+                    preds[pred] = [o]
+                elif o not in objs:
+                    objs.append(o)
+                named.add(o[1:-1])
+
+            def ref(p: str, value: str) -> None:
+                o = iri(value)
+                pred = _T[p]
+                out.append(f"{a} {pred} {o}{tail}")
+                preds = own[a]
+                objs = preds.get(pred)
+                if objs is None:
+                    preds[pred] = [o]
+                elif o not in objs:
+                    objs.append(o)
+                named.add(value)
+
+            def lit(p: str, value: str, datatype: str | None = None, s: str = a) -> None:
+                nonlocal plain
+                pred = _T[p]
+                out.append(f"{s} {pred} {literal(value, datatype)}{tail}")
+                if value.__class__ is not str:
+                    plain = False
+                    return
+                if datatype and datatype != _XSD_STRING:
+                    if '"' in datatype:  # the reader takes the last '"' of a statement for the literal's end
+                        plain = False
+                    o = typed_node(value, datatype)
+                else:
+                    o = (value, None, None)
+                preds = own.get(s)
+                if preds is None:
+                    preds = own[s] = {}
+                    named.add(s[1:-1])
+                objs = preds.get(pred)
+                if objs is None:
+                    preds[pred] = [o]
+                elif o not in objs:
+                    objs.append(o)
 
         add("type", _T["Article"])
-        add("identifier", literal(rec.id))
-        add("recordFormat", literal(rec.format))
+        lit("identifier", rec.id)
+        lit("recordFormat", rec.format)
         if rec.title:
-            add("headline", literal(rec.title))
+            lit("headline", rec.title)
         if rec.description:
-            add("description", literal(rec.description))
+            lit("description", rec.description)
         if rec.body:
-            add("articleBody", literal(rec.body))
+            lit("articleBody", rec.body)
         for prop, value in (("datePublished", rec.date), ("dateModified", rec.last_mod)):
             if value is not None:
-                add(prop, literal(value.lexical, f"{XSD}{value.datatype}"))
+                lit(prop, value.lexical, f"{XSD}{value.datatype}")
         original = rec.link.original or rec.link.href
         if original:
-            add("url", iri(original))
+            ref("url", original)
         if rec.link.href and rec.link.href != original:
-            add("linkHref", iri(rec.link.href))
+            ref("linkHref", rec.link.href)
         for name in dict.fromkeys(rec.authors):
             person = m.person(name)
-            add("author", iri(person))
+            ref("author", person)
             entities.append(EntityMention("person", person, name))
         if rec.link.brand:
             domain = rec.link.brand.strip().lower().rstrip(".")
             brand = m.brand(domain)
-            add("publisher", iri(brand))
+            ref("publisher", brand)
             host = domain if "/" not in domain else urlsplit(domain).hostname or domain
             entities.append(EntityMention("brand", brand, rec.link.brand.strip(), (f"https://{host}/",)))
         for topic in dict.fromkeys(rec.topics):
@@ -122,7 +205,7 @@ class Mapper:
             if concept in about:
                 continue  # two spellings of one topic
             about.append(concept)
-            add("about", iri(concept))
+            ref("about", concept)
             if not known:
                 unknown_topics.append(str(topic))
                 scheme = self.taxonomy.scheme_for(topic.vendor)
@@ -132,26 +215,26 @@ class Mapper:
                     entities.append(EntityMention("scheme", scheme, topic.vendor))
                 entities.append(EntityMention("concept", concept, topic.label, (scheme,)))
         for tag in dict.fromkeys(rec.tags):
-            add("keywords", literal(tag))
+            lit("keywords", tag)
         for cat in dict.fromkeys(rec.categories):
-            add("articleSection", literal(cat))
+            lit("articleSection", cat)
         if rec.breadcrumbs:
-            add("breadcrumb", literal(" > ".join(rec.breadcrumbs)))
+            lit("breadcrumb", " > ".join(rec.breadcrumbs))
         if rec.community:
             community = m.community(rec.community)
-            add("community", iri(community))
+            ref("community", community)
             entities.append(EntityMention("community", community, rec.community,
                                           (rec.mast_head,) if rec.mast_head else ()))
         for prop, value in (("slug", rec.slug), ("mdName", rec.md_name), ("recordType", rec.type),
                             ("curationSource", rec.source)):
             if value:
-                add(prop, literal(value))
+                lit(prop, value)
         for alias in dict.fromkeys(rec.aliases):
-            add("alias", literal(alias))
+            lit("alias", alias)
         for name in rec.missing:
-            add("missing", literal(name))
+            lit("missing", name)
         if rec.extra:
-            add("frontMatter", literal(json.dumps(rec.extra, sort_keys=True, ensure_ascii=False), RDF_JSON))
+            lit("frontMatter", json.dumps(rec.extra, sort_keys=True, ensure_ascii=False), RDF_JSON)
         img = rec.featured_image
         if img is not None and any((img.href, img.alt, img.format, img.width)):
             i = iri(article + "#image")
@@ -159,18 +242,25 @@ class Mapper:
             add("type", _T["ImageObject"], i)
             for prop, value in (("contentUrl", img.href), ("caption", img.alt), ("encodingFormat", img.format)):
                 if value:
-                    add(prop, literal(value), i)
+                    lit(prop, value, None, i)
             if img.width is not None and img.height is not None:
-                add("width", literal(str(img.width), _XSD_INTEGER), i)
-                add("height", literal(str(img.height), _XSD_INTEGER), i)
+                lit("width", str(img.width), _XSD_INTEGER, i)
+                lit("height", str(img.height), _XSD_INTEGER, i)
         f = iri(m.source_file(rec.sha256))
         add("wasDerivedFrom", f)
         add("type", _T["Entity"], f)
-        add("source", literal(rec.path), f)
-        add("sha256", literal(rec.sha256), f)
-        add("contentSize", literal(str(rec.size), _XSD_INTEGER), f)
-        return MappedRecord(rec.id, article, m.record_graph(rec.id), "".join(out), entities,
-                            unknown_topics, list(dict.fromkeys(unknown_vendors)), len(out), about)
+        lit("source", rec.path, None, f)
+        lit("sha256", rec.sha256, None, f)
+        lit("contentSize", str(rec.size), _XSD_INTEGER, f)
+        nquads = "".join(out)
+        parsed = None
+        # a line break other than \n inside a term (U+0085, U+2028, U+2029 pass literal() and iri(): the only
+        # ones outside ASCII, and an ASCII string cannot hold them; isascii() is O(1)) splits a statement in
+        # two for str.splitlines, as the N-Quads reader uses it: leave those records to that reader
+        if typed_node is not None and plain and (nquads.isascii() or _BREAKS.search(nquads) is None):
+            parsed = (own, named)
+        return MappedRecord(rec.id, article, m.record_graph(rec.id), nquads, entities,
+                            unknown_topics, list(dict.fromkeys(unknown_vendors)), len(out), about, parsed)
 
 
 def count_mentions(mentions: dict[str, Counter], found: Iterable[EntityMention]) -> None:

@@ -71,7 +71,11 @@ class Context:
             stubs[iri] = f"<{iri}> <{_RDF_TYPE}> <{_SKOS}Concept> .\n<{iri}> <{_SKOS}prefLabel> " \
                          f"{literal(info.label, lang='en')} .\n" + \
                          (f"<{iri}> <{_SKOS}inScheme> <{info.scheme}> .\n" if info.scheme else "")
-        return cls(tax, Mapper(IriMinter(base_iri), tax), Shapes.load(shapes), profile, max_bytes, types, stubs)
+        from .screen import typed_literal
+
+        # the mapper hands over each record's statements parsed as well (MappedRecord.own): not read back here
+        mapper = Mapper(IriMinter(base_iri), tax, triples=typed_literal)
+        return cls(tax, mapper, Shapes.load(shapes), profile, max_bytes, types, stubs)
 
     def taxonomy_nt(self) -> str:
         """The taxonomy as N-Triples (mixed into RDF files, so that their topics' ``sh:class`` checks can pass)."""
@@ -336,7 +340,8 @@ def _record_graph(mapped, ctx: Context):
     memo = ctx._memo
     if len(memo) > 200_000:
         memo.clear()
-    triples, named = _own_triples(mapped.nquads)
+    own = getattr(mapped, "own", None)
+    triples, named = own if own is not None else _own_triples(mapped.nquads)
     shared: list[_Fragment] = []
     mentions: dict = {}
     count_mentions(mentions, mapped.entities)

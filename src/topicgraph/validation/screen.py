@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["Screen", "Graph", "Shared", "parse_nt", "parse_triple"]
+__all__ = ["Screen", "Graph", "Shared", "parse_nt", "parse_triple", "typed_literal"]
 
 _SH = "http://www.w3.org/ns/shacl#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -205,11 +205,22 @@ def parse_triple(t: str):
         dt = rest[3:-1]
         if dt == _XSD_STRING:
             return s, p, (lex, None, dt)
-        got = _typed(lex, dt)
-        if got[0] != lex:
-            _TYPED.setdefault((got[0], dt), got)
-        return s, p, (got[0], None, dt)
+        return s, p, typed_literal(lex, dt)
     return None
+
+
+def typed_literal(lex: str, dt: str) -> tuple:
+    """The node :func:`parse_triple` gives for the literal ``"lex"^^<dt>`` (``lex`` unescaped, ``dt`` not
+    ``xsd:string``): rdflib's lexical form of it. What :class:`topicgraph.mapping.Mapper` is given to hand over a
+    record's own triples already parsed.
+
+    >>> typed_literal("2021-02-03T09:39:46Z", "http://www.w3.org/2001/XMLSchema#dateTime")
+    ('2021-02-03T09:39:46+00:00', None, 'http://www.w3.org/2001/XMLSchema#dateTime')
+    """
+    got = _typed(lex, dt)
+    if got[0] != lex:
+        _TYPED.setdefault((got[0], dt), got)
+    return got[0], None, dt
 
 
 class Shared(dict):
