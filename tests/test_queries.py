@@ -261,9 +261,17 @@ def test_values_are_bound_inside_the_where_clause_even_after_braces_in_strings(s
     # the innermost of two nested subqueries that holds every use
     ("SELECT * { { SELECT ?a { { SELECT ?a { ?a ?p ?t } } ?a ?q ?r } } }",
      "SELECT * { { SELECT ?a { { SELECT ?a { VALUES (?t) { (<http://e/x>) } ?a ?p ?t } } ?a ?q ?r } } }"),
-    # used inside and outside: bound at the outer level, as before
+    # used inside and outside: bound at the outer level, and inside the subquery that hands ?t up unchanged
     ("SELECT ?t WHERE { { SELECT ?t WHERE { ?a ?p ?t } } ?t ?q ?r }",
-     "SELECT ?t WHERE { VALUES (?t) { (<http://e/x>) } { SELECT ?t WHERE { ?a ?p ?t } } ?t ?q ?r }"),
+     "SELECT ?t WHERE { VALUES (?t) { (<http://e/x>) } { SELECT ?t WHERE { VALUES (?t) { (<http://e/x>) } "
+     "?a ?p ?t } } ?t ?q ?r }"),
+    ("SELECT * { { SELECT * { ?a ?p ?t } } ?t ?q ?r }",
+     "SELECT * { VALUES (?t) { (<http://e/x>) } { SELECT * { VALUES (?t) { (<http://e/x>) } ?a ?p ?t } } ?t ?q ?r }"),
+    # ... but not into one with LIMIT (its ten rows are not the ten rows of ?t), nor below one that hides ?t
+    ("SELECT ?t WHERE { { SELECT ?t WHERE { ?a ?p ?t } LIMIT 10 } ?t ?q ?r }",
+     "SELECT ?t WHERE { VALUES (?t) { (<http://e/x>) } { SELECT ?t WHERE { ?a ?p ?t } LIMIT 10 } ?t ?q ?r }"),
+    ("SELECT ?t { { SELECT ?a { { SELECT ?t ?a { ?a ?p ?t } } } } ?a ?q ?t }",
+     "SELECT ?t { VALUES (?t) { (<http://e/x>) } { SELECT ?a { { SELECT ?t ?a { ?a ?p ?t } } } } ?a ?q ?t }"),
     # made by the subquery (AS ?t): a join on its result, outside it
     ("SELECT ?t WHERE { { SELECT (COUNT(*) AS ?t) WHERE { ?a ?p ?o } } }",
      "SELECT ?t WHERE { VALUES (?t) { (<http://e/x>) } { SELECT (COUNT(*) AS ?t) WHERE { ?a ?p ?o } } }"),

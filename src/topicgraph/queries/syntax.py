@@ -282,21 +282,63 @@ def _sub_selects(toks: list[Token]) -> list[tuple[int, int, int]]:
     return [f for f in found if f[1] >= 0 and f[2] >= 0]
 
 
-def _binding_brace(toks: list[Token], outer: int, name: str) -> int:
-    """The ``{`` where ``?name`` is bound: the WHERE group of the innermost sub-SELECT that holds every use of the
-    variable and does not make it itself (``AS ?name``); the query's own WHERE group when there is none."""
+def _binding_braces(toks: list[Token], outer: int, name: str) -> list[int]:
+    """The ``{`` braces where ``?name`` is bound.
+
+    First, the WHERE group of the innermost sub-SELECT that holds every use of the variable and does not make it
+    itself (``AS ?name``), or the query's own WHERE group when there is none. Then, below that, the WHERE group of
+    every sub-SELECT that hands the variable up as it is (``?name`` or ``*`` in its projection, no ``LIMIT`` or
+    ``OFFSET``), through sub-SELECTs that all do so too: there the binding means the same (the solutions it keeps
+    are those the join above would keep) and the subquery works on far fewer (a count-first subquery counts for
+    the one topic asked about instead of all of them).
+    """
     uses = [i for i, tok in enumerate(toks) if tok.kind == "VAR" and tok.text[1:] == name]
-    best = outer
-    if not uses:
-        return best
-    for sel, where, close in _sub_selects(toks):
-        if not (sel < uses[0] and uses[-1] < close):
+    subs = _sub_selects(toks)
+    first, first_span = outer, (0, len(toks))
+    if uses:
+        for sel, where, close in subs:  # outermost first: a later match is nested inside this one
+            if sel < uses[0] and uses[-1] < close and not _makes(toks, sel, where, name):
+                first, first_span = where, (sel, close)
+    braces = [first]
+    opaque: list[tuple[int, int]] = []  # sub-SELECTs the binding must not cross
+    for sel, where, close in subs:
+        if not (first_span[0] < sel and close < first_span[1]) or any(a < sel and close < b for a, b in opaque):
             continue
-        made_here = any(toks[j].kind == "WORD" and toks[j].text.upper() == "AS" and toks[j + 1].kind == "VAR"
-                        and toks[j + 1].text[1:] == name for j in range(sel, where))
-        if not made_here:
-            best = where  # outermost first: a later match is nested inside this one
-    return best
+        if _hands_up(toks, sel, where, close, name) and any(where < u < close for u in uses):
+            braces.append(where)
+        else:
+            opaque.append((sel, close))
+    return braces
+
+
+def _makes(toks: list[Token], sel: int, where: int, name: str) -> bool:
+    return any(toks[j].kind == "WORD" and toks[j].text.upper() == "AS" and toks[j + 1].kind == "VAR"
+               and toks[j + 1].text[1:] == name for j in range(sel, where))
+
+
+def _hands_up(toks: list[Token], sel: int, where: int, close: int, name: str) -> bool:
+    """Whether the sub-SELECT projects ``?name`` as it is and keeps every solution (no LIMIT or OFFSET)."""
+    paren = 0
+    plain = False
+    for j in range(sel + 1, where):
+        tok = toks[j]
+        if tok.kind == "PUNCT" and tok.text == "(":
+            paren += 1
+        elif tok.kind == "PUNCT" and tok.text == ")":
+            paren -= 1
+        elif paren == 0 and ((tok.kind == "PUNCT" and tok.text == "*")
+                             or (tok.kind == "VAR" and tok.text[1:] == name)):
+            plain = True
+    if not plain:
+        return False
+    depth = 0
+    for j in range(where, close):  # the solution modifiers follow the WHERE group, at its level
+        tok = toks[j]
+        if tok.kind == "PUNCT" and tok.text in "{}":
+            depth += 1 if tok.text == "{" else -1
+        elif depth == 0 and tok.kind == "WORD" and tok.text.upper() in ("LIMIT", "OFFSET"):
+            return False
+    return True
 
 
 def insert_values(sparql: str, bindings: Mapping[str, str]) -> str:
@@ -304,7 +346,8 @@ def insert_values(sparql: str, bindings: Mapping[str, str]) -> str:
 
     A variable used only inside a sub-SELECT is bound there, in the innermost one that holds all its uses:
     bound outside, it would not reach the subquery, which is evaluated on its own (a count-first subquery
-    would count for every article instead of the one asked about). The terms must already be serialised RDF
+    would count for every article instead of the one asked about). A sub-SELECT that hands the variable up
+    unchanged gets the binding too (see :func:`_binding_braces`). The terms must already be serialised RDF
     terms (``str()`` of a pyoxigraph term), never user text.
 
     >>> insert_values("SELECT ?a WHERE { ?a ?p ?t }", {"t": "<http://e/x>"})
@@ -323,7 +366,8 @@ def insert_values(sparql: str, bindings: Mapping[str, str]) -> str:
         raise TopicgraphError("cannot find the query's WHERE clause to bind the parameters")
     at: dict[int, list[str]] = {}
     for name in bindings:
-        at.setdefault(_binding_brace(toks, idx, name), []).append(name)
+        for brace in _binding_braces(toks, idx, name):
+            at.setdefault(brace, []).append(name)
     out = sparql
     for brace in sorted(at, reverse=True):  # from the end, so earlier offsets stay valid
         names = " ".join(f"?{n}" for n in at[brace])
