@@ -254,6 +254,18 @@ class _Vocabulary:
                 self.by_scheme[scheme][lab] = name
                 self.everything.setdefault(lab, name)
         self.memo: dict[tuple, list[str]] = {}
+        self.topics: dict[tuple[str, str], tuple] = {}
+
+    def topic(self, vendor: str, label: str) -> tuple:
+        """``(scheme or None, concept IRI, known)`` of a topic (scheme_for and resolve, three label_key calls,
+        remembered: a corpus names the same few hundred topics again and again)."""
+        k = (vendor, label)
+        got = self.topics.get(k)
+        if got is None:
+            if len(self.topics) > 100_000:
+                self.topics.clear()
+            got = self.topics[k] = (self.taxonomy.scheme_for(vendor),) + self.taxonomy.resolve(vendor, label)
+        return got
 
     def guesses(self, scheme: str | None, vendor: str, label: str) -> list[str]:
         k = (scheme, label_key(vendor), label_key(label))
@@ -287,8 +299,7 @@ def topic_findings(rec, taxonomy, index: RecordIndex | None = None) -> list[Find
     vocab = _vocabulary(taxonomy)
     topics_field = None
     for i, topic in enumerate(rec.topics):
-        scheme = taxonomy.scheme_for(topic.vendor)
-        concept, known = taxonomy.resolve(topic.vendor, topic.label)
+        scheme, concept, known = vocab.topic(topic.vendor, topic.label)
         if scheme is not None and known:
             continue
         where = index.topic(concept) if index else None

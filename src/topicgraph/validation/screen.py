@@ -91,25 +91,45 @@ _INTERPRETED = {_XSD + name for name in ("string", "normalizedString", "token", 
                                          "boolean", "date", "time", "dateTime")} | {_LANG_STRING}
 
 
+_RDFLIB: list = []  # (URIRef, rdflib's converter table), looked up once: importing them cost 2 µs a literal
+
+
 def _uninterpreted(dt: str) -> bool:
     """Whether rdflib has no converter for ``dt`` (rdf:JSON, say): then a literal of it keeps its lexical form, is
     never ill-typed, and pyshacl's sh:datatype accepts it for ``dt`` (asked every time: converters can be bound at
-    run time)."""
+    run time, into the very table kept here)."""
     try:
-        from rdflib import URIRef
-        from rdflib.term import _toPythonMapping
+        if not _RDFLIB:
+            from rdflib import URIRef
+            from rdflib.term import _toPythonMapping
 
-        return URIRef(dt) not in _toPythonMapping
+            _RDFLIB[:] = [URIRef, _toPythonMapping]
+        uri_ref, table = _RDFLIB
+        return uri_ref(dt) not in table
     except Exception:  # noqa: BLE001 - rdflib's internals moved: take the slow way
         return False
+
+
+# the last few thousand answers of _typed_quick for the XSD types it reads itself (not those asked of rdflib's
+# table, see _uninterpreted): a record's dates and numbers are read when it is mapped, then checked by the screen
+_QUICK: dict[tuple[str, str], tuple[str, bool]] = {}
+_QUICK_TYPES = frozenset((_XSD_INTEGER, _XSD_DATE, _XSD_DATETIME))
 
 
 def _typed(lex: str, dt: str) -> tuple[str, bool]:
     """rdflib's normalised lexical form of a typed literal, and whether pyshacl's sh:datatype accepts it for its own
     datatype (well-typed and of the right Python type)."""
-    got = _TYPED.get((lex, dt))
+    k = (lex, dt)
+    got = _TYPED.get(k)
     if got is None:
+        got = _QUICK.get(k)
+        if got is not None:
+            return got
         got = _typed_quick(lex, dt)
+        if got is not None and dt in _QUICK_TYPES:
+            if len(_QUICK) > 20_000:
+                _QUICK.clear()
+            _QUICK[k] = got
     if got is None:
         from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
         from rdflib import Literal as RdfLiteral, URIRef
