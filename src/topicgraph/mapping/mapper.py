@@ -88,6 +88,9 @@ class Mapper:
         self.minter = minter
         self.taxonomy = taxonomy
         self.typed_node = triples
+        # (vendor, label) -> taxonomy.resolve's answer: corpora name the same few hundred topics again and again
+        # (the taxonomy does not change once loaded)
+        self._resolved: dict[tuple[str, str], tuple[str, bool]] = {}
 
     def map(self, rec: Record) -> MappedRecord:
         m = self.minter
@@ -200,8 +203,15 @@ class Mapper:
             ref("publisher", brand)
             host = domain if "/" not in domain else urlsplit(domain).hostname or domain
             entities.append(EntityMention("brand", brand, rec.link.brand.strip(), (f"https://{host}/",)))
+        resolved = self._resolved
         for topic in dict.fromkeys(rec.topics):
-            concept, known = self.taxonomy.resolve(topic.vendor, topic.label)
+            k = (topic.vendor, topic.label)
+            got = resolved.get(k)
+            if got is None:
+                if len(resolved) > 100_000:
+                    resolved.clear()
+                got = resolved[k] = self.taxonomy.resolve(topic.vendor, topic.label)
+            concept, known = got
             if concept in about:
                 continue  # two spellings of one topic
             about.append(concept)
