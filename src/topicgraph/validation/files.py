@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -354,15 +354,26 @@ def _record_graph(mapped, ctx: Context):
     own = getattr(mapped, "own", None)
     triples, named = own if own is not None else _own_triples(mapped.nquads)
     shared: list[_Fragment] = []
+    # each entity's one spelling in this record, as count_mentions would count it (a plain dictionary: Counters
+    # cost a few microseconds a record); an entity spelled two ways needs the counts, and the usual rule
+    spelled: dict[str, tuple] = {}
+    for m in mapped.entities:
+        spelling = (m.kind, m.label, m.extra)
+        if spelled.setdefault(m.iri, spelling) != spelling:
+            spelled = {}
+            break
     mentions: dict = {}
-    count_mentions(mentions, mapped.entities)
-    for ent in sorted(mentions):
-        counted = mentions[ent]
-        if len(counted) == 1:
-            k = ("entity", ent, next(iter(counted)))
+    if not spelled and mapped.entities:
+        count_mentions(mentions, mapped.entities)
+    for ent in sorted(spelled or mentions):
+        counted = mentions.get(ent)
+        if counted is None or len(counted) == 1:
+            spelling = spelled[ent] if counted is None else next(iter(counted))
+            k = ("entity", ent, spelling)
             frag = memo.get(k)
             if frag is None:
-                frag = memo[k] = _Fragment(entity_nquads({ent: counted}, "urn:topicgraph:entities"))
+                frag = memo[k] = _Fragment(entity_nquads({ent: Counter({spelling: 1}) if counted is None else counted},
+                                                         "urn:topicgraph:entities"))
         else:  # spelled two ways in one record: the usual rule picks one spelling
             frag = _Fragment(entity_nquads({ent: counted}, "urn:topicgraph:entities"))
         shared.append(frag)
