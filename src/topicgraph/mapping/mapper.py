@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,7 +34,6 @@ _T = {name: iri(str(term)) for name, term in {
 }.items()}
 _XSD_INTEGER = str(XSD.integer)
 _XSD_STRING = XSD_NS + "string"
-_BREAKS = re.compile("[\x85\u2028\u2029]")  # what str.splitlines breaks at besides the ASCII ones
 
 
 @dataclass(frozen=True)
@@ -262,15 +260,9 @@ class Mapper:
         lit("source", rec.path, None, f)
         lit("sha256", rec.sha256, None, f)
         lit("contentSize", str(rec.size), _XSD_INTEGER, f)
-        nquads = "".join(out)
-        parsed = None
-        # a line break other than \n inside a term (U+0085, U+2028, U+2029 pass literal() and iri(): the only
-        # ones outside ASCII, and an ASCII string cannot hold them; isascii() is O(1)) splits a statement in
-        # two for str.splitlines, as the N-Quads reader uses it: leave those records to that reader
-        if typed_node is not None and plain and (nquads.isascii() or _BREAKS.search(nquads) is None):
-            parsed = (own, named)
-        return MappedRecord(rec.id, article, m.record_graph(rec.id), nquads, entities,
-                            unknown_topics, list(dict.fromkeys(unknown_vendors)), len(out), about, parsed)
+        return MappedRecord(rec.id, article, m.record_graph(rec.id), "".join(out), entities,
+                            unknown_topics, list(dict.fromkeys(unknown_vendors)), len(out), about,
+                            (own, named) if typed_node is not None and plain else None)
 
 
 def count_mentions(mentions: dict[str, Counter], found: Iterable[EntityMention]) -> None:

@@ -410,8 +410,11 @@ def _record_graph(mapped, ctx: Context):
 
 
 def _nt_lines(nquads: str) -> list[str]:
-    """N-Quads lines as N-Triples lines (the graph name and the final dot dropped, `` .\n`` put back)."""
-    return [line.rsplit(" ", 2)[0] + " .\n" for line in nquads.splitlines() if line]
+    """N-Quads lines as N-Triples lines (the graph name and the final dot dropped, `` .\n`` put back).
+
+    Lines end at ``\n`` only: str.splitlines would also break at U+0085, U+2028 and U+2029, which a literal may
+    hold as they are (a record's front matter kept as rdf:JSON), and cut its statement in two."""
+    return [line.rsplit(" ", 2)[0] + " .\n" for line in nquads.split("\n") if line]
 
 
 _PO: dict[str, tuple] = {}  # "<p> O" -> (p, o) as parse_triple gives them
@@ -419,7 +422,8 @@ _PO: dict[str, tuple] = {}  # "<p> O" -> (p, o) as parse_triple gives them
 
 def _own_triples(nquads: str) -> tuple[dict | None, set[str]]:
     """What ``_Fragment(nquads)`` gives as ``(triples, named)``, without keeping the lines: the record's own
-    triples, parsed once and never shared, so not copied either."""
+    triples, parsed once and never shared, so not copied either. (Validation has the mapper hand them over
+    parsed, :attr:`~topicgraph.mapping.MappedRecord.own`; this is for a record it could not, and the tests.)"""
     from .screen import parse_triple
 
     triples: dict | None = {}
@@ -427,7 +431,7 @@ def _own_triples(nquads: str) -> tuple[dict | None, set[str]]:
     memo = _PO
     if len(memo) > 50_000:
         memo.clear()
-    for line in nquads.splitlines():
+    for line in nquads.split("\n"):
         if not line:
             continue
         t = line.rsplit(" ", 2)[0]
@@ -472,7 +476,7 @@ class _Fragment:
         self.lines: list[str] = []
         triples: dict | None = {}
         named: set[str] = set()
-        for line in text.splitlines():
+        for line in text.split("\n"):
             if not line:
                 continue
             t = line.rsplit(" ", 2)[0] if quads else line.removesuffix(" .")  # no graph name, no final dot
