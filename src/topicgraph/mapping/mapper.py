@@ -124,10 +124,7 @@ class Mapper:
             named: set[str] = {article}
             plain = True  # False: a literal of another type than str, which the N-Quads reader does not take
 
-            # (the same few lines in each, not a shared helper: a call less for each of some 35 statements)
-            def add(p: str, o: str, s: str = a) -> None:
-                pred = _T[p]
-                out.append(f"{s} {pred} {o}{tail}")
+            def put(s: str, pred: str, o) -> None:
                 preds = own.get(s)
                 if preds is None:
                     preds = own[s] = {}
@@ -137,18 +134,18 @@ class Mapper:
                     preds[pred] = [o]
                 elif o not in objs:
                     objs.append(o)
+
+            def add(p: str, o: str, s: str = a) -> None:
+                pred = _T[p]
+                out.append(f"{s} {pred} {o}{tail}")
+                put(s, pred, o)
                 named.add(o[1:-1])
 
             def ref(p: str, value: str) -> None:
                 o = iri(value)
                 pred = _T[p]
                 out.append(f"{a} {pred} {o}{tail}")
-                preds = own[a]
-                objs = preds.get(pred)
-                if objs is None:
-                    preds[pred] = [o]
-                elif o not in objs:
-                    objs.append(o)
+                put(a, pred, o)
                 named.add(value)
 
             def lit(p: str, value: str, datatype: str | None = None, s: str = a) -> None:
@@ -164,15 +161,7 @@ class Mapper:
                     o = typed_node(value, datatype)
                 else:
                     o = (value, None, None)
-                preds = own.get(s)
-                if preds is None:
-                    preds = own[s] = {}
-                    named.add(s[1:-1])
-                objs = preds.get(pred)
-                if objs is None:
-                    preds[pred] = [o]
-                elif o not in objs:
-                    objs.append(o)
+                put(s, pred, o)
 
         add("type", _T["Article"])
         lit("identifier", rec.id)
