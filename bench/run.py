@@ -113,10 +113,11 @@ def median_of(fn, repeat: int) -> Measure:
 
 def corpus_for(n: int, seed: int, cache: Path) -> tuple[Path, Path]:
     """The records (generated once and cached) and their taxonomy folder (rewritten every run: it is small)."""
-    from topicgraph.synth import SynthConfig, SynthCorpus, Topic, generate, load_manifest, write_taxonomy
+    from topicgraph.synth import (MANIFEST_NAME, SynthConfig, SynthCorpus, Topic, generate, load_manifest,
+                                  write_taxonomy)
 
     root = cache / f"n{n}-seed{seed}"
-    if not (root / "manifest.json").exists():
+    if not (root / MANIFEST_NAME).exists():  # none yet, or one from before the manifest was a dot file
         generate(root, SynthConfig(n=n, seed=seed), overwrite=True)
     taxonomy = cache / f"n{n}-seed{seed}.taxonomy"
     shutil.rmtree(taxonomy, ignore_errors=True)
@@ -129,7 +130,7 @@ def corpus_for(n: int, seed: int, cache: Path) -> tuple[Path, Path]:
 
 def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
     corpus, taxonomy = corpus_for(n, args.seed, Path(args.corpus_cache))
-    records = corpus  # the generator writes shard folders plus manifest.json, which the build reports as skipped
+    records = corpus  # shard folders of records, and the ground truth in a dot file that build and validate skip
     ours: dict[str, Measure] = {}
     naive_m: dict[str, Measure] = {}
     store = work / f"graph-{n}"
@@ -174,7 +175,9 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
     victim.write_bytes(original)
 
     # named queries, in-process on the embedded store, the same SPARQL the naive pipeline runs on rdflib
-    first_id = json.loads((corpus / "manifest.json").read_text()).get("first_id") or "0"
+    from topicgraph.synth import load_manifest
+
+    first_id = load_manifest(corpus).get("first_id") or "0"
     try:
         from topicgraph.store import GraphStore
 

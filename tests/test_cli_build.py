@@ -88,3 +88,40 @@ def test_generate_command_writes_a_deterministic_corpus(tmp_path):
     assert files_a and all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files_a)
     again = runner.invoke(cli, ["generate", str(tmp_path / "a"), "-n", "40"])
     assert again.exit_code == 2 and "Error:" in again.output
+
+
+def test_quiet_prints_only_the_summary_line(tmp_path):
+    result = CliRunner().invoke(cli, ["build", "seeds", "--out", str(tmp_path), "--format", "nt", "-q"])
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("Mapped 5 of 5 files (0 skipped)")
+    assert (tmp_path / "graph.nt").stat().st_size > 0
+
+
+def test_update_from_the_cli_takes_files_and_refuses_what_it_cannot_do(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.md").write_text("---\nid: 1\ntitle: First\n---\nbody\n")
+    (src / "b.md").write_text("---\nid: 2\ntitle: Second\n---\nbody\n")
+    out = str(tmp_path / "out")
+    assert CliRunner().invoke(cli, ["build", str(src), "--out", out, "-q"]).exit_code == 0
+    for extra, message in ((["--format", "ttl"], "--format cannot be used with --update"),
+                           (["--base-iri", "https://e.org/"], "--base-iri cannot be used with --update"),
+                           (["-j", "2"], "--jobs cannot be used with --update")):
+        r = CliRunner().invoke(cli, ["build", "--update", str(src / "a.md"), "--out", out, *extra])
+        assert r.exit_code == 2 and message in r.output, r.output
+    r = CliRunner().invoke(cli, ["build", "--update", str(src), "--out", out])
+    assert r.exit_code == 2 and "not folders" in r.output and str(src) in r.output
+    (src / "a.md").write_text("---\nid: 1\ntitle: First, edited\n---\nbody\n")
+    (src / "b.md").unlink()
+    r = CliRunner().invoke(cli, ["build", "--update", str(src / "a.md"), str(src / "b.md"), "--out", out, "--json"])
+    assert r.exit_code == 0, r.output
+    outcomes = json.loads(r.output)
+    assert [(o["file"].rsplit("/", 1)[-1], o["status"]) for o in outcomes] == [("a.md", "mapped"), ("b.md", "skipped")]
+    assert "deleted; its graph was removed" in outcomes[1]["reason"]
+    q = CliRunner().invoke(cli, ["query", "--store", out, "--format", "csv",
+                                 "SELECT ?h WHERE { ?a schema:headline ?h } ORDER BY ?h"])
+    assert q.output.splitlines() == ["h", '"First, edited"']  # CSV quotes the comma
+    strict = CliRunner().invoke(cli, ["build", "--update", str(src / "b.md"), "--out", out, "--strict"])
+    assert strict.exit_code == 1 and "skipped:" in strict.output and "no such file, and no record" in strict.output
+

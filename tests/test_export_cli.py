@@ -96,6 +96,16 @@ def test_errors_exit_2_with_a_message(seed_build, tmp_path):
     assert r.exit_code == 2 and "articles and bipartite" in r.stderr
 
 
+@pytest.mark.parametrize("name, fmt", [("t.graphml", "graphml"), ("t.gexf", "gexf"), ("t.cyjs", "cytoscape"),
+                                       ("t.json", "d3"), ("t.gv", "dot"), ("t.htm", "html")])
+def test_the_format_follows_the_extension(seed_build, tmp_path, name, fmt):
+    """Each extension docs/export.md lists picks its format without --format."""
+    out = tmp_path / name
+    result = run("--store", str(seed_build.out), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"Exported the topics graph as {fmt}:" in result.stderr and out.stat().st_size > 0
+
+
 def test_help_lists_every_format_and_graph():
     r = CliRunner().invoke(cli, ["export", "--help"])
     assert r.exit_code == 0

@@ -115,6 +115,47 @@ def test_syntax_errors_and_unknown_prefixes_exit_2_with_the_place(store_dir):
     assert res.exit_code == 2 and "unknown prefix 'dc:'" in res.output
 
 
+def test_id_prefix_is_predeclared_as_the_builds_base_iri(store_dir):
+    """Tables print ``id:article/4463``; the same prefix works in query text (with the ``/`` escaped)."""
+    res = run("--store", store_dir, "--format", "csv", r"SELECT ?h WHERE { id:article\/4463 schema:headline ?h }")
+    assert res.exit_code == 0, res.output
+    assert list(csv.reader(io.StringIO(res.output))) == [["h"], ["Elevating the Consumer Experience in Healthcare"]]
+    res = run("--store", store_dir, "SELECT * WHERE { ?s nope:p ?o }")
+    assert res.exit_code == 2 and "unknown prefix 'nope:'" in res.output and "tax:, id:)" in res.output
+
+
+@pytest.mark.parametrize("value, rows", [
+    ('w="800"^^xsd:integer', [["img"], [ID + "article/4463#image"]]),
+    ('w="800"^^<http://www.w3.org/2001/XMLSchema#integer>', [["img"], [ID + "article/4463#image"]]),
+    ("w=800", [["img"]]),  # text from the command line is a string unless written as a typed literal
+    ('w="800"', [["img"]]),
+])
+def test_param_typed_literals(store_dir, value, rows):
+    res = run("--store", store_dir, "--format", "csv", "SELECT ?img WHERE { ?img schema:width ?w }", "--param", value)
+    assert res.exit_code == 0, res.output
+    assert list(csv.reader(io.StringIO(res.output))) == rows
+
+
+@pytest.mark.parametrize("value, message", [
+    ('w="eight"^^xsd:integer', "'eight' is not a valid xsd:integer"),
+    ('w="8"^^foo:int', "the datatype 'foo:int' is not an IRI"),
+    ('w="8', "is not a literal"),
+])
+def test_param_bad_literals_exit_2(store_dir, value, message):
+    res = run("--store", store_dir, "SELECT ?img WHERE { ?img schema:width ?w }", "--param", value)
+    assert res.exit_code == 2 and message in res.output, res.output
+
+
+def test_param_language_tagged_literal(store_dir):
+    res = run("--store", store_dir, "--format", "csv", "SELECT ?c WHERE { ?c skos:prefLabel ?l } ORDER BY ?c",
+              "--param", 'l="Telehealth"@EN')
+    assert res.exit_code == 0, res.output
+    assert list(csv.reader(io.StringIO(res.output))) == [["c"], [TAX + "medigy/telehealth"],
+                                                         [TAX + "symplur/telehealth"]]
+    res = run("--store", store_dir, "SELECT ?c WHERE { ?c skos:prefLabel ?l }", "--param", "l=Telehealth")
+    assert res.output.strip().endswith("0 rows")  # a plain string is not the language-tagged label
+
+
 def test_service_load_and_updates_are_refused(store_dir):
     res = run("--store", store_dir, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
     assert res.exit_code == 2 and "SERVICE is refused" in res.output
@@ -183,3 +224,31 @@ def test_the_cookbook_shows_each_query_as_shipped():
         assert q.name in shown, f"docs/analysts.md has no section for {q.name}"
         shipped = "".join(line for line in q.sparql.splitlines(True) if not line.startswith("# "))
         assert shown[q.name] == shipped, f"docs/analysts.md shows an old text of {q.name}.rq"
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"])
+def test_a_reader_that_goes_away_stops_the_output_quietly(store_dir, unbuffered):
+    """`topicgraph query ... | head -1`: exit 141 (as SIGPIPE would), no 'Broken pipe' error, with a buffered and
+    an unbuffered (PYTHONUNBUFFERED=1: a raw stdout that writes part of a block and says so only by its return
+    value) standard output. The answer (about 150 kB) is larger than a pipe holds, so the writer is still writing
+    when the reader closes."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    proc = subprocess.Popen([sys.executable, "-m", "topicgraph", "query", "--store", store_dir,
+                             "SELECT * WHERE { ?s ?p ?o }"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = proc.stdout.read(10)
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 141, stderr
+    assert first == b"o         " and stderr == b""
+    whole = subprocess.run([sys.executable, "-m", "topicgraph", "query", "--store", store_dir, "--format", "csv",
+                            "SELECT * WHERE { ?s ?p ?o }"], capture_output=True, env=env, check=True)
+    count = run("--store", store_dir, "--format", "csv", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").output
+    rows = list(csv.reader(io.StringIO(whole.stdout.decode("utf-8"), newline="")))
+    assert len(whole.stdout) > 65536 and len(rows) == 1 + int(count.split()[1])  # a reader that stays gets it all

@@ -62,7 +62,7 @@ def test_same_config_gives_byte_identical_output_and_another_seed_differs(tmp_pa
 
 def test_layout_shards_and_names(corpus):
     assert len(corpus.files) == N
-    assert sorted(p.name for p in corpus.root.iterdir()) == ["0000", "0001", "0002", "0003", "manifest.json"]
+    assert sorted(p.name for p in corpus.root.iterdir()) == [".manifest.json", "0000", "0001", "0002", "0003"]
     for i, p in enumerate(corpus.files):
         assert p.parent.name == f"{i // 500:04d}"
         assert re.fullmatch(rf"{i:07d}_[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{2}}\.(md|txt)", p.name), p.name
@@ -225,7 +225,7 @@ def test_seed_labels_are_not_in_the_filler_text():
 
 def test_manifest_matches(corpus):
     m = synth.load_manifest(corpus.root)
-    assert m == json.loads((corpus.root / "manifest.json").read_text(encoding="utf-8"))
+    assert m == json.loads((corpus.root / ".manifest.json").read_text(encoding="utf-8"))
     assert m["config"] == corpus.config.to_json() and SynthConfig(**{
         **m["config"], "topics_per_article": tuple(m["config"]["topics_per_article"]),
         "vendors": tuple(m["config"]["vendors"])}) == corpus.config
@@ -245,11 +245,11 @@ def test_cli_writes_corpus_and_manifest(tmp_path, capsys):
     assert synth.main([str(out), "-n", "25", "--seed", "1", "--shard-size", "10"]) == 0
     m = synth.load_manifest(out)
     assert m["config"]["n"] == 25 and m["config"]["seed"] == 1 and len(m["files"]) == 25
-    assert sorted(p.name for p in out.iterdir()) == ["0000", "0001", "0002", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".manifest.json", "0000", "0001", "0002"]
     assert synth.main([str(out), "-n", "5"]) == 2  # not empty
     assert "not empty" in capsys.readouterr().err
     assert synth.main([str(out), "-n", "5", "--force"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["0000", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".manifest.json", "0000"]
     assert synth.main([str(out), "-n", "25", "--seed", "1", "--shard-size", "10", "--force"]) == 0
     api = generate(tmp_path / "api", SynthConfig(n=25, seed=1, shard_size=10))
     assert _files_bytes(api.root) == _files_bytes(out)
@@ -304,3 +304,27 @@ def test_the_corpus_taxonomy_knows_all_but_a_planted_few_topics(corpus, tmp_path
     used = {t for rid, topics in corpus.topics_of_article.items() for t in topics}
     in_shard = {t for p in (corpus.root / "0000").iterdir() for t in unknown if t in p.read_text(encoding="utf-8")}
     assert flagged == in_shard and flagged <= set(unknown) & used
+
+
+def test_build_and_validate_of_a_generated_folder_see_records_only(tmp_path):
+    """The ground truth is a dot file: a build maps every file and skips none (so --strict passes), and validate
+    reports on records only. A corpus from an older generator (manifest.json) is still read, and --force
+    replaces it."""
+    from click.testing import CliRunner
+
+    from topicgraph.cli import cli
+
+    out = tmp_path / "c"
+    generate(out, SynthConfig(n=40, seed=2, shard_size=20))
+    r = CliRunner().invoke(cli, ["build", str(out), "--out", str(tmp_path / "g"), "--strict", "--json"])
+    assert r.exit_code == 0, r.output
+    counts = json.loads(r.output)["counts"]
+    assert counts["files"] == counts["mapped"] == 40 and counts["skipped"] == 0
+    v = CliRunner().invoke(cli, ["validate", str(out), "--no-cache", "--format", "json"])
+    files = json.loads(v.output)["files"]
+    assert len(files) == 40 and not [f for f in files if "manifest" in f]
+    legacy = out / "manifest.json"
+    (out / ".manifest.json").rename(legacy)
+    assert synth.load_manifest(out)["config"]["n"] == 40
+    generate(out, SynthConfig(n=10, seed=2, shard_size=20), overwrite=True)
+    assert not legacy.exists() and synth.load_manifest(out)["config"]["n"] == 10

@@ -307,3 +307,22 @@ def test_a_changed_taxonomy_is_used_at_once(tmp_path):
         encoding="utf-8")
     after = validate([record], taxonomy=tax, check_taxonomy=False, jobs=1)
     assert after.findings == []
+
+
+def test_a_record_rejected_for_one_field_still_has_its_topics_checked(tmp_path):
+    """One run reports everything wrong with a record: a bad date does not hide an unknown topic or vendor."""
+    (tmp_path / "r.md").write_text("---\nid: 9\ntitle: T\ndate: 'not a date'\ncommunityTopics:\n"
+                                   "  - 'Medigy: Patient Aquisition'\n  - 'Foo: Bar'\n---\nbody\n", encoding="utf-8")
+    (tmp_path / "no-title.md").write_text("---\nid: 10\ncommunityTopics: ['Medigy: Patient Aquisition']\n---\nb\n",
+                                          encoding="utf-8")
+    report = validate([tmp_path], jobs=1, check_taxonomy=False)
+    got = sorted((Path(f.file).name, f.rule, f.severity, f.line, f.field) for f in report.findings)
+    assert got == [
+        ("no-title.md", "record.title.missing", E, None, "title"),
+        ("no-title.md", "record.topics.unknown-topic", W, 3, "communityTopics[0]"),
+        ("r.md", "record.date.date", E, 4, "date"),
+        ("r.md", "record.topics.unknown-topic", W, 6, "communityTopics[0]"),
+        ("r.md", "record.topics.unknown-vendor", E, 7, "communityTopics[1]"),
+    ]
+    unknown = next(f for f in report.findings if f.rule == "record.topics.unknown-topic" and f.line == 6)
+    assert unknown.fix.startswith("did you mean 'Medigy: Patient Acquisition'?")

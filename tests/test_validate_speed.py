@@ -99,7 +99,7 @@ def injected_corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("injected")
     generate(root / "corpus", SynthConfig(n=60, seed=7, plain_fraction=0.1, shard_size=1000))
     corpus = root / "corpus"
-    (corpus / "manifest.json").unlink()
+    (corpus / ".manifest.json").unlink()
     records = sorted(corpus.rglob("*.md"))
     first = records[0].read_text(encoding="utf-8")
     (corpus / "0000" / "zz-duplicate-id.md").write_text(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Severity", "Finding", "TopicgraphError", "RecordError"]
 
@@ -65,6 +66,9 @@ class RecordError(TopicgraphError):
     """A record that cannot be mapped; carries the findings that say why."""
 
     findings: list[Finding] = field(default_factory=list)
+    #: what could be read of the record despite the errors (a ``Record``, or None when nothing could be), so that
+    #: checks needing only some fields (its topics against the taxonomy) still report in the same run
+    record: Any = field(default=None, repr=False, compare=False)
 
     def __str__(self) -> str:
         return "; ".join(str(f) for f in self.findings)

@@ -664,7 +664,10 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
                                  if q.predicate.value in _MENTIONS and isinstance(q.object, pyoxigraph.NamedNode))
                 ox.remove_graph(graph)
             if not path.exists():
-                outcomes.append(FileOutcome(display, "skipped", reason=f"{display}: deleted; its graph was removed"))
+                reason = (f"{display}: deleted; its graph was removed" if sources else
+                          f"{display}: no such file, and no record of this build came from it: check the path "
+                          "(paths are as the build report shows them, relative to the folder the build ran in)")
+                outcomes.append(FileOutcome(display, "skipped", reason=reason))
                 continue
             outcome, mapped, _ = map_file(path, display, mapper, profile, max_bytes)
             if mapped is not None:

@@ -3,7 +3,8 @@
 ``generate(out_dir, SynthConfig(n=...))`` writes ``n`` records that look like the seeds: front-matter Markdown
 records laid out exactly like ``seeds/000`` and ``seeds/001`` (same keys in the same order), and a
 ``plain_fraction`` of plain scraped articles like ``seeds/003`` (title line, date line, byline, body, boilerplate).
-The corpus has planted structure, returned as ground truth and written to ``OUT/manifest.json``:
+The corpus has planted structure, returned as ground truth and written to ``OUT/.manifest.json`` (a dot file, so
+that ``build`` and ``validate`` of OUT see only records):
 
 * ``groups`` topic groups of ``topics_per_group`` topics each (``"Vendor: Label"``, labels unique across vendors);
   topic popularity within a group is Zipf-like, and the four seed topics lead group 0;
@@ -45,7 +46,10 @@ __all__ = ["SEED_TOPICS", "SynthConfig", "SynthCorpus", "Topic", "build_vocabula
            "load_manifest", "main", "tokens", "write_manifest",
            "write_taxonomy"]
 
-MANIFEST_NAME = "manifest.json"
+#: the ground truth, beside the records; a dot file, so that `build` and `validate` of the folder see records only
+MANIFEST_NAME = ".manifest.json"
+#: where generators before 2026-12-01 wrote it (read, and replaced by --force, still)
+_LEGACY_MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 _BLOCK = 1024  # records per RNG block: record i only depends on the config and on block i // _BLOCK
 _NS = uuid.UUID("7f3c2a4e-5b1d-5e0f-9a6b-3c8d1e2f4a5b")  # namespace of the synthetic mdName values
@@ -899,7 +903,7 @@ def _prepare_root(root: Path, overwrite: bool) -> None:
         if entries and not overwrite:
             raise FileExistsError(f"{root} is not empty (pass overwrite=True / --force to replace a corpus)")
         for entry in entries:  # only what a previous run wrote
-            if entry.name == MANIFEST_NAME and entry.is_file():
+            if entry.name in (MANIFEST_NAME, _LEGACY_MANIFEST) and entry.is_file():
                 entry.unlink()
             elif entry.is_dir() and re.fullmatch(r"\d{4,}", entry.name):
                 shutil.rmtree(entry)
@@ -952,7 +956,7 @@ class _Writer:
 
 
 def generate(out_dir: str | Path, config: SynthConfig, *, overwrite: bool = False) -> SynthCorpus:
-    """Write the corpus and ``manifest.json`` under ``out_dir`` (which must be empty unless ``overwrite``)."""
+    """Write the corpus and ``.manifest.json`` under ``out_dir`` (which must be empty unless ``overwrite``)."""
     root = Path(out_dir)
     _prepare_root(root, overwrite)
     gen = _Generator(config)
@@ -1070,10 +1074,11 @@ def write_taxonomy(corpus: SynthCorpus, folder: str | Path, *, unknown_share: fl
 
 
 def load_manifest(path: str | Path) -> dict:
-    """The manifest written by ``generate`` (a directory means its ``manifest.json``)."""
+    """The manifest written by ``generate`` (a directory means its ``.manifest.json``)."""
     p = Path(path)
     if p.is_dir():
-        p = p / MANIFEST_NAME
+        p = p / MANIFEST_NAME if (p / MANIFEST_NAME).exists() or not (p / _LEGACY_MANIFEST).exists() \
+            else p / _LEGACY_MANIFEST
     with open(p, encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -1085,7 +1090,7 @@ def _parser() -> argparse.ArgumentParser:
     d = SynthConfig(n=0)
     p = argparse.ArgumentParser(prog="python -m topicgraph.synth",
                                 description="Write a deterministic synthetic corpus of records with planted topic "
-                                            "groups, and manifest.json with the ground truth.")
+                                            "groups, and .manifest.json with the ground truth.")
     p.add_argument("out", type=Path, help="output folder (must be empty unless --force)")
     p.add_argument("-n", type=int, required=True, help="number of records")
     p.add_argument("--seed", type=int, default=d.seed)

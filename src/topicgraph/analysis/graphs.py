@@ -235,7 +235,8 @@ out = {}
 for key, sparql in queries:
     data = store.raw_query(sparql).serialize(format=pyoxigraph.QueryResultsFormat.CSV)
     out[key] = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))[1:]
-pickle.dump(out, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+from topicgraph.streams import write_all
+write_all(sys.stdout.buffer, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
 """
 
 

@@ -467,7 +467,7 @@ class RelatedIndex:
         the GIL in the heavy parts)."""
         n = len(self.incidence.articles)
         bounds = _blocks(self._row_cost, _BLOCK_BUDGET)
-        jobs = max(1, min(jobs or os.cpu_count() or 1, 8))
+        jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, 8)
 
         def work(span):
             lo, hi = span

@@ -75,6 +75,10 @@ def main(argv: list[str] | None = None) -> None:
         cli.main(args=argv, prog_name="topicgraph", standalone_mode=True)
     except SystemExit:
         raise
+    except BrokenPipeError:
+        from .common import reader_went_away
+
+        reader_went_away()
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)

@@ -19,13 +19,14 @@ from .common import console, handle_errors, progress_bar
 @click.option("--profile", type=click.Path(dir_okay=False), help="Mapping profile (TOML) for other sites' front matter.")
 @click.option("--base-iri", default=None, metavar="IRI", help="Base IRI for articles, people, brands and graphs.")
 @click.option("--taxonomy", type=click.Path(exists=True), help="Taxonomy folder (default: the shipped taxonomy/).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes (default: all cores).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes (default: the cores, at most 8).")
 @click.option("--max-bytes", type=click.IntRange(1), default=None, help="Refuse records larger than this (10 MiB).")
 @click.option("--update", is_flag=True,
               help="Re-map only these changed or deleted files into the existing build, in place.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file was skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line (no skipped files, no written "
+              "exports, no progress bar).")
 @handle_errors
 def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_bytes, update, strict, as_json,
                   quiet):
@@ -39,13 +40,27 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
     from ..namespaces import DEFAULT_BASE_IRI
     from ..records import DEFAULT_PROFILE, MAX_BYTES, load_profile
 
+    if update:
+        import os
+
+        clash = [name for name, given in (("--format", formats), ("--base-iri", base_iri), ("--jobs", jobs)) if given]
+        if clash:
+            raise click.UsageError(f"{', '.join(clash)} cannot be used with --update: an update re-maps files in place, "
+                             "under the build's own base IRI, and rewrites no export; run a full build for those")
+        folders = [s for s in sources if os.path.isdir(s)]
+        if folders:
+            raise click.UsageError(f"--update takes the changed (or deleted) files, not folders ({', '.join(folders)}): "
+                             "name the files, e.g. from `git diff --name-only`, or run a full build of the folder")
     prof = load_profile(profile) if profile else DEFAULT_PROFILE
     if update:
         from ..pipeline import update as update_files
 
         outcomes = update_files(sources, out=out, profile=prof, taxonomy=taxonomy, max_bytes=max_bytes or MAX_BYTES)
-        for o in outcomes:
-            click.echo(f"{o.status}: {o.file}" + (f" ({o.reason})" if o.reason else ""))
+        if as_json:
+            click.echo(json.dumps([o.to_dict() for o in outcomes], indent=2))
+        else:
+            for o in outcomes:
+                click.echo(f"{o.status}: {o.file}" + (f" ({o.reason})" if o.reason else ""))
         if strict and any(o.status == "skipped" for o in outcomes):
             sys.exit(1)
         return
@@ -70,7 +85,8 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
             f"{report.seconds:.2f}s: {c['triples']} triples, {c['articles']} articles, {c['people']} people, "
             f"{c['brands']} brands, {c['topics']} topics ({c['unknown_topics']} not in the taxonomy), "
             f"{c['warnings']} warnings. Report: {result.out}/build-report.json", markup=False)
-        for fmt, path in result.exports.items():
-            con.print(f"wrote {path}", markup=False)
+        if not quiet:
+            for fmt, path in result.exports.items():
+                con.print(f"wrote {path}", markup=False)
     if strict and c["skipped"]:
         sys.exit(1)

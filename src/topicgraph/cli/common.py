@@ -28,6 +28,8 @@ def handle_errors(f):
         except TopicgraphError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
+        except BrokenPipeError:
+            reader_went_away()
         except (OSError, MemoryError) as exc:
             if os.environ.get("TOPICGRAPH_DEBUG"):
                 raise
@@ -35,6 +37,17 @@ def handle_errors(f):
             sys.exit(2)
 
     return wrapper
+
+
+def reader_went_away() -> None:
+    """The reader of standard output closed it (``topicgraph taxonomy tree | head``): stop quietly, as a Unix
+    tool killed by SIGPIPE would (exit 141), with nothing more written or complained about at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(141)
 
 
 def console(err: bool = True):

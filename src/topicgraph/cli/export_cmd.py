@@ -11,7 +11,7 @@ from .common import console, handle_errors, store_option
 # kept here, not imported from topicgraph.export, so `topicgraph --help` stays instant
 _FORMATS = ["graphml", "gexf", "cytoscape", "d3", "dot", "csv", "html", "svg", "png"]
 _GRAPHS = ["topics", "articles", "bipartite", "clusters"]
-_BY_SUFFIX = {".graphml": "graphml", ".gexf": "gexf", ".cyjs": "cytoscape", ".dot": "dot", ".gv": "dot",
+_BY_SUFFIX = {".graphml": "graphml", ".gexf": "gexf", ".cyjs": "cytoscape", ".json": "d3", ".dot": "dot", ".gv": "dot",
               ".csv": "csv", ".html": "html", ".htm": "html", ".svg": "svg", ".png": "png"}
 
 

@@ -22,7 +22,7 @@ from .common import handle_errors
 @click.option("--force", is_flag=True, help="Replace a corpus already in OUT.")
 @handle_errors
 def generate_command(out, n, seed, plain_fraction, groups, in_group_share, taxonomy_out, force):
-    """Write N synthetic records to OUT, with OUT/manifest.json holding the planted ground truth.
+    """Write N synthetic records to OUT, with OUT/.manifest.json holding the planted ground truth.
 
     Topics, authors and brands follow Zipf-like popularity; each article draws most of its topics from one
     planted group, so clustering and related-items quality can be measured (see docs/benchmarks.md).
@@ -36,6 +36,7 @@ def generate_command(out, n, seed, plain_fraction, groups, in_group_share, taxon
         corpus = generate(out, config, overwrite=force)
     except (ValueError, FileExistsError) as exc:
         raise TopicgraphError(str(exc)) from None
-    click.echo(f"wrote {len(corpus.files)} records ({len(corpus.plain_articles)} plain) to {corpus.root}/")
+    click.echo(f"wrote {len(corpus.files)} records ({len(corpus.plain_articles)} plain) to {corpus.root}/, the "
+               f"ground truth to {corpus.manifest}")
     if taxonomy_out is not None:
         click.echo(f"wrote the corpus's taxonomy to {write_taxonomy(corpus, taxonomy_out)}/")

@@ -28,7 +28,8 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("-n", "--name", metavar="NAME", help="Run a named query (see --list).")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="Bind a variable, e.g. --param topic=tax:medigy/telehealth (repeatable). Values are RDF terms, "
-                   "never pasted into the query text.")
+                   "never pasted into the query text: an IRI or prefixed name, a Turtle literal such as "
+                   "'w=\"800\"^^xsd:integer' or 'l=\"Telehealth\"@en', else a plain string.")
 @click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
 @click.option("--show", is_flag=True, help="Print the named query's SPARQL instead of running it.")
 @store_option
@@ -41,7 +42,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
               help="With --endpoint: seconds to wait for the answer.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for people; csv, tsv, json, xml are the SPARQL 1.1 results formats; CONSTRUCT and "
-                   "DESCRIBE give RDF (ttl, nt, jsonld; table means ttl).")
+                   "DESCRIBE give RDF (ttl, nt, jsonld, or xml for RDF/XML; table means ttl).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here, not to stdout.")
 @click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Fail when the result has more rows.")
 @handle_errors
@@ -118,8 +119,9 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
         if out is None:  # a text-only stdout (some embedders): results are UTF-8 text anyway
             click.echo(data.decode("utf-8"), nl=False)
         else:
-            out.write(data)
-            out.flush()
+            from ..streams import write_all
+
+            write_all(out, data)
 
 
 def _print_list(queries, fmt: str) -> None:

@@ -29,7 +29,9 @@ def render() -> str:
            "`make test` fails when this file is out of date.", "",
            "Exit codes: 0 success; 1 the command ran and found a problem (`validate` findings at or above the "
            "failing severity, `build --strict` skipped files); 2 the command could not run (bad option, missing "
-           "path, unreadable input, or an internal error, which is reported as a message, never a traceback).", ""]
+           "path, unreadable input, or an internal error, which is reported as a message, never a traceback); 130 "
+           "interrupted (Ctrl-C); 141 the reader of standard output went away (`topicgraph taxonomy tree | head`), "
+           "as for any Unix tool stopped by SIGPIPE: nothing more is written.", ""]
     for path, cmd in _walk(cli, ["topicgraph"]):
         # the options every real invocation has (the root group's context_settings are inherited by subcommands)
         ctx = click.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100,

@@ -26,7 +26,7 @@ from .common import console, handle_errors, progress_bar, store_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="With --all: folder for related.json and related.csv (default: the --store folder).")
 @click.option("--no-store", "no_store", is_flag=True, help="With --all: do not write the links into the store.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Threads for --all (default: all cores).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Threads for --all (default: the cores, at most 8).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="With --all: print only the summary line.")
 @store_option

@@ -31,7 +31,7 @@ from .common import handle_errors, progress_bar
               help="Mapping profile (TOML) for other sites' front matter.")
 @click.option("--base-iri", default=None, metavar="IRI", help="Base IRI the records are mapped under.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Worker processes for large runs (default: all cores).")
+              help="Worker processes for large runs (default: the cores, at most 8).")
 @click.option("--max-bytes", type=click.IntRange(1), default=None, help="Refuse records larger than this (10 MiB).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: print only the summary line.")
 @handle_errors

@@ -161,7 +161,9 @@ def to_term(value: Any, type_: str | None = None, *, name: str = "value", base_i
     """A value given on the command line or from Python as an RDF term (pyoxigraph) of the given type.
 
     Without a type: a term is kept, ``<IRI>``, a prefixed name with one of our prefixes and an ``http(s):``/``urn:``
-    IRI become IRIs, ints and floats become numbers, and any other text a plain string.
+    IRI become IRIs, a literal written as in Turtle (``"800"^^xsd:integer``, ``"text"@en``, ``"text"``) that
+    literal, ints and floats (from Python) numbers, and any other text (a whole number given as text included)
+    a plain string.
 
     >>> to_term("tax:medigy/telehealth")
     <NamedNode value=https://w3id.org/topicgraph/taxonomy/medigy/telehealth>
@@ -172,6 +174,8 @@ def to_term(value: Any, type_: str | None = None, *, name: str = "value", base_i
 
     if isinstance(value, (ox.NamedNode, ox.Literal, ox.BlankNode)):
         return value
+    if type_ is None and isinstance(value, str) and value.strip().startswith('"'):
+        return _literal(value.strip(), name, base_iri)
     if type_ is None:
         if isinstance(value, bool):
             type_ = "boolean"
@@ -213,9 +217,46 @@ def to_term(value: Any, type_: str | None = None, *, name: str = "value", base_i
                                   "prefixed name such as tax:medigy/telehealth") from None
     if type_ == "string":
         return ox.Literal(text)
-    checks = {"integer": r"^[+-]?\d+$", "decimal": r"^[+-]?(\d+(\.\d*)?|\.\d+)$", "boolean": r"^(true|false|1|0)$",
-              "date": r"^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$",
-              "dateTime": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"}
-    if not re.match(checks[type_], text.strip()):
+    if not re.match(_LEXICAL[type_], text.strip()):
         raise TopicgraphError(f"parameter {name}: {text!r} is not a valid {type_}")
     return ox.Literal(text.strip(), datatype=ox.NamedNode(PARAM_TYPES[type_]))
+
+
+#: the lexical forms a typed parameter (or a literal written with one of these datatypes) must have
+_LEXICAL = {"integer": r"^[+-]?\d+$", "decimal": r"^[+-]?(\d+(\.\d*)?|\.\d+)$", "boolean": r"^(true|false|1|0)$",
+            "date": r"^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$",
+            "dateTime": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"}
+_LITERAL_RE = re.compile(r'^"(?P<text>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)'
+                         r'|\^\^(?P<dt>\S+))?$', re.S)
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _literal(text: str, name: str, base_iri: str | None):
+    """A literal written as in Turtle: ``"text"``, ``"text"@en`` or ``"800"^^xsd:integer`` (or ``^^<IRI>``).
+
+    >>> _literal('"800"^^xsd:integer', "w", None)
+    <Literal value=800 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
+    >>> _literal('"Telehealth"@en', "label", None).language
+    'en'
+    """
+    import pyoxigraph as ox
+
+    m = _LITERAL_RE.match(text)
+    if not m:
+        raise TopicgraphError(f"parameter {name}: {text!r} is not a literal: write \"text\", \"text\"@en or "
+                              "\"800\"^^xsd:integer (in the shell, inside single quotes)")
+    value = re.sub(r"\\(.)", lambda e: _ESCAPES.get(e.group(1), "\\" + e.group(1)), m.group("text"))
+    if m.group("lang"):
+        return ox.Literal(value, language=m.group("lang").lower())
+    if not m.group("dt"):
+        return ox.Literal(value)
+    iri = _expand_iri(m.group("dt"), base_iri)
+    if iri == m.group("dt") and not iri.startswith(("http:", "https:", "urn:")):
+        raise TopicgraphError(f"parameter {name}: the datatype {m.group('dt')!r} is not an IRI: write xsd:integer, "
+                              "xsd:date, ... or a full <IRI>")
+    if iri.startswith(_XSD) and iri[len(_XSD):] in _LEXICAL and not re.match(_LEXICAL[iri[len(_XSD):]], value):
+        raise TopicgraphError(f"parameter {name}: {value!r} is not a valid xsd:{iri[len(_XSD):]}")
+    try:
+        return ox.Literal(value, datatype=ox.NamedNode(iri))
+    except ValueError as exc:
+        raise TopicgraphError(f"parameter {name}: the datatype {m.group('dt')!r} is not an IRI ({exc})") from None

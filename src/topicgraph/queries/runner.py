@@ -237,15 +237,25 @@ def _check(sparql: str, allow_service: bool, max_depth: int | None) -> CheckedQu
     return CheckedQuery(form, has_service)
 
 
-def _syntax_error(sparql: str, exc: SyntaxError) -> TopicgraphError:
+def predeclared(base_iri: str | None = None) -> dict[str, str]:
+    """The prefixes a query may use without declaring them: ours, and ``id:`` for the build's base IRI.
+
+    >>> predeclared("https://example.org/id/")["id"], "id" in predeclared()
+    ('https://example.org/id/', False)
+    """
     from ..namespaces import PREFIXES
 
+    return {**PREFIXES, "id": base_iri} if base_iri else dict(PREFIXES)
+
+
+def _syntax_error(sparql: str, exc: SyntaxError, prefixes: dict[str, str] | None = None) -> TopicgraphError:
+    prefixes = predeclared() if prefixes is None else prefixes
     message = str(exc)
-    unknown = syntax.undeclared_prefix(sparql, PREFIXES)
+    unknown = syntax.undeclared_prefix(sparql, prefixes)
     if unknown is not None:
         prefix, offset = unknown
         line, col = syntax.line_col(sparql, offset)
-        known = ", ".join(f"{p}:" for p in PREFIXES)
+        known = ", ".join(f"{p}:" for p in prefixes)
         return QuerySyntaxError(f"unknown prefix '{prefix}:' (declare it with PREFIX {prefix}: <...>, or use one "
                                 f"of the predeclared prefixes {known})", sparql, line, col)
     m = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
@@ -314,9 +324,10 @@ def run_query(target, sparql: str, *, params: dict[str, Any] | None = None, max_
         if not re.match(r"^[A-Za-z0-9_]+$", name):
             raise TopicgraphError(f"{name!r} is not a variable name")
     if isinstance(target, Endpoint):
-        return _run_endpoint(target, sparql, bindings, max_rows, default_graphs, named_graphs, max_depth)
+        return _run_endpoint(target, sparql, bindings, max_rows, default_graphs, named_graphs, max_depth,
+                             base_iri)
     ox = target.ox if hasattr(target, "ox") else target
-    return _run_store(ox, sparql, bindings, max_rows, default_graphs, named_graphs, max_depth)
+    return _run_store(ox, sparql, bindings, max_rows, default_graphs, named_graphs, max_depth, base_iri)
 
 
 def run_named(target, name: str, params: dict[str, Any] | None = None, **kwargs) -> QueryResult:
@@ -348,11 +359,11 @@ def _graph_iris(iris: list[str], what: str) -> list:
     return out
 
 
-def _run_store(ox, sparql, bindings, max_rows, default_graphs, named_graphs, max_depth=MAX_NESTING) -> QueryResult:
-    from ..namespaces import PREFIXES
-
+def _run_store(ox, sparql, bindings, max_rows, default_graphs, named_graphs, max_depth=MAX_NESTING,
+               base_iri: str | None = None) -> QueryResult:
     checked = check_query(sparql, max_depth=max_depth)
-    kwargs: dict[str, Any] = {"prefixes": PREFIXES, "use_default_graph_as_union": not default_graphs}
+    prefixes = predeclared(base_iri)
+    kwargs: dict[str, Any] = {"prefixes": prefixes, "use_default_graph_as_union": not default_graphs}
     if default_graphs:
         kwargs["default_graph"] = _graph_iris(default_graphs, "default-graph-uri")
     if named_graphs:
@@ -362,7 +373,7 @@ def _run_store(ox, sparql, bindings, max_rows, default_graphs, named_graphs, max
         raw = ox.query(text, **kwargs)
         return _collect(raw, checked.form, max_rows)
     except SyntaxError as exc:
-        raise _syntax_error(sparql, exc) from None
+        raise _syntax_error(sparql, exc, prefixes) from None
     except (OSError, RuntimeError, ValueError) as exc:
         raise TopicgraphError(f"the query failed: {exc}") from None
 
@@ -391,13 +402,12 @@ def _collect(raw, form: str | None, max_rows: int | None) -> QueryResult:
 
 
 # ----------------------------------------------------------------------------------------------- endpoints
-def _with_prefixes(sparql: str) -> str:
+def _with_prefixes(sparql: str, prefixes: dict[str, str] | None = None) -> str:
     """Declare our predeclared prefixes for a server that does not know them (the query's own win)."""
-    from ..namespaces import PREFIXES
-
+    prefixes = predeclared() if prefixes is None else prefixes
     declared = syntax.declared_prefixes(sparql)
     used = {t.text.split(":", 1)[0] for t in syntax.tokenize(sparql) if t.kind == "PNAME"}
-    lines = [f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items() if p in used and p not in declared]
+    lines = [f"PREFIX {p}: <{iri}>" for p, iri in prefixes.items() if p in used and p not in declared]
     return "\n".join(lines + [sparql]) if lines else sparql
 
 
@@ -431,21 +441,22 @@ def _parse_response(resp, form: str | None) -> QueryResult:
 
 
 def _run_endpoint(ep: Endpoint, sparql, bindings, max_rows, default_graphs, named_graphs,
-                  max_depth=MAX_NESTING) -> QueryResult:
+                  max_depth=MAX_NESTING, base_iri: str | None = None) -> QueryResult:
     import pyoxigraph
 
-    from ..namespaces import PREFIXES
     from ..server.remote import EndpointError, sparql_query
+
+    prefixes = predeclared(base_iri)
 
     checked = check_query(sparql, allow_service=True, max_depth=max_depth)
     if not checked.has_service:  # find syntax errors here, with line and column, on an empty in-memory store
         try:
-            pyoxigraph.Store().query(sparql, prefixes=PREFIXES)
+            pyoxigraph.Store().query(sparql, prefixes=prefixes)
         except SyntaxError as exc:
-            raise _syntax_error(sparql, exc) from None
+            raise _syntax_error(sparql, exc, prefixes) from None
         except (OSError, RuntimeError, ValueError):
             pass
-    text = _with_prefixes(sparql)
+    text = _with_prefixes(sparql, prefixes)
     if bindings:
         text = syntax.insert_values(text, {k: str(v) for k, v in bindings.items()})
     form = checked.form or syntax.query_form(sparql)

@@ -304,7 +304,7 @@ class _FieldReader:
             breadcrumbs=crumbs, extra=self.extra(), lines=lines, findings=self.findings,
         )
         if any(f.severity >= Severity.ERROR for f in self.findings):
-            raise RecordError(self.findings)
+            raise RecordError(self.findings, record)
         return record
 
     def topic(self, path: str | None, index: int, raw: str) -> Topic | None:

@@ -95,9 +95,10 @@ def _read_message(stream):
 
 
 def _write_message(stream, obj) -> None:
+    from ..streams import write_all
+
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(len(data).to_bytes(8, "big") + data)
-    stream.flush()
+    write_all(stream, len(data).to_bytes(8, "big") + data)
 
 
 def _worker_main(folder: str, memory_mb: int = 0) -> None:  # pragma: no cover - runs in a child process

@@ -26,6 +26,9 @@ PARALLEL_MIN = 200
 #: Files per unit of work: their records' SHACL is screened, and the doubtful ones go to pyshacl together.
 CHUNK = 500
 _TAXONOMY_ENTRY = "\0taxonomy"
+#: bumped when the checks change what they find, so a cache filled by an earlier build of the same version is
+#: not trusted (2: a record rejected for a field error also has its topics checked)
+CHECKS_REVISION = "2"
 
 
 def config_key(*, shapes_digest: str, taxonomy_files: Iterable[Path], profile: Profile, base_iri: str,
@@ -34,7 +37,7 @@ def config_key(*, shapes_digest: str, taxonomy_files: Iterable[Path], profile: P
     from .. import __version__
 
     h = hashlib.sha256()
-    for part in (__version__, shapes_digest, repr(profile), base_iri, str(max_bytes)):
+    for part in (__version__, CHECKS_REVISION, shapes_digest, repr(profile), base_iri, str(max_bytes)):
         h.update(part.encode("utf-8") + b"\0")
     for path in taxonomy_files:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -186,7 +186,11 @@ def _check_record(data: bytes, display: str, ctx: Context):
                                           rule="record.not-a-record",
                                           fix="nothing to do if it is not meant to be a record")])
     except RecordError as exc:
-        return _summary("record", _item_lines(exc.findings, _text(data)))
+        findings = _item_lines(exc.findings, _text(data))
+        if exc.record is not None:  # its other fields were read: check its topics too, so one run says it all
+            index = RecordIndex(exc.record, ctx.mapper, ctx.profile, lambda: _text(data))
+            findings += topic_findings(exc.record, ctx.taxonomy, index)
+        return _summary("record", findings)
     index = RecordIndex(rec, ctx.mapper, ctx.profile, lambda: _text(data))  # the text only if something is located
     findings = list(rec.findings) + topic_findings(rec, ctx.taxonomy, index)
     try:
