@@ -156,11 +156,57 @@ def test_binary_and_rdf_files_are_not_records():
     ("id: 1\ntitle: T\nlink:\n  href: 'javascript:alert(1)'", "link.href", "not allowed"),
     ("id: 1\ntitle: T\nlink:\n  href: not a url", "link.href", "white space"),
     ("title: T", "id", "no id"),
+    ("id: 1\ntitle: T\nlink: https://x.com/a", "link", "should be a mapping with brand, href, original, found text"),
+    ("id: 1\ntitle: T\nlink: [a, b]", "link", "should be a mapping with brand, href, original, found a list"),
+    ("id: \"a\u200bb\"\ntitle: T", "id", "invisible characters"),
+    ("id: 1\ntitle: T\ndate: 2021-02-03T10:00:00+25:00", "date", "UTC offset +25:00, out of range"),
+    ("id: 1\ntitle: T\ndate: 2021-02-03T10:00:00+14:30", "date", "UTC offset +14:30, out of range"),
+    ("id: 1\ntitle: T\ncommunityTopics: ['Gartner\uff1a CX']", "communityTopics[0]", "not a colon"),
+    ("id: \"ab\u202e\"\ntitle: T", "id", "invisible characters"),
 ])
 def test_field_errors_name_field_line_and_fix(body, field, words):
     errs = errors_of(fm(body))
     assert any(e.field == field and words in e.message and e.fix for e in errs), [str(e) for e in errs]
     assert all(e.line is not None for e in errs if e.field not in ("id", "title"))
+
+
+def test_link_as_text_says_where_the_address_goes():
+    (err,) = errors_of(fm("id: 1\ntitle: T\nlink: https://x.com/a"))
+    assert (err.line, err.rule) == (4, "record.field.mapping")
+    assert err.fix.endswith("e.g. `  href: https://x.com/a`")
+
+
+def test_only_text_files_without_front_matter_are_plain_articles():
+    """Source code, configuration and data files without front matter are not records; a plain article is a
+    text, Markdown or HTML file."""
+    for name in ("x.py", "pyproject.toml", "config.yaml", "run.sh", "table.csv", "Makefile"):
+        with pytest.raises(NotARecord, match="without front matter; a plain article is a"):
+            parse_record(b"print('hello')\n", name)
+    for name in ("a.txt", "a.md", "a.MARKDOWN", "a.html"):
+        assert parse_record(b"A Title\n\nBy Kyra Hagan\n\nSome body text.\n", name).format == "plain"
+    rec = parse_record(fm("id: 1\ntitle: T"), "notes.yaml")  # front matter: a record whatever the extension
+    assert rec.id == "1"
+
+
+def test_toml_front_matter_is_named():
+    (err,) = errors_of(b'+++\ntitle = "T"\n+++\nBody\n')
+    assert (err.rule, err.line) == ("record.front-matter", 1) and "TOML" in err.message and "---" in err.fix
+
+
+def test_plain_article_file_names_with_control_characters_are_refused():
+    with pytest.raises(RecordError) as info:
+        parse_record(b"A Title\n\nBody.\n", "bad\x1b[31mname.txt")
+    (err,) = info.value.findings
+    assert err.rule == "record.id.characters" and err.fix.startswith("rename the file")
+
+
+def test_size_limit_message_in_bytes(tmp_path: Path):
+    path = tmp_path / "big.md"
+    path.write_bytes(fm("id: 1\ntitle: T"))
+    with pytest.raises(RecordError) as info:
+        read_record(path, max_bytes=10)
+    (err,) = info.value.findings
+    assert err.message == f"file is {path.stat().st_size:,} bytes, over the limit of 10 bytes for one record"
 
 
 def test_unmapped_fields_are_kept():

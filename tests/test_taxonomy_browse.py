@@ -95,7 +95,7 @@ def test_tree_is_the_broader_hierarchy(turtle):
 def test_tree_survives_a_cycle():
     from .conftest import DATA
 
-    tax = load_taxonomy(DATA / "broken" / "taxonomy")
+    tax = load_taxonomy(DATA / "broken" / "taxonomy", strict=False)  # it has twin schemes too
     order = concept_tree(tax, TAX + "demo")
     iris = [i for _, i in order]
     assert len(iris) == len(set(iris))
@@ -106,3 +106,45 @@ def test_find_concept():
     tax = load_taxonomy()
     assert find_concept(tax, "Symplur: PX") == TAX + "symplur/patient-experience"
     assert find_concept(tax, "Nobody: Nothing") is None
+
+
+def test_twin_schemes_are_refused_where_topics_are_resolved(tmp_path):
+    """Two schemes labelled alike make 'Vendor: Label' ambiguous: the strict load (build) refuses the taxonomy,
+    naming both schemes; the lenient one (validate, browsing) uses the first by IRI and says which are twins."""
+    import shutil
+
+    import pytest
+
+    from topicgraph.errors import TopicgraphError
+    from topicgraph.resources import taxonomy_dir
+
+    folder = tmp_path / "tax"
+    shutil.copytree(taxonomy_dir(), folder)
+    (folder / "acme.ttl").write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<http://example.org/acme> a skos:ConceptScheme ; skos:prefLabel \"Medigy\"@en .\n"
+        "<http://example.org/acme/pa> a skos:Concept ; skos:inScheme <http://example.org/acme> ;\n"
+        "    skos:prefLabel \"Patient Acquisition\"@en .\n", encoding="utf-8")
+    with pytest.raises(TopicgraphError, match=r"<http://example.org/acme> and "
+                                              r"<https://w3id.org/topicgraph/taxonomy/medigy> are all labelled"):
+        load_taxonomy(folder)
+    lenient = load_taxonomy(folder, strict=False)
+    assert lenient.ambiguous_vendors == {"medigy": ["http://example.org/acme", TAX + "medigy"]}
+    from click.testing import CliRunner
+
+    from topicgraph.cli import cli
+
+    r = CliRunner().invoke(cli, ["build", "seeds", "--out", str(tmp_path / "g"), "--taxonomy", str(folder)])
+    assert r.exit_code == 2 and "are all labelled 'Medigy'" in r.output
+    r = CliRunner().invoke(cli, ["taxonomy", "check", "--taxonomy", str(folder), "--no-shacl", "--format", "json"])
+    assert r.exit_code == 1 and "skos.scheme-label-unique" in r.output
+
+
+def test_a_taxonomy_folder_without_turtle_is_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from topicgraph.cli import cli
+
+    (tmp_path / "empty").mkdir()
+    r = CliRunner().invoke(cli, ["build", "seeds", "--out", str(tmp_path / "g"), "--taxonomy", str(tmp_path / "empty")])
+    assert r.exit_code == 2 and "holds no .ttl file" in r.output

@@ -44,6 +44,7 @@ EXPECTED = {
     ("skos.dangling-scheme", DEMO, 139, D + "two-schemes", E),
     ("skos.hierarchy-across-schemes", DEMO, 148, D + "across", E),
     ("skos.stray-subject", DEMO, 151, "https://example.org/stray", W),
+    ("skos.scheme-label-unique", DEMO, 156, "https://w3id.org/topicgraph/taxonomy/demo-twin", E),
     ("skos.exact-match-in-scheme", MAPS, 9, D + "same-1", E),
     ("skos.exact-match-in-scheme", MAPS, 11, D + "same-2", E),
     ("skos.mapping-in-scheme", MAPS, 9, D + "same-1", E),

@@ -32,9 +32,10 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
                   quiet):
     """Map every record under SOURCES (files or folders) into a knowledge graph in --out.
 
-    Files are recognised by their content: YAML front matter, or a plain scraped article. Every file is
-    accounted for in DIR/build-report.json: mapped, or skipped with the reason. The previous graph in DIR stays
-    usable until the new one is complete.
+    Files are recognised by their content: YAML front matter (whatever the extension), or a plain scraped
+    article (a .txt, .md or .html file without front matter); RDF, JSON, binary, source and configuration
+    files are skipped as not records. Every file is accounted for in DIR/build-report.json: mapped, or
+    skipped with the reason. The previous graph in DIR stays usable until the new one is complete.
     """
     from ..pipeline import build
     from ..namespaces import DEFAULT_BASE_IRI

@@ -22,7 +22,7 @@ def taxonomy_group() -> None:
 def _load(taxonomy_dir):
     from ..taxonomy import load_taxonomy
 
-    return load_taxonomy(taxonomy_dir)
+    return load_taxonomy(taxonomy_dir, strict=False)  # browsing shows every scheme, twins included
 
 
 def _scheme(tax, vendor: str) -> str:

@@ -38,6 +38,11 @@ class _StrictHandler(YAMLHandler):
 _HANDLER = _StrictHandler()
 _CLOSING = re.compile(r"^-{3,}[ \t]*$", re.M)  # the line that closes front matter, as python-frontmatter splits
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters other than tab and newlines
+#: zero-width and bidirectional-override characters: invisible in an id, and able to make two ids look alike
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+#: the extensions a file without front matter may have to be read as a plain scraped article; anything else
+#: (source code, configuration, data) without front matter is not a record
+PLAIN_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".mdown", ".mkd", ".html", ".htm"})
 _RDF_START = re.compile(r"^\s*(?:@prefix|@base|PREFIX\s|BASE\s|<\?xml|<rdf:RDF|<https?://[^>\s]*>\s+<)", re.I)
 
 
@@ -54,8 +59,8 @@ def read_record(path: str | Path, *, profile: Profile = DEFAULT_PROFILE, max_byt
         with open(path, "rb") as fh:  # one open, its size from the open file: no path parsing per record
             size = os.fstat(fh.fileno()).st_size
             if size > max_bytes:
-                raise RecordError([_err(name, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1048576:.0f} "
-                                              "MiB limit for one record", rule="record.size",
+                raise RecordError([_err(name, f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes for "
+                                              "one record", rule="record.size",
                                         fix="split it, or raise the limit with --max-bytes")])
             data = fh.read()
     except OSError as exc:
@@ -108,14 +113,20 @@ def parse_record(data: bytes, name: str, *, profile: Profile = DEFAULT_PROFILE) 
     if _HANDLER.detect(stripped):
         record = _parse_front_matter(stripped, offset, name, sha, len(data), profile)
     else:
-        _refuse_non_records(stripped)
+        _refuse_non_records(stripped, name)
         record = _parse_plain(text, name, sha, len(data))
     record.findings[:0] = notes
     return record
 
 
-def _refuse_non_records(text: str) -> None:
+def _refuse_non_records(text: str, name: str) -> None:
     head = text[:2000]
+    if head.startswith("+++"):
+        end = head.find("\n")
+        if end > 0 and head[:end].rstrip() == "+++":
+            raise RecordError([_err(name, "front matter in TOML (between +++ lines) is not read: only YAML front "
+                                          "matter is", line=1, rule="record.front-matter",
+                                    fix="convert it to YAML between --- lines (key: value)")])
     if _RDF_START.match(head):
         raise NotARecord("RDF data, not a record")
     if head[:1] in "{[":
@@ -125,6 +136,11 @@ def _refuse_non_records(text: str) -> None:
             pass
         else:
             raise NotARecord("JSON data, not a record")
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in PLAIN_SUFFIXES:
+        kind = f"a {suffix} file" if suffix else "a file without an extension"
+        raise NotARecord(f"{kind} without front matter; a plain article is a "
+                         f"{', '.join(sorted(PLAIN_SUFFIXES))} file")
 
 
 # ---------------------------------------------------------------------------------------------------- front matter
@@ -178,7 +194,30 @@ class _FieldReader:
                 if not isinstance(node, dict):  # a mapping's unused keys stay in `extra`
                     self.used.add(parts)
                 return path, node
+            if node is not None and node is not self.data and not isinstance(node, dict) and node != "":
+                self._not_a_mapping(parts)  # `link: https://...` where link.href is meant
         return None, None
+
+    def _not_a_mapping(self, parts: tuple[str, ...]) -> None:
+        """A dotted path's parent is there but is not a mapping: say so once, at the parent's key."""
+        node: object = self.data
+        for k, part in enumerate(parts):
+            if not isinstance(node, dict):
+                break
+            node = node.get(part)
+        key, sub = ".".join(parts[:k]), parts[k]
+        if any(f.field == key and f.rule == "record.field.mapping" for f in self.findings):
+            return
+        kind = ("a list" if isinstance(node, list) else f"text {str(node)[:60]!r}" if isinstance(node, str)
+                else type(node).__name__)
+        subs = [p[k] for _, p in sorted(v for vs in self.paths.values() for v in vs)
+                if len(p) > k and p[:k] == parts[:k]]
+        subs = list(dict.fromkeys(subs)) or [sub]
+        example = (f"href: {node}" if "href" in subs and isinstance(node, str) and node.startswith(("http:", "https:"))
+                   else f"{subs[0]}: ...")
+        self.error(key, f"{key} should be a mapping with {', '.join(subs)}, found {kind}",
+                   f"write `{key}:` on its own line and its fields indented under it, e.g. `  {example}`",
+                   "record.field.mapping")
 
     def line(self, path: str | None) -> int | None:
         return self.lines.get(path.split(".")[0]) if path else None
@@ -256,6 +295,9 @@ class _FieldReader:
     # -- the record
     def record(self, sha: str, size: int, content: str) -> Record:
         p_id, rid = self.text("id")
+        if rid is not None and not rid.isprintable() and _INVISIBLE.search(rid):
+            self.error(p_id, f"id {rid!r} holds invisible characters (zero-width or text-direction marks), which "
+                             "make two ids look alike", "remove them: an id is visible text", "record.id.characters")
         if rid is None:
             for fallback in ("md_name", "slug"):
                 _, rid = self.text(fallback)
@@ -313,6 +355,14 @@ class _FieldReader:
         vendor, label = vendor.strip(), label.strip()
         where = f"{path}[{index}]"
         if not found:
+            alike = next((c for c in _COLON_LOOKALIKES if c in raw), None)
+            if alike is not None and sep == ":":
+                v, _, lab = raw.partition(alike)
+                self.findings.append(Finding(
+                    self.name, f"topic {raw!r} has no vendor prefix: it separates them with {alike!r} "
+                               f"(U+{ord(alike):04X}), not a colon", line=self.line(path), field=where,
+                    rule="record.topics.vendor", fix=f"write it with an ASCII colon: '{v.strip()}: {lab.strip()}'"))
+                return None
             if self.profile.default_vendor:
                 return Topic(self.profile.default_vendor, _recase(raw.strip(), self.profile.label_case))
             self.findings.append(Finding(
@@ -428,6 +478,9 @@ def _recase(label: str, case: str) -> str:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?")
 _LONG_FRACTION = re.compile(r"\.(\d{7,9})")
+#: characters that look like the colon between vendor and label (full-width, small, modifier letter, ratio...)
+_COLON_LOOKALIKES = "\uff1a\ufe55\ufe13\ua789\u2236\u02d0\u0589\u05c3\u2805"
+_ZONE = re.compile(r"([+-])(\d{2}):?(\d{2})$")
 
 
 def parse_date(value: str) -> tuple[DateValue | None, str | None]:
@@ -448,6 +501,10 @@ def parse_date(value: str) -> tuple[DateValue | None, str | None]:
         frac = _LONG_FRACTION.search(text)  # Python keeps microseconds only
         if frac:
             text = text.replace(frac.group(0), "." + frac.group(1)[:6])
+        zone = _ZONE.search(text)
+        if zone and (int(zone.group(2)) * 60 + int(zone.group(3)) > 14 * 60 or int(zone.group(3)) > 59):
+            return None, (f"has the UTC offset {zone.group(0)}, out of range (XML Schema allows -14:00 to +14:00, "
+                          "minutes below 60)")
         try:
             moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
         except ValueError as exc:
@@ -468,8 +525,12 @@ def parse_date(value: str) -> tuple[DateValue | None, str | None]:
 # ---------------------------------------------------------------------------------------------------- plain articles
 
 def _parse_plain(text: str, name: str, sha: str, size: int) -> Record:
-    art = extract_plain(text)
     rid = PurePath(name).stem
+    if _CONTROL.search(rid) or _INVISIBLE.search(rid) or "\n" in rid or "\t" in rid:
+        raise RecordError([_err(name, f"the file name {rid!r}, a plain article's id, holds control or invisible "
+                                      "characters", field="id", rule="record.id.characters",
+                                fix="rename the file with visible characters only")])
+    art = extract_plain(text)
     findings: list[Finding] = []
     missing = []
     date = None

@@ -124,6 +124,16 @@ CHECKS: tuple[TaxonomyCheck, ...] = (
         "{focus} repeats the altLabel {a} as {b}",
         "keep one of them", SKOS + "altLabel"),
     TaxonomyCheck(
+        "skos.scheme-label-unique", "one scheme per vendor label", Severity.ERROR,
+        """SELECT ?focus ?other ?label WHERE {
+          ?focus a skos:ConceptScheme ; skos:prefLabel ?label .
+          ?other a skos:ConceptScheme ; skos:prefLabel ?label2 .
+          FILTER(!sameTerm(?focus, ?other) && STR(?other) < STR(?focus)
+                 && LCASE(STR(?label)) = LCASE(STR(?label2)))
+        }""",
+        "{focus} has the label {label}, which the scheme {other} has too, so a topic naming that vendor could "
+        "belong to either", "relabel one of the schemes, or merge them into one", SKOS + "prefLabel"),
+    TaxonomyCheck(
         "skos.pref-label-unique", "prefLabel unique within a scheme", Severity.ERROR,
         """SELECT ?focus ?other ?label WHERE {
           ?focus skos:inScheme ?scheme ; skos:prefLabel ?label .

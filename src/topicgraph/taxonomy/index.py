@@ -46,6 +46,8 @@ class Taxonomy:
     schemes: dict[str, str] = field(default_factory=dict)  # scheme IRI -> label
     concepts: dict[str, ConceptInfo] = field(default_factory=dict)
     _vendor_index: dict[str, str] = field(default_factory=dict)  # label_key(vendor) -> scheme IRI
+    #: label_key(vendor) -> the schemes (sorted IRIs) that share that label; the first one is used
+    ambiguous_vendors: dict[str, list[str]] = field(default_factory=dict)
     _label_index: dict[tuple[str, str], str] = field(default_factory=dict)  # (scheme, label_key) -> concept
 
     def scheme_for(self, vendor: str) -> str | None:
@@ -70,8 +72,13 @@ class Taxonomy:
         return {lab: iri for (s, lab), iri in self._label_index.items() if s == scheme}
 
     def _index(self) -> None:
-        for iri, label in self.schemes.items():
-            self._vendor_index.setdefault(label_key(label), iri)
+        by_label: dict[str, list[str]] = {}
+        for iri, label in sorted(self.schemes.items()):
+            by_label.setdefault(label_key(label), []).append(iri)
+        for key, iris in by_label.items():
+            self._vendor_index[key] = iris[0]
+            if len(iris) > 1:
+                self.ambiguous_vendors[key] = iris
         for info in self.concepts.values():
             if info.scheme is None:
                 continue
@@ -90,11 +97,20 @@ def taxonomy_files(folder: str | Path | None = None) -> list[Path]:
         return [root]
     if not root.is_dir():
         raise TopicgraphError(f"taxonomy folder {root} does not exist: give a folder of .ttl files")
-    return sorted(root.glob("*.ttl"))
+    files = sorted(root.glob("*.ttl"))
+    if not files:
+        raise TopicgraphError(f"taxonomy folder {root} holds no .ttl file: give the folder with the vendors' "
+                              "concept schemes in Turtle (the shipped one is taxonomy/)")
+    return files
 
 
-def load_taxonomy(folder: str | Path | None = None) -> Taxonomy:
-    """Load every ``*.ttl`` of ``folder`` (default: the shipped ``taxonomy/``); never reaches the network."""
+def load_taxonomy(folder: str | Path | None = None, *, strict: bool = True) -> Taxonomy:
+    """Load every ``*.ttl`` of ``folder`` (default: the shipped ``taxonomy/``); never reaches the network.
+
+    Two concept schemes with the same label (a vendor's name) would make that vendor's topics ambiguous: with
+    ``strict`` that is a :class:`TopicgraphError`; without, the first scheme by IRI is used and
+    ``ambiguous_vendors`` says which (``taxonomy check`` reports it as ``skos.scheme-label-unique``).
+    """
     from pyoxigraph import Literal, RdfFormat, parse
 
     tax = Taxonomy(files=taxonomy_files(folder))
@@ -136,4 +152,11 @@ def load_taxonomy(folder: str | Path | None = None) -> Taxonomy:
     for iri in sorted(scheme_types):
         tax.schemes[iri] = scheme_labels.get(iri, iri.rsplit("/", 1)[-1])
     tax._index()
+    if strict and tax.ambiguous_vendors:
+        iris = next(iter(tax.ambiguous_vendors.values()))
+        raise TopicgraphError(
+            f"taxonomy {folder if folder is not None else 'taxonomy/'}: the concept schemes "
+            f"{' and '.join(f'<{i}>' for i in iris)} are all labelled {tax.schemes[iris[0]]!r}, so a topic "
+            f"'{tax.schemes[iris[0]]}: ...' could belong to any of them: relabel or remove all but one "
+            "(`topicgraph taxonomy check` shows the files and lines)")
     return tax

@@ -60,7 +60,7 @@ class Context:
 
         from ..mapping.nquads import literal
 
-        tax = load_taxonomy(taxonomy)
+        tax = load_taxonomy(taxonomy, strict=False)  # an ambiguous vendor is a finding of the taxonomy check
         types = {iri: _SKOS + "Concept" for iri in tax.concepts}
         types.update({iri: _SKOS + "ConceptScheme" for iri in tax.schemes})
         # A record's graph names taxonomy nodes; a minimal valid description of each (type, English label, scheme)
