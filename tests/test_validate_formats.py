@@ -189,3 +189,16 @@ def test_junit_drops_characters_xml_cannot_hold():
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError):
         render(ValidationReport([], []), "yaml")
+
+
+def test_text_never_prints_control_characters_of_file_names(tmp_path):
+    """A file name holding an ESC (or a newline) is printed escaped, so it cannot recolour the terminal and can be
+    found; json keeps the name exactly."""
+    name = "a\x1b[31mb.md"
+    (tmp_path / name).write_text("---\nid: 1\n---\nb\n", encoding="utf-8")
+    text = CliRunner().invoke(cli, ["validate", str(tmp_path), "--no-cache"]).output
+    assert "\x1b" not in text and "a\\x1b[31mb.md" in text
+    data = json.loads(CliRunner().invoke(cli, ["validate", str(tmp_path), "--no-cache", "-f", "json"]).output)
+    assert [f["file"].rsplit("/", 1)[-1] for f in data["findings"]] == [name]
+    build = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "g")])
+    assert "\x1b" not in build.output and "a\\x1b[31mb.md title: error" in build.output

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Severity", "Finding", "TopicgraphError", "RecordError"]
+__all__ = ["Severity", "Finding", "TopicgraphError", "RecordError", "visible"]
 
 
 class Severity(enum.IntEnum):
@@ -55,6 +55,22 @@ class Finding:
         # by hand: dataclasses.asdict deep-copies and was a visible share of writing a 100k-file report
         return {"file": self.file, "message": self.message, "severity": str(self.severity), "line": self.line,
                 "field": self.field, "rule": self.rule, "fix": self.fix, "node": self.node}
+
+
+def visible(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (an ESC that would recolour the screen, a
+    newline inside a file name) written as ``\\xNN`` escapes, so a file named with them can be found.
+
+    >>> visible("ok.md"), visible("a\\x1b[31mb.md"), visible("two\\nlines")
+    ('ok.md', 'a\\\\x1b[31mb.md', 'two\\\\nlines')
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _ESCAPES.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 256 else
+                                                                 f"\\u{ord(c):04x}") for c in text)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 class TopicgraphError(Exception):

@@ -60,8 +60,10 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
         if as_json:
             click.echo(json.dumps([o.to_dict() for o in outcomes], indent=2))
         else:
+            from ..errors import visible
+
             for o in outcomes:
-                click.echo(f"{o.status}: {o.file}" + (f" ({o.reason})" if o.reason else ""))
+                click.echo(visible(f"{o.status}: {o.file}" + (f" ({o.reason})" if o.reason else "")))
         if strict and any(o.status == "skipped" for o in outcomes):
             sys.exit(1)
         return
@@ -79,8 +81,10 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
         if not quiet:
             from rich.markup import escape
 
+            from ..errors import visible
+
             for f in report.skipped:
-                con.print(f"[yellow]skipped[/] {escape(f.reason)}", markup=True, highlight=False)
+                con.print(f"[yellow]skipped[/] {escape(visible(f.reason))}", markup=True, highlight=False)
         con.print(
             f"Mapped {c['mapped']} of {c['files']} files ({c['skipped']} skipped) into {result.out}/ in "
             f"{report.seconds:.2f}s: {c['triples']} triples, {c['articles']} articles, {c['people']} people, "

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 
-from ..errors import Finding, Severity
+from ..errors import Finding, Severity, visible
 from .report import ValidationReport
 
 __all__ = ["FORMATS", "render", "to_text", "to_json", "to_junit", "to_sarif", "to_github"]
@@ -55,11 +55,11 @@ def _where(f: Finding) -> str:
 def to_text(report: ValidationReport) -> str:
     lines = []
     for file, findings in report.by_file().items():
-        lines.append(file)
+        lines.append(visible(file))  # a file name with an ESC or a newline in it must not reach the terminal raw
         for f in findings:
-            lines.append(f"  {_where(f)}: {f.severity}: {f.message} [{f.rule}]")
+            lines.append(visible(f"  {_where(f)}: {f.severity}: {f.message} [{f.rule}]"))
             if f.fix:
-                lines.append(f"    fix: {f.fix}")
+                lines.append(visible(f"    fix: {f.fix}"))
     lines.append(report.summary_line())
     return "\n".join(lines)
 
