@@ -202,3 +202,9 @@ def test_text_never_prints_control_characters_of_file_names(tmp_path):
     assert [f["file"].rsplit("/", 1)[-1] for f in data["findings"]] == [name]
     build = CliRunner().invoke(cli, ["build", str(tmp_path), "--out", str(tmp_path / "g")])
     assert "\x1b" not in build.output and "a\\x1b[31mb.md title: error" in build.output
+
+
+def test_output_into_a_missing_folder_is_refused_before_the_work(tmp_path):
+    r = CliRunner().invoke(cli, ["validate", "seeds", "--no-cache", "-o", str(tmp_path / "nope" / "r.json")])
+    assert r.exit_code == 2 and f"the folder {tmp_path / 'nope'} does not exist" in r.output
+    assert ".tmp" not in r.output and not (tmp_path / "nope").exists()

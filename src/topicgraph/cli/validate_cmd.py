@@ -51,6 +51,15 @@ def validate_command(paths, fmt, output, strict, cache_dir, no_cache, taxonomy, 
     from ..validation import validate
     from ..validation.formats import render
 
+    if output:  # before the work, not after it
+        import os
+
+        from ..errors import TopicgraphError
+
+        folder = os.path.dirname(os.path.abspath(output))
+        if not os.path.isdir(folder):
+            raise TopicgraphError(f"cannot write the report to {output}: the folder {folder} does not exist "
+                                  "(create it first)")
     with progress_bar("Validating", enabled=not quiet) as bar:
         report = validate(paths, strict=strict, cache_dir=None if no_cache else cache_dir, taxonomy=taxonomy,
                           shapes=shapes, profile=load_profile(profile) if profile else DEFAULT_PROFILE,
