@@ -189,7 +189,9 @@ HOSTILE = [
 def test_hostile_text_never_breaks_iris_or_ntriples(tmp_path):
     src = tmp_path / "src"
     for i, text in enumerate(HOSTILE):
-        write(src, f"h{i}.md", record(f"id {text}", text, authors=(text,), topics=(f"Vendor {text}: {text}",),
+        # an id may not hold invisible marks (the reader refuses it: record.id.characters); everything else may
+        rid = "id " + text.replace("\u202e", "").replace("\u200b", "")
+        write(src, f"h{i}.md", record(rid, text, authors=(text,), topics=(f"Vendor {text}: {text}",),
                                       brand="example.org", href=f"https://example.org/{i}"))
     result = topicgraph.build([src], out=tmp_path / "out", formats=["nt", "nq", "ttl"], jobs=1)
     assert result.report.counts["mapped"] == len(HOSTILE), [f.reason for f in result.report.skipped]
