@@ -6,6 +6,7 @@ import io
 import json
 import os
 import queue
+import re
 import shutil
 import threading
 import time
@@ -610,20 +611,31 @@ def clear_cache(out: Path) -> None:
     shutil.rmtree(out / ".cache", ignore_errors=True)
 
 
+#: the folders a build (or a derived-graph write, analysis/_write.py) makes in the build folder: ``uuid4().hex``
+#: cut to 12 (or 8) digits; a user's own ``store-notes/`` is none of them
+_OUR_FOLDER = re.compile(r"(?:store|base)-[0-9a-f]{12}|\.tmp-build-(?:[0-9a-f]{12}|derived-[0-9a-f]{8})")
+#: the temporary files :func:`topicgraph.store.atomic_write` makes (``mkstemp``: 8 characters of [a-z0-9_])
+#: while writing the manifest, the report or an export of a build
+_OUR_TMP_FILE = re.compile(r"\.(?:%s)\.[a-z0-9_]{8}\.tmp" % "|".join(
+    re.escape(name) for name in [MANIFEST, REPORT] + [f"graph.{ext}" for ext, _, _ in EXPORT_FORMATS.values()]))
+
+
 def _clean_leftovers(out: Path) -> None:
-    """Remove what a killed build left behind: temp folders and store folders the manifest does not name."""
+    """Remove what a killed build left behind: its temp folders and files, and the store folders it made that the
+    manifest does not name. Only names a build makes are touched: anything else in the folder is the user's."""
     live: set = set()
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         live = {manifest["store"], manifest.get("base")}
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    for child in out.iterdir():
-        if child.name.startswith(".tmp-build-") or (child.name.startswith(("store-", "base-"))
-                                                     and child.name not in live):
-            shutil.rmtree(child, ignore_errors=True)
-        elif child.name.startswith(".") and child.name.endswith(".tmp") and child.is_file():
-            child.unlink(missing_ok=True)
+    with os.scandir(out) as it:
+        for child in it:
+            if _OUR_FOLDER.fullmatch(child.name):
+                if child.name not in live and child.is_dir(follow_symlinks=False):
+                    shutil.rmtree(child.path, ignore_errors=True)
+            elif _OUR_TMP_FILE.fullmatch(child.name) and child.is_file(follow_symlinks=False):
+                Path(child.path).unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------------------------------------------- update
