@@ -349,3 +349,33 @@ def test_update_replaces_only_the_changed_records_graph(tmp_path):
     (gone,) = update([a], out=out)
     assert gone.status == "skipped" and "deleted" in gone.reason
     assert GraphStore.open(out).query("SELECT ?a WHERE { ?a schema:identifier 'a' }") == []
+
+
+def test_ids_that_mint_one_article_iri_are_duplicates(tmp_path):
+    """'ABC' and 'abc', 'x y' and 'x_y', NFC and NFD spellings: one IRI each pair, so the later file is skipped
+    (as for the same id), never merged into one article with two identifiers."""
+    src = tmp_path / "src"
+    ids = ["ABC", "abc", "x y", "x_y", "caf\u00e9", "cafe\u0301", "7", "7"]
+    for n, rid in enumerate(ids):
+        write(src, f"r{n}.md", record(rid, f"Title {n}", href=f"https://example.com/u{n}"))
+    result = topicgraph.build([src], out=tmp_path / "out", jobs=1)
+    reasons = {Path(f.file).name: f.reason for f in result.report.skipped}
+    assert reasons == {
+        "r1.md": f"{src}/r1.md: id 'abc' gives the same article IRI <{ID}article/abc> as id 'ABC' in {src}/r0.md: "
+                 "ids must differ after IRI minting (case, white space, '_' and Unicode normalisation are folded, "
+                 "leading and trailing '-' dropped) (give each record an id that differs in more than that)",
+        "r3.md": f"{src}/r3.md: id 'x_y' gives the same article IRI <{ID}article/x-y> as id 'x y' in {src}/r2.md: "
+                 "ids must differ after IRI minting (case, white space, '_' and Unicode normalisation are folded, "
+                 "leading and trailing '-' dropped) (give each record an id that differs in more than that)",
+        "r5.md": f"{src}/r5.md: id 'cafe\u0301' gives the same article IRI <{ID}article/caf%C3%A9> as id "
+                 f"'caf\u00e9' in {src}/r4.md: ids must differ after IRI minting (case, white space, '_' and Unicode normalisation "
+                 "are folded, leading and trailing '-' dropped) (give each record an id that differs in more than "
+                 "that)",
+        "r7.md": f"{src}/r7.md: duplicate id '7': {src}/r6.md has it too (give each record its own id)"}
+    c = result.report.counts
+    assert (c["files"], c["mapped"], c["skipped"], c["articles"]) == (8, 4, 4, 4)
+    rows = result.query("SELECT ?a (COUNT(DISTINCT ?id) AS ?ids) (COUNT(DISTINCT ?url) AS ?urls) "
+                        "(COUNT(DISTINCT ?f) AS ?sources) WHERE { ?a a schema:Article ; schema:identifier ?id ; "
+                        "schema:url ?url ; prov:wasDerivedFrom ?f } GROUP BY ?a ORDER BY ?a")
+    assert rows == [{"a": f"{ID}article/{k}", "ids": 1, "urls": 1, "sources": 1}
+                    for k in ("7", "abc", "caf%C3%A9", "x-y")]

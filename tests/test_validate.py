@@ -326,3 +326,83 @@ def test_a_record_rejected_for_one_field_still_has_its_topics_checked(tmp_path):
     ]
     unknown = next(f for f in report.findings if f.rule == "record.topics.unknown-topic" and f.line == 6)
     assert unknown.fix.startswith("did you mean 'Medigy: Patient Acquisition'?")
+
+
+def _record(rid: str, n: int) -> str:
+    return (f"---\nid: {rid!r}\ntitle: Title {n}\nauthor: []\ncommunityTopics: []\nlink:\n  brand: example.com\n"
+            f"  href: https://example.com/u{n}\ndate: '2021-02-03'\n---\n<p>Body {n}.</p>\n")
+
+
+def test_ids_that_mint_one_article_iri_are_duplicate_ids(tmp_path):
+    """The build would give 'ABC' and 'abc' (or 'x y' and 'x_y', or NFC and NFD spellings) one article node:
+    validate says so on the later file, naming the earlier one; run from the cache, the same."""
+    ids = ["ABC", "abc", "x y", "x_y", "caf\u00e9", "cafe\u0301"]
+    for n, rid in enumerate(ids):
+        (tmp_path / f"r{n}.md").write_text(_record(rid, n), encoding="utf-8")
+    for _ in range(2):
+        report = validate([tmp_path], jobs=1, check_taxonomy=False, cache_dir=tmp_path / ".cache")
+        found = [(Path(f.file).name, f.rule, f.severity, f.line, f.field, f.message) for f in report.findings]
+        base = "https://w3id.org/topicgraph/id/article/"
+        assert found == [
+            ("r1.md", "record.duplicate-id", E, 2, "id",
+             f"id 'abc' gives the same article IRI <{base}abc> as id 'ABC' in {tmp_path}/r0.md"),
+            ("r3.md", "record.duplicate-id", E, 2, "id",
+             f"id 'x_y' gives the same article IRI <{base}x-y> as id 'x y' in {tmp_path}/r2.md"),
+            ("r5.md", "record.duplicate-id", E, 2, "id",
+             f"id 'cafe\u0301' gives the same article IRI <{base}caf%C3%A9> as id 'caf\u00e9' in {tmp_path}/r4.md")]
+        assert report.findings[0].fix == ("give each record its own id: ids must differ after IRI minting (case, "
+                                          "white space, '_' and Unicode normalisation are folded, leading and "
+                                          "trailing '-' dropped)")
+        assert report.exit_code == 1
+
+
+def test_entries_discovery_turns_away_are_findings_never_opened(tmp_path, monkeypatch):
+    """A FIFO (which would block the reader for ever) and an unreadable folder are errors, as an unreadable file
+    is; a symlink to a file checked under its own name is an info; the CLI's exit code follows."""
+    import errno
+    import os
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this system")
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    shutil.copy(ROOT / "seeds" / "000_e196614bccfeda88.txt", src / "a.md")
+    os.symlink("a.md", src / "b.md")
+    os.mkfifo(src / "p.md")
+    (src / "sub" / "c.md").write_text("c")
+    real = os.scandir
+
+    def scandir(path="."):
+        if not isinstance(path, int) and os.path.abspath(path) == str(src / "sub"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    # a writer, should anything open the FIFO to read it: the test then fails instead of hanging
+    import threading
+
+    done = threading.Event()
+
+    def unblock() -> None:
+        while not done.wait(10):
+            try:
+                os.close(os.open(src / "p.md", os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                pass
+
+    threading.Thread(target=unblock, daemon=True).start()
+    try:
+        report = validate([src], jobs=1, check_taxonomy=False)
+        got = sorted((Path(f.file).name, f.rule, f.severity, f.message) for f in report.findings)
+        assert got == [
+            ("b.md", "record.same-file", I, f"same file as {src}/a.md (a symbolic link to it): checked once, as "
+                                            f"{src}/a.md"),
+            ("p.md", "record.io", E, "not a regular file (a FIFO): not read"),
+            ("sub", "record.io", E, "cannot read this folder (Permission denied): nothing under it was checked")]
+        assert all(f.fix for f in report.findings)
+        assert report.files == [f"{src}/a.md"] and report.exit_code == 1
+        result = CliRunner().invoke(cli, ["validate", str(src / "p.md"), "--no-cache"])
+        assert result.exit_code == 1, result.output
+        assert "not a regular file (a FIFO): not read [record.io]" in result.output
+    finally:
+        done.set()

@@ -8,6 +8,7 @@ import os
 import queue
 import re
 import shutil
+import stat
 import threading
 import time
 import uuid
@@ -67,6 +68,8 @@ class BuildReport:
     out: str
     unknown_topics: dict[str, int] = field(default_factory=dict)  # "Vendor: Label" -> records using it
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    #: entries discovery passed over without a word, as documented, by kind ("hidden files", "build folders", ...)
+    ignored: dict[str, int] = field(default_factory=dict)
 
     @property
     def mapped(self) -> list[FileOutcome]:
@@ -79,7 +82,7 @@ class BuildReport:
     def to_dict(self) -> dict:
         return {"counts": self.counts, "seconds": round(self.seconds, 3),
                 "timings": {k: round(v, 3) for k, v in self.timings.items()}, "unknown_topics": self.unknown_topics,
-                "files": [f.to_dict() for f in self.files]}
+                "ignored": self.ignored, "files": [f.to_dict() for f in self.files]}
 
 
 @dataclass
@@ -132,19 +135,60 @@ def _display(path: Path, cwd: Path | None = None) -> str:
 
 
 def discover(sources: Iterable[str | Path], *, exclude: Sequence[Path] = ()) -> list[Path]:
-    """Every file under ``sources`` (files as given; folders walked), hidden files and build folders left out.
+    """Every regular file under ``sources`` (files as given; folders walked), hidden files and build folders left
+    out.
 
-    Symlinked files are followed (a file reached twice is listed once); symlinked folders are not walked into.
+    Symlinked files are followed (a file reached twice is listed once: the file itself rather than a link to it);
+    symlinked folders are not walked into. :func:`build` also reports what this leaves out (:func:`_discover`).
     """
-    found: dict[str, str] = {}
-    excluded = {str(p.resolve()) for p in exclude}
+    return [Path(p) for p, skip in _discover(sources, exclude=exclude)[0] if skip is None]
 
-    def walk(folder: str, real: str) -> None:
+
+def _discover(sources: Iterable[str | Path], *, exclude: Sequence[Path] = ()) \
+        -> tuple[list[tuple[str, tuple[str, str] | None]], Counter]:
+    """Every entry discovery meets that a build must account for, in order: ``(path, None)`` for a file to read,
+    ``(path, (kind, detail))`` for one it must not: ``("special", "a FIFO")`` (a FIFO, socket or device: opening
+    it could block for ever), ``("same", path of the file read instead)`` (a symlink to a file found under its own
+    name), ``("folder", OS error)`` (a folder that cannot be listed). And how many entries were ignored without a
+    word, as documented (hidden files, hidden and tool folders, build folders, symlinked folders).
+
+    Raises :class:`TopicgraphError` for a source that is missing, cannot be listed, or is a build folder.
+    """
+    found: dict[str, str] = {}  # real path -> path as found
+    links: dict[str, str] = {}  # real path -> where the link is, for a file found (so far) through a symlink
+    skipped: list[tuple[str, str, str]] = []  # (path, kind, detail)
+    ignored: Counter = Counter()
+    excluded = {str(Path(p).resolve()) for p in exclude}
+
+    def again(real: str, path: str, own: str | None) -> None:
+        """``path`` leads to the file ``real`` (``own``: where the link is, for a link); the first time, or again."""
+        kept = found.get(real)
+        if kept is None:
+            found[real] = path
+            if own is not None:
+                links[real] = own
+        elif (own or real) == links.get(real, real):
+            pass  # the same entry reached twice, through sources that overlap
+        elif own is None and real in links:  # the file itself after a link to it: read the file, report the link
+            skipped.append((kept, "same", real))
+            found[real] = path
+            del links[real]
+        else:
+            skipped.append((path, "same", real))
+
+    def walk(folder: str, real: str, top: bool = False) -> None:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            return  # unreadable folder: as os.walk, nothing under it
+        except OSError as exc:
+            if top:
+                raise TopicgraphError(f"{folder}: cannot read this folder ({exc.strerror or exc}): check its "
+                                      "permissions") from None
+            skipped.append((folder, "folder", exc.strerror or str(exc)))
+            return
         if real in excluded or any(e.name == MANIFEST for e in entries):
+            if top:
+                raise TopicgraphError(_BUILD_FOLDER.format(src=folder))
+            ignored["build folders"] += 1
             return  # a build folder: never read our own output back in
         folders = []
         for e in entries:
@@ -154,24 +198,91 @@ def discover(sources: Iterable[str | Path], *, exclude: Sequence[Path] = ()) -> 
             except OSError:
                 is_dir = False
             if is_dir:
-                if not e.is_symlink() and not name.startswith(".") and name not in _SKIP_DIRS:
+                if e.is_symlink():
+                    ignored["symlinked folders"] += 1
+                elif name.startswith(".") or name in _SKIP_DIRS:
+                    ignored["hidden or tool folders"] += 1
+                else:
                     folders.append(e)
-            elif not name.startswith("."):
-                # the folder is resolved once; only a symlinked file needs resolving on its own
-                found.setdefault(os.path.realpath(e.path) if e.is_symlink() else os.path.join(real, name), e.path)
+                continue
+            if name.startswith("."):
+                ignored["hidden files"] += 1
+                continue
+            try:
+                regular = e.is_file()  # from the folder's listing: no system call, except for a symlink
+            except OSError:
+                regular = True
+            if not regular:
+                kind = _special(e.path)  # None: a broken link, which the reader reports
+                if kind is not None:
+                    skipped.append((e.path, "special", kind))
+                    continue
+            # the folder is resolved once; only a symlinked file needs resolving on its own
+            if e.is_symlink():
+                again(os.path.realpath(e.path), e.path, os.path.join(real, name))
+            else:
+                mine = os.path.join(real, name)
+                if mine in found:
+                    again(mine, e.path, None)
+                else:
+                    found[mine] = e.path
         for e in folders:
             walk(e.path, os.path.join(real, e.name))
 
     for src in sources:
-        path = Path(src)
-        if not path.exists():
-            raise TopicgraphError(f"{src}: no such file or folder")
-        if path.is_file():
-            found.setdefault(str(path.resolve()), str(path))
-            continue
-        walk(str(path), str(path.resolve()))
+        path = str(Path(src))
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            raise TopicgraphError(f"{src}: no such file or folder") from None
+        except OSError as exc:
+            raise TopicgraphError(f"{src}: cannot read it ({exc.strerror or exc}): check its permissions") from None
+        if stat.S_ISDIR(st.st_mode):
+            walk(path, os.path.realpath(path), top=True)
+        elif not stat.S_ISREG(st.st_mode):
+            skipped.append((path, "special", _KINDS.get(stat.S_IFMT(st.st_mode), "not a file or folder")))
+        elif os.path.islink(path):
+            head, name = os.path.split(os.path.abspath(path))
+            again(os.path.realpath(path), path, os.path.join(os.path.realpath(head), name))
+        else:
+            again(os.path.realpath(path), path, None)
     as_posix = (lambda p: p) if os.sep == "/" else (lambda p: p.replace(os.sep, "/"))
-    return [Path(p) for p in sorted(found.values(), key=as_posix)]
+    entries: list[tuple[str, tuple[str, str] | None]] = [(p, None) for p in found.values()]
+    entries += [(p, (kind, found[detail] if kind == "same" else detail)) for p, kind, detail in skipped]
+    entries.sort(key=lambda item: as_posix(item[0]))
+    return entries, ignored
+
+
+_BUILD_FOLDER = ("{src} is a build folder (it holds " + MANIFEST + "), not a folder of records: name the folder "
+                 "of records instead, and keep records and build folders apart (a build folder inside a folder of "
+                 "records is passed over)")
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device"}
+
+
+def _special(path: str) -> str | None:
+    """What ``path`` is when it is neither a regular file nor a folder (a FIFO, socket, device); None otherwise,
+    or when it cannot be stat'ed (a broken link)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return _KINDS.get(stat.S_IFMT(mode), "not a file or folder")
+
+
+def _skip_reason(display: str, skip: tuple[str, str], cwd: Path | None = None) -> str:
+    """The report's reason for an entry :func:`_discover` turned away."""
+    kind, detail = skip
+    if kind == "special":
+        return (f"{display}: not a regular file ({detail}): not read (a record is a regular file: leave it out of "
+                "the sources)")
+    if kind == "same":
+        return (f"{display}: same file as {_display(Path(detail), cwd)} (a symbolic link to it): mapped once, "
+                "under the file's own name")
+    return (f"{display}: cannot read this folder ({detail}): nothing under it was mapped (give it read and "
+            "execute permission, or move it out of the sources)")
 
 
 # ------------------------------------------------------------------------------------------------- per-file work
@@ -246,12 +357,13 @@ def _record_ntriples(text: str, lines: int, graph: str) -> str:
     return "".join(line[: line.rindex(" <")] + " .\n" for line in text.split("\n") if line)
 
 
-def _results(paths: list[Path], *, jobs: int, profile: Profile, base_iri: str, taxonomy_dir: str | None,
-             max_bytes: int, nt: bool = False):
+def _results(paths: list[str], *, jobs: int, profile: Profile, base_iri: str, taxonomy_dir: str | None,
+             max_bytes: int, nt: bool = False, cwd: Path | None = None):
     """``(outcome, mapped or None, sha256 or None, N-Quads, N-Triples or None)`` of each file, in order; the two
-    texts are UTF-8 views (empty for a file not mapped)."""
-    cwd = Path(os.getcwd())
-    items = [(str(p), _display(p, cwd)) for p in paths]
+    texts are UTF-8 views (empty for a file not mapped). Display paths are relative to ``cwd`` (default: the
+    working folder)."""
+    cwd = cwd if cwd is not None else Path(os.getcwd())
+    items = [(p, _display(p, cwd)) for p in paths]
     if jobs <= 1 or len(items) < 400:
         _init_worker(profile, base_iri, taxonomy_dir, max_bytes, nt)
         for i in range(0, len(items), 50):
@@ -312,7 +424,15 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             raise TopicgraphError(f"unknown --format {fmt!r}: choose from {', '.join(EXPORT_FORMATS)}")
     minter = IriMinter(base_iri)
     tax_files = taxonomy_files(taxonomy)
-    paths = discover(sources, exclude=[out])
+    sources = list(sources)
+    real_out = os.path.realpath(out)
+    for src in sources:
+        if os.path.realpath(src) == real_out:
+            raise TopicgraphError(f"--out {out} is also a source folder ({src}): the build would write its store "
+                                  "among the records and read nothing back; keep records and the build folder "
+                                  "apart (e.g. `topicgraph build records --out graph`)")
+    cwd = Path(os.getcwd())  # display paths are relative to it
+    entries, ignored = _discover(sources, exclude=[out])
     out.mkdir(parents=True, exist_ok=True)
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
 
@@ -331,7 +451,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                                   nt=work / f"graph.{EXPORT_FORMATS['nt'][0]}" if "nt" in formats else None)
             try:
                 outcomes, mentions, counts, unknown_topics = _map_all(
-                    paths, sink, jobs=jobs, profile=profile, base_iri=minter.base,
+                    entries, sink, cwd=cwd, jobs=jobs, profile=profile, base_iri=minter.base,
                     taxonomy_dir=str(taxonomy) if taxonomy else None, max_bytes=max_bytes, progress=progress)
                 timings["read and map"], mark = time.perf_counter() - mark, time.perf_counter()
                 entity_data = entity_nquads(mentions, minter.entities_graph)
@@ -364,7 +484,8 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             del ox
             os.replace(work / store_name, out / store_name)
             os.replace(work / base_name, out / base_name)
-            report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out), unknown_topics, timings)
+            report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out), unknown_topics, timings,
+                                 dict(sorted(ignored.items())))
             manifest = {"store": store_name, "base": base_name, "revision": uuid.uuid4().hex,
                         "base_iri": minter.base, "format_version": 1,
                         "taxonomy": [tf.name for tf in tax_files], "profile": profile.name, "counts": counts,
@@ -563,38 +684,29 @@ def _taxonomy_nquads(files: list[Path], graph: str) -> str:
     return pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS).decode("utf-8")
 
 
-def _map_all(paths, sink: _StreamingLoad, *, jobs, profile, base_iri, taxonomy_dir, max_bytes, progress):
+def _map_all(entries, sink: _StreamingLoad, *, cwd: Path, jobs, profile, base_iri, taxonomy_dir, max_bytes,
+             progress):
     outcomes: list[FileOutcome] = []
     mentions: dict[str, Counter] = {}
     unknown: Counter = Counter()
-    ids: dict[str, str] = {}
+    articles: dict[str, FileOutcome] = {}  # article IRI -> the outcome of the file that has it
     shas: dict[str, str] = {}
     kinds: Counter = Counter()
     topics_used: set[str] = set()
-    total = len(paths)
-    for done, (outcome, mapped, sha, nq, nt) in enumerate(
-            _results(paths, jobs=jobs, profile=profile, base_iri=base_iri, taxonomy_dir=taxonomy_dir,
-                     max_bytes=max_bytes, nt=sink.nt is not None), 1):
-        if mapped is not None:
-            if sha in shas:
-                outcome = FileOutcome(outcome.file, "skipped", reason=f"{outcome.file}: duplicate file: the same "
-                                      f"bytes as {shas[sha]} (delete one copy)", findings=outcome.findings)
-                mapped = None
-            elif mapped.record_id in ids:
-                outcome = FileOutcome(outcome.file, "skipped", reason=f"{outcome.file}: duplicate id "
-                                      f"{mapped.record_id!r}: {ids[mapped.record_id]} has it too (give each "
-                                      "record its own id)", findings=outcome.findings)
-                mapped = None
-        if mapped is not None:
-            ids[mapped.record_id] = outcome.file
-            shas[sha] = outcome.file
-            sink.write(nq, mapped.triples, mapped.graph, nt if sink.nt is not None else None)
-            count_mentions(mentions, mapped.entities)
-            topics_used.update(mapped.about)
-            unknown.update(mapped.unknown_topics)
-        outcomes.append(outcome)
-        if progress is not None:
-            progress(done, total)
+    total = len(entries)
+    results = _results([p for p, skip in entries if skip is None], jobs=jobs, profile=profile, base_iri=base_iri,
+                       taxonomy_dir=taxonomy_dir, max_bytes=max_bytes, nt=sink.nt is not None, cwd=cwd)
+    try:
+        for done, (path, skip) in enumerate(entries, 1):
+            if skip is not None:  # turned away by discovery (never opened), in its place in the report
+                display = _display(path, cwd)
+                outcomes.append(FileOutcome(display, "skipped", reason=_skip_reason(display, skip, cwd)))
+            else:
+                outcomes.append(_take(next(results), sink, articles, shas, mentions, topics_used, unknown))
+            if progress is not None:
+                progress(done, total)
+    finally:
+        results.close()  # ends the worker pool, should mapping stop early
     for counted in mentions.values():
         kinds[next(iter(counted))[0]] += 1
     mapped_n = sum(1 for o in outcomes if o.status == "mapped")
@@ -604,6 +716,43 @@ def _map_all(paths, sink: _StreamingLoad, *, jobs, profile, base_iri, taxonomy_d
               "warnings": sum(1 for o in outcomes for f in o.findings if f.severity == Severity.WARNING)}
     counts_unknown = dict(sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))
     return outcomes, mentions, counts, counts_unknown
+
+
+def _take(result, sink: _StreamingLoad, articles: dict, shas: dict, mentions: dict, topics_used: set,
+          unknown: Counter) -> FileOutcome:
+    """One mapped file into the build, unless it repeats the bytes or the article IRI of a file taken before."""
+    outcome, mapped, sha, nq, nt = result
+    if mapped is not None:
+        if sha in shas:
+            outcome = FileOutcome(outcome.file, "skipped", reason=f"{outcome.file}: duplicate file: the same "
+                                  f"bytes as {shas[sha]} (delete one copy)", findings=outcome.findings)
+            mapped = None
+        elif mapped.article in articles:
+            outcome = FileOutcome(outcome.file, "skipped", reason=_same_article(
+                outcome.file, mapped.record_id, mapped.article, articles[mapped.article]), findings=outcome.findings)
+            mapped = None
+    if mapped is not None:
+        articles[mapped.article] = outcome
+        shas[sha] = outcome.file
+        sink.write(nq, mapped.triples, mapped.graph, nt if sink.nt is not None else None)
+        count_mentions(mentions, mapped.entities)
+        topics_used.update(mapped.about)
+        unknown.update(mapped.unknown_topics)
+    return outcome
+
+
+def _same_article(display: str, record_id: str, article: str, first: FileOutcome) -> str:
+    """Why a record whose article IRI another file's record has already is skipped (the same id, or ids that mint
+    the same IRI)."""
+    if record_id == first.record_id:
+        return f"{display}: duplicate id {record_id!r}: {first.file} has it too (give each record its own id)"
+    return (f"{display}: id {record_id!r} gives the same article IRI <{article}> as id {first.record_id!r} in "
+            f"{first.file}: {_IDS_FOLD} (give each record an id that differs in more than that)")
+
+
+#: what two ids that mint one IRI have in common (:func:`topicgraph.iris.key`)
+_IDS_FOLD = ("ids must differ after IRI minting (case, white space, '_' and Unicode normalisation are folded, "
+             "leading and trailing '-' dropped)")
 
 
 def clear_cache(out: Path) -> None:

@@ -6,11 +6,13 @@ import gc
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 from contextlib import contextmanager
 from pathlib import Path
+from stat import S_IFMT, S_ISDIR, S_ISREG
 from typing import NamedTuple
 
 from ..errors import Finding, Severity, TopicgraphError
@@ -27,8 +29,9 @@ PARALLEL_MIN = 200
 CHUNK = 500
 _TAXONOMY_ENTRY = "\0taxonomy"
 #: bumped when the checks change what they find, so a cache filled by an earlier build of the same version is
-#: not trusted (2: a record rejected for a field error also has its topics checked)
-CHECKS_REVISION = "2"
+#: not trusted (2: a record rejected for a field error also has its topics checked; 3: ids that mint the same
+#: article IRI are duplicates)
+CHECKS_REVISION = "3"
 
 
 def config_key(*, shapes_digest: str, taxonomy_files: Iterable[Path], profile: Profile, base_iri: str,
@@ -108,13 +111,14 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
         # that they import and load the shapes and taxonomy while this process finds and stats the files.
         if _jobs(jobs) > 1 and not cache.has_any(ckey) and _at_least(paths, PARALLEL_MIN):
             pool = _Pool(settings, _jobs(jobs))
-        files = discover_files(paths)
+        files, passed = _discover_files(paths)
     except BaseException:
         if pool is not None:
             pool.close()
         cache.close()
         raise
     displays = [f.display for f in files]
+    turned_away = _passed_findings(passed)  # never cached: they cost nothing to find again
     scope, listing = _run_keys(ckey, paths, check_taxonomy, files) if cache.db is not None else ("", None)
     if listing is not None:
         found = cache.run_get(scope, listing)
@@ -124,8 +128,8 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
             cache.close()
             if progress is not None and files:
                 progress(len(files), len(files))
-            return ValidationReport(found, displays, strict=strict, seconds=time.perf_counter() - started,
-                                    cached=len(files), stats={"checked": 0})
+            return ValidationReport(found + turned_away, displays, strict=strict,
+                                    seconds=time.perf_counter() - started, cached=len(files), stats={"checked": 0})
     summaries: dict[str, dict] = {}
     todo: list[tuple[str, str, int | None, int | None, str]] = []  # (path, display, size, mtime_ns, sha256)
     try:
@@ -185,7 +189,7 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
         later: dict[str, list[Finding]] = {}
         rest: list[Finding] = []
         extra = _taxonomy_findings(cache, ckey, taxonomy, shapes, tax_job) if check_taxonomy else []
-        for f in extra + cross_record_findings([(d, summaries[d]) for d in displays]):
+        for f in extra + cross_record_findings([(d, summaries[d]) for d in displays], base_iri=base_iri):
             (later.setdefault(f.file, []) if f.file in summaries else rest).append(f)
         findings: list[Finding] = []
         for display in displays:
@@ -196,6 +200,7 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
         findings.extend(rest)
         if listing is not None:
             cache.run_put(scope, listing, findings)
+        findings.extend(turned_away)
     finally:
         if pool is not None:
             pool.close()
@@ -276,11 +281,30 @@ def discover_files(sources: Iterable[str | Path]) -> list[Found]:
     >>> [f.display for f in discover_files(["seeds"])][:2]
     ['seeds/000_e196614bccfeda88.txt', 'seeds/001_46930356a44fedc4.txt']
     """
-    from ..pipeline import _SKIP_DIRS
+    return _discover_files(sources)[0]
+
+
+class Passed(NamedTuple):
+    """An entry discovery turns away, as the build reports it (:func:`topicgraph.pipeline._discover`): its path
+    and display path, ``kind`` (``special``: a FIFO, socket or device; ``same``: a symlink to a file found under
+    its own name; ``folder``: a folder that cannot be listed) and ``detail`` (what it is; the display path of the
+    file checked instead; the OS error)."""
+
+    path: str
+    display: str
+    kind: str
+    detail: str
+
+
+def _discover_files(sources: Iterable[str | Path]) -> tuple[list[Found], list[Passed]]:
+    """:func:`discover_files`, and the entries it turns away (as the build does: in the order of their paths)."""
+    from ..pipeline import _BUILD_FOLDER, _KINDS, _SKIP_DIRS, _special
     from ..store import MANIFEST
 
     cwd = os.path.realpath(os.getcwd())
     found: dict[str, tuple[str, int | None, int | None]] = {}  # real path -> (path, size, mtime_ns)
+    links: dict[str, str] = {}  # real path -> where the link is, for a file found (so far) through a symlink
+    passed: list[tuple[str, str, str, str]] = []  # (path, where it is, kind, detail)
 
     def stat(p: str) -> tuple[int | None, int | None]:
         try:
@@ -289,13 +313,35 @@ def discover_files(sources: Iterable[str | Path]) -> list[Found]:
             return None, None
         return st.st_size, st.st_mtime_ns
 
-    def walk(top: str, real_top: str) -> None:
+    def again(real: str, path: str, own: str | None, sized) -> None:
+        """``path`` leads to the file ``real`` (``own``: where the link is, for a link), as the build's
+        ``again`` in :func:`topicgraph.pipeline._discover`; ``sized()`` gives its size and mtime."""
+        kept = found.get(real)
+        if kept is None:
+            found[real] = (path, *sized())
+            if own is not None:
+                links[real] = own
+        elif (own or real) == links.get(real, real):
+            pass
+        elif own is None and real in links:
+            passed.append((kept[0], links.pop(real), "same", real))
+            found[real] = (path, *sized())
+        else:
+            passed.append((path, own or real, "same", real))
+
+    def walk(top: str, real_top: str, first: bool = False) -> None:
         try:
             with os.scandir(top) as it:
                 entries = list(it)
-        except OSError:
+        except OSError as exc:
+            if first:
+                raise TopicgraphError(f"{top}: cannot read this folder ({exc.strerror or exc}): check its "
+                                      "permissions") from None
+            passed.append((top, real_top, "folder", exc.strerror or str(exc)))
             return
         if any(e.name == MANIFEST for e in entries) and os.path.exists(os.path.join(top, MANIFEST)):
+            if first:
+                raise TopicgraphError(_BUILD_FOLDER.format(src=top))
             return  # a build folder: never read our own output back in
         files, dirs = [], []
         for e in entries:
@@ -309,13 +355,23 @@ def discover_files(sources: Iterable[str | Path]) -> list[Found]:
             if name[:1] == ".":
                 continue
             path = top + "/" + name
-            real = os.path.realpath(path) if e.is_symlink() else real_top + "/" + name
+            try:
+                regular = e.is_file()  # from the folder's listing: no system call, except for a symlink
+            except OSError:
+                regular = True
+            if not regular:
+                kind = _special(path)  # None: a broken link, which the checks report
+                if kind is not None:
+                    passed.append((path, real_top + "/" + name, "special", kind))
+                    continue
+            if e.is_symlink():
+                again(os.path.realpath(path), path, real_top + "/" + name, lambda e=e: _entry_stat(e))
+                continue
+            real = real_top + "/" + name
             if real not in found:
-                try:
-                    st = e.stat()  # follows a link, as os.stat(path) does; one stat, by the folder's entry
-                    found[real] = (path, st.st_size, st.st_mtime_ns)
-                except OSError:
-                    found[real] = (path, None, None)
+                found[real] = (path, *_entry_stat(e))
+            else:
+                again(real, path, None, lambda e=e: _entry_stat(e))
         dirs.sort(key=itemgetter(0))
         for name, e in dirs:
             if name[:1] == "." or name in _SKIP_DIRS or e.is_symlink():
@@ -324,19 +380,64 @@ def discover_files(sources: Iterable[str | Path]) -> list[Found]:
 
     for src in sources:
         path = Path(src)
-        if not path.exists():
-            raise TopicgraphError(f"{src}: no such file or folder")
-        if path.is_file():
-            real = os.path.realpath(path)
-            if real not in found:
-                found[real] = (path.as_posix(), *stat(str(path)))
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            raise TopicgraphError(f"{src}: no such file or folder") from None
+        except OSError as exc:
+            raise TopicgraphError(f"{src}: cannot read it ({exc.strerror or exc}): check its permissions") from None
+        if S_ISDIR(mode):
+            walk(path.as_posix().rstrip("/") or "/", os.path.realpath(path).rstrip("/"), first=True)
             continue
-        walk(path.as_posix().rstrip("/") or "/", os.path.realpath(path).rstrip("/"))
+        if not S_ISREG(mode):
+            passed.append((path.as_posix(), os.path.abspath(path), "special",
+                           _KINDS.get(S_IFMT(mode), "not a file or folder")))
+            continue
+        own = None
+        if os.path.islink(path):
+            head, name = os.path.split(os.path.abspath(path))
+            own = os.path.join(os.path.realpath(head), name)
+        again(os.path.realpath(path), path.as_posix(), own, lambda p=str(path): stat(p))
     prefix = cwd.rstrip("/") + "/"
     cut = len(prefix)
-    out = [Found(path, real[cut:] if real.startswith(prefix) else path, size, mtime)
+
+    def display(real: str, path: str) -> str:
+        return real[cut:] if real.startswith(prefix) else path
+
+    # a file found through a link is shown where the link is, as the build shows it
+    out = [Found(path, display(links.get(real, real), path), size, mtime)
            for real, (path, size, mtime) in found.items()]
     out.sort(key=itemgetter(0))
+    turned = [Passed(path, display(where, path), kind,
+                     display(links.get(detail, detail), found[detail][0]) if kind == "same" else detail)
+              for path, where, kind, detail in passed]
+    turned.sort(key=itemgetter(0))
+    return out, turned
+
+
+def _entry_stat(e: os.DirEntry) -> tuple[int | None, int | None]:
+    try:
+        st = e.stat()  # follows a link, as os.stat(path) does; one stat, by the folder's entry
+    except OSError:
+        return None, None
+    return st.st_size, st.st_mtime_ns
+
+
+def _passed_findings(passed: list[Passed]) -> list[Finding]:
+    """A finding for each entry discovery turned away: as for a file that cannot be read (an error), except a
+    second name for a file checked under its own (an info)."""
+    out = []
+    for p in passed:
+        if p.kind == "special":
+            out.append(Finding(p.display, f"not a regular file ({p.detail}): not read", rule="record.io",
+                               fix="a record is a regular file: leave it out of the paths to validate"))
+        elif p.kind == "same":
+            out.append(Finding(p.display, f"same file as {p.detail} (a symbolic link to it): checked once, as "
+                               f"{p.detail}", severity=Severity.INFO, rule="record.same-file",
+                               fix="nothing to do; delete the link if it is not meant to be there"))
+        else:
+            out.append(Finding(p.display, f"cannot read this folder ({p.detail}): nothing under it was checked",
+                               rule="record.io", fix="give it read and execute permission, or leave it out"))
     return out
 
 
@@ -509,16 +610,27 @@ def _taxonomy_findings(cache: ResultCache, ckey: str, taxonomy, shapes, job: "_B
 
 
 # ------------------------------------------------------------------------------------------------ cross-record
-def cross_record_findings(summaries: list[tuple[str, dict]]) -> list[Finding]:
+#: an id that :func:`topicgraph.iris.key` leaves as it is (lower-case ASCII letters, digits and ``.~-``, starting
+#: with a letter, digit or ``~``, not ending with ``-``)
+_PLAIN_ID = re.compile(r"[0-9a-z~](?:[0-9a-z.~-]*[0-9a-z.~])?").fullmatch
+def cross_record_findings(summaries: list[tuple[str, dict]], *, base_iri: str = DEFAULT_BASE_IRI) \
+        -> list[Finding]:
     """Duplicate files (same bytes), ids and URLs across records, each reported on every record after the first.
+    Ids are duplicates when they mint the same article IRI (under ``base_iri``), as the build would merge them.
 
     >>> a = {"kind": "record", "id": "1", "sha256": "x", "urls": [], "id_line": 2, "id_field": "id"}
     >>> [str(f) for f in cross_record_findings([("a.md", a), ("b.md", dict(a, sha256="y"))])]
     ["b.md:2 id: error: duplicate id '1': a.md has it too (give each record its own id) [record.duplicate-id]"]
+    >>> b = dict(a, id="x_Y", sha256="y")
+    >>> [f.message for f in cross_record_findings([("a.md", dict(a, id="X y")), ("b.md", b)])]
+    ["id 'x_Y' gives the same article IRI <https://w3id.org/topicgraph/id/article/x-y> as id 'X y' in a.md"]
     """
+    from ..iris import IriMinter, key
+    from ..pipeline import _IDS_FOLD
+
     out: list[Finding] = []
     shas: dict[str, str] = {}
-    ids: dict[str, str] = {}
+    ids: dict[str, tuple[str, str]] = {}  # the id's IRI path segment -> (file, id)
     urls: dict[str, str] = {}
     for display, s in summaries:
         if s.get("kind") != "record":
@@ -533,13 +645,19 @@ def cross_record_findings(summaries: list[tuple[str, dict]]) -> list[Finding]:
                                rule="record.duplicate-file", fix="delete one of the two copies"))
             continue
         shas[sha] = display
-        first = ids.get(rid)
-        if first is not None:
-            out.append(Finding(display, f"duplicate id {rid!r}: {first} has it too",
+        # most ids (numbers, slugs) are their own IRI segment: key() only for the others
+        segment = rid if not isinstance(rid, str) or _PLAIN_ID(rid) else key(rid)
+        seen = ids.get(segment)
+        if seen is None:
+            ids[segment] = (display, rid)
+        elif seen[1] == rid:
+            out.append(Finding(display, f"duplicate id {rid!r}: {seen[0]} has it too",
                                line=s.get("id_line"), field=s.get("id_field"), rule="record.duplicate-id",
                                fix="give each record its own id"))
         else:
-            ids[rid] = display
+            out.append(Finding(display, f"id {rid!r} gives the same article IRI <{IriMinter(base_iri).article(rid)}> "
+                               f"as id {seen[1]!r} in {seen[0]}", line=s.get("id_line"), field=s.get("id_field"),
+                               rule="record.duplicate-id", fix=f"give each record its own id: {_IDS_FOLD}"))
         for url, line, fld in s.get("urls", ()):
             first = urls.get(url)
             if first is not None:
