@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -379,3 +380,95 @@ def test_ids_that_mint_one_article_iri_are_duplicates(tmp_path):
                         "schema:url ?url ; prov:wasDerivedFrom ?f } GROUP BY ?a ORDER BY ?a")
     assert rows == [{"a": f"{ID}article/{k}", "ids": 1, "urls": 1, "sources": 1}
                     for k in ("7", "abc", "caf%C3%A9", "x-y")]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("inside", [True, False], ids=["sources-under-the-build-folder", "absolute-sources"])
+def test_update_from_another_folder_finds_the_files_graph(tmp_path, monkeypatch, inside):
+    """The build's display paths are relative to the folder it ran in; `update` run from elsewhere (here, the
+    records' folder) finds each file's graph all the same: a new id replaces the old article, an edited title
+    is no "duplicate id"."""
+    shutil.copytree(SEEDS, tmp_path / "u")
+    if inside:
+        monkeypatch.chdir(tmp_path)
+        topicgraph.build(["u"], out="gu", jobs=1)
+    else:
+        topicgraph.build([tmp_path / "u"], out=tmp_path / "gu", jobs=1)
+    monkeypatch.chdir(tmp_path / "u")
+    name = "001_46930356a44fedc4.txt"
+    _edit(Path(name), "\nid: 3896\n", "\nid: 77777\n")
+    (outcome,) = update([name], out=tmp_path / "gu")
+    assert outcome.status == "mapped", outcome.reason
+    ids = "SELECT ?id WHERE { ?a a schema:Article ; schema:identifier ?id } ORDER BY ?id"
+    store = GraphStore.open(tmp_path / "gu")
+    assert [r["id"] for r in store.query(ids)] == sorted(
+        ["002_e2043c317a839aa3", "003_93b4219c4437b57c", "004_7f7bd89bfa8fa00f", "4463", "77777"])
+    del store
+    _edit(Path(name), "\ntitle: ", "\ntitle: New - ")
+    (outcome,) = update([name], out=tmp_path / "gu")
+    assert outcome.status == "mapped", outcome.reason
+    store = GraphStore.open(tmp_path / "gu")
+    assert len(store.query(ids)) == 5
+    (row,) = store.query("SELECT ?t ?src WHERE { ?a schema:identifier '77777' ; schema:headline ?t ; "
+                         "prov:wasDerivedFrom/dcterms:source ?src }")
+    assert row["t"].startswith("New - ")
+    assert row["src"] == (f"u/{name}" if inside else f"{tmp_path}/u/{name}")  # as the build wrote it
+
+
+def test_update_of_a_manifest_without_its_folder_uses_the_working_folder(tmp_path, monkeypatch):
+    """Builds before the manifest kept the folder they ran in: an update from that folder works as it did."""
+    shutil.copytree(SEEDS, tmp_path / "u")
+    monkeypatch.chdir(tmp_path)
+    topicgraph.build(["u"], out="gu", jobs=1)
+    manifest = json.loads(Path("gu/topicgraph-store.json").read_text())
+    del manifest["cwd"]
+    Path("gu/topicgraph-store.json").write_text(json.dumps(manifest))
+    path = Path("u/001_46930356a44fedc4.txt")
+    _edit(path, "\nid: 3896\n", "\nid: 77777\n")
+    (outcome,) = update([path], out="gu")
+    assert outcome.status == "mapped" and outcome.file == f"u/{path.name}"
+    store = GraphStore.open("gu")
+    assert store.query("SELECT ?a WHERE { ?a schema:identifier '3896' }") == []
+    assert len(store.query("SELECT ?a WHERE { ?a a schema:Article }")) == 5
+
+
+def _counts_and_report(out: Path) -> tuple[dict, dict]:
+    report = json.loads((out / "build-report.json").read_text())
+    manifest = json.loads((out / "topicgraph-store.json").read_text())
+    return manifest, report
+
+
+def test_update_keeps_the_report_counts_and_exports_honest(tmp_path):
+    """After an update the report's entries and counts, and the manifest's counts, are those of a fresh build of
+    the same files; the exports it does not rewrite are listed as stale, and the outcome says so."""
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    write(src, "extra.md", record("extra", authors=("Zed Only",), topics=("Acme: Brand New", "Medigy: Telehealth")))
+    out = tmp_path / "out"
+    topicgraph.build([src], out=out, formats=["ttl", "nt"], jobs=1)
+    gone = src / "000_e196614bccfeda88.txt"
+    gone.unlink()
+    _edit(src / "extra.md", "- \"Acme: Brand New\"", "- \"Acme: Other Thing\"")
+    outcomes = update([gone, src / "extra.md"], out=out)
+    assert [o.status for o in outcomes] == ["skipped", "mapped"]
+    fresh = topicgraph.build([src], out=tmp_path / "fresh", jobs=1)
+    manifest, report = _counts_and_report(out)
+    want = dict(fresh.report.counts)
+    assert manifest["counts"] == report["counts"] == outcomes.counts == want
+    assert GraphStore.open(out).query("SELECT (COUNT(*) AS ?n) WHERE { ?a a schema:Article }") == \
+        [{"n": want["articles"]}]
+    assert report["files"] == json.loads((tmp_path / "fresh" / "build-report.json").read_text())["files"]
+    assert report["unknown_topics"] == fresh.report.unknown_topics == {"Acme: Other Thing": 1}
+    assert manifest["stale_exports"] == outcomes.stale_exports == ["graph.nt", "graph.ttl"]
+    assert outcomes.warning == (
+        f"{out}/graph.nt, {out}/graph.ttl no longer match the graph: an update rewrites no export (the build's "
+        f"manifest lists them under stale_exports); to refresh them, rebuild: topicgraph build {src} --out {out} "
+        "--format nt --format ttl")
+    # a full build writes them again, and they are current
+    topicgraph.build([src], out=out, formats=["ttl"], jobs=1)
+    assert "stale_exports" not in json.loads((out / "topicgraph-store.json").read_text())

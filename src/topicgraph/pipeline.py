@@ -24,7 +24,7 @@ from .namespaces import DEFAULT_BASE_IRI
 from .records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, read_record
 from .store import EXPORT_FORMATS, MANIFEST, BuildLock, GraphStore, atomic_write, export_graph, write_manifest
 
-__all__ = ["build", "update", "BuildResult", "BuildReport", "FileOutcome", "discover", "map_file"]
+__all__ = ["build", "update", "BuildResult", "BuildReport", "FileOutcome", "UpdateOutcomes", "discover", "map_file"]
 
 REPORT = "build-report.json"
 #: quads per segment file, and segments per bulk-load call at most (see :class:`_StreamingLoad`). Three segments
@@ -431,7 +431,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             raise TopicgraphError(f"--out {out} is also a source folder ({src}): the build would write its store "
                                   "among the records and read nothing back; keep records and the build folder "
                                   "apart (e.g. `topicgraph build records --out graph`)")
-    cwd = Path(os.getcwd())  # display paths are relative to it
+    cwd = Path(os.getcwd())  # display paths are relative to it; the manifest keeps it for `update`
     entries, ignored = _discover(sources, exclude=[out])
     out.mkdir(parents=True, exist_ok=True)
     jobs = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
@@ -489,7 +489,8 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             manifest = {"store": store_name, "base": base_name, "revision": uuid.uuid4().hex,
                         "base_iri": minter.base, "format_version": 1,
                         "taxonomy": [tf.name for tf in tax_files], "profile": profile.name, "counts": counts,
-                        "sources": [str(s) for s in sources]}
+                        "sources": [str(s) for s in sources], "cwd": str(cwd),
+                        "exports": sorted(path.name for path in exports.values())}
             write_manifest(out, manifest)
             for fmt, path in list(exports.items()):
                 exports[fmt] = out / path.name
@@ -788,13 +789,42 @@ def _clean_leftovers(out: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------------------- update
+class UpdateOutcomes(list):
+    """What :func:`update` did: one :class:`FileOutcome` per file named (it is a list of them), the build's
+    ``counts`` after it, and the exports of the last full build it left ``stale_exports`` (file names in ``out``)."""
+
+    def __init__(self, outcomes: Iterable[FileOutcome] = (), *, out: Path | None = None, counts: dict | None = None,
+                 stale_exports: Sequence[str] = (), sources: Sequence[str] = ()) -> None:
+        super().__init__(outcomes)
+        self.out = out
+        self.counts = dict(counts or {})
+        self.stale_exports = list(stale_exports)
+        self.sources = list(sources)
+
+    @property
+    def warning(self) -> str | None:
+        """What to tell the user about the exports an update does not rewrite, or None."""
+        if not self.stale_exports:
+            return None
+        out = self.out if self.out is not None else Path("graph")
+        names = ", ".join(str(out / name) for name in self.stale_exports)
+        formats = " ".join(f"--format {name.rsplit('.', 1)[-1]}" for name in self.stale_exports)
+        sources = " ".join(self.sources) or "SOURCES"
+        return (f"{names} no longer match the graph: an update rewrites no export (the build's manifest lists "
+                f"them under stale_exports); to refresh them, rebuild: topicgraph build {sources} --out {out} "
+                f"{formats}")
+
+
 def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: Profile = DEFAULT_PROFILE,
-           taxonomy: str | Path | None = None, max_bytes: int = MAX_BYTES) -> list[FileOutcome]:
+           taxonomy: str | Path | None = None, max_bytes: int = MAX_BYTES) -> UpdateOutcomes:
     """Re-map a few changed (or deleted) files into an existing build, in place: only their record graphs change.
 
-    Each file's old record graph (found through its ``dcterms:source`` path) is dropped and its new triples are
-    loaded in a graph of their own; people, brands and topics it names that the graph lacks are added. Use
-    :func:`build` for a full, atomic rebuild; ``update`` writes into the live store, so run it while nothing reads.
+    Each file's old record graph (found through its ``dcterms:source`` path, which is relative to the folder the
+    build ran in, wherever ``update`` runs) is dropped and its new triples are loaded in a graph of their own;
+    people, brands and topics it names that the graph lacks are added. The build report's entries for these files
+    and the counts (report and manifest) follow; the exports of the build are not rewritten: the manifest lists
+    them as ``stale_exports`` and :attr:`UpdateOutcomes.warning` says so. Use :func:`build` for a full, atomic
+    rebuild; ``update`` writes into the live store, so run it while nothing reads.
     """
     import pyoxigraph
 
@@ -810,34 +840,72 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
         write_manifest(out, manifest)
         if base:
             shutil.rmtree(out / base, ignore_errors=True)
+        # the build's display paths are relative to the folder it ran in (manifests before it was kept: the
+        # working folder, as before)
+        here = Path(manifest.get("cwd") or os.getcwd())
+        report = _read_report(out)
+        counts = dict(manifest.get("counts") or {})
+        unknown: Counter | None = Counter(report.get("unknown_topics") or {}) if report is not None else None
         ox = pyoxigraph.Store(str(out / manifest["store"]))
         minter = IriMinter(manifest["base_iri"])
         mapper = Mapper(minter, load_taxonomy(taxonomy))
+        entities = pyoxigraph.NamedNode(minter.entities_graph)
+        source_p, about_p, a_concept = (pyoxigraph.NamedNode(_SOURCE), pyoxigraph.NamedNode(_ABOUT),
+                                        (pyoxigraph.NamedNode(_TYPE), pyoxigraph.NamedNode(_CONCEPT)))
+        unknown_keys: dict[str, str] | None = None  # concept IRI -> its "Vendor: Label" in the report
         outcomes: list[FileOutcome] = []
+        changes: list[tuple[FileOutcome, bool]] = []  # (outcome, file deleted) for the report
         mentioned: set = set()  # people, brands, communities and topics the replaced graphs named
+        articles = 0  # record graphs added less those removed
+        store_changed = False
         for raw in files:
             path = Path(raw)
-            display = _display(path)
-            sources = list(ox.quads_for_pattern(None, pyoxigraph.NamedNode("http://purl.org/dc/terms/source"),
-                                                pyoxigraph.Literal(display)))
+            display, sources = _find_source(ox, source_p, path, here)
             for graph in {q.graph_name for q in sources}:
-                mentioned.update(q.object for q in ox.quads_for_pattern(None, None, None, graph)
+                quads = list(ox.quads_for_pattern(None, None, None, graph))
+                mentioned.update(q.object for q in quads
                                  if q.predicate.value in _MENTIONS and isinstance(q.object, pyoxigraph.NamedNode))
+                about = {q.object for q in quads if q.predicate == about_p}
+                if unknown is not None:
+                    for topic in about:
+                        if pyoxigraph.Quad(topic, *a_concept, entities) in ox:  # not in the taxonomy
+                            if unknown_keys is None:
+                                unknown_keys = _unknown_keys(unknown, mapper)
+                            spelling = unknown_keys.get(topic.value)
+                            if spelling is not None and unknown[spelling] > 0:
+                                unknown[spelling] -= 1
                 ox.remove_graph(graph)
+                articles -= 1
+                store_changed = True
+                counts["topics"] = counts.get("topics", 0) - sum(1 for t in about if not _named(ox, t))
             if not path.exists():
                 reason = (f"{display}: deleted; its graph was removed" if sources else
                           f"{display}: no such file, and no record of this build came from it: check the path "
-                          "(paths are as the build report shows them, relative to the folder the build ran in)")
+                          f"(paths are as the build report shows them, relative to the folder the build ran in, "
+                          f"{here})")
                 outcomes.append(FileOutcome(display, "skipped", reason=reason))
+                if sources:
+                    changes.append((outcomes[-1], True))
+                continue
+            kind = _special(str(path))  # a FIFO would block the reader for ever
+            if kind is not None:
+                outcomes.append(FileOutcome(display, "skipped", reason=_skip_reason(display, ("special", kind))))
+                changes.append((outcomes[-1], False))
                 continue
             outcome, mapped, _ = map_file(path, display, mapper, profile, max_bytes)
             if mapped is not None:
                 graph = pyoxigraph.NamedNode(mapped.graph)
                 if ox.contains_named_graph(graph):
-                    outcome = FileOutcome(display, "skipped", reason=f"{display}: duplicate id {mapped.record_id!r}: "
-                                          "another file of this build has it (give each record its own id)")
+                    outcome = FileOutcome(display, "skipped", findings=outcome.findings, reason=_same_article(
+                        display, mapped.record_id, mapped.article, _graph_owner(ox, graph)))
                 else:
+                    counts["topics"] = counts.get("topics", 0) + sum(
+                        1 for t in dict.fromkeys(mapped.about) if not _named(ox, pyoxigraph.NamedNode(t)))
                     ox.load(input=mapped.nquads.encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+                    articles += 1
+                    store_changed = True
+                    if unknown is not None:
+                        unknown.update(mapped.unknown_topics)
                     new: dict[str, Counter] = {}
                     count_mentions(new, (m for m in mapped.entities if not any(
                         True for _ in ox.quads_for_pattern(pyoxigraph.NamedNode(m.iri), None, None))))
@@ -845,12 +913,130 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
                         ox.load(input=entity_nquads(new, minter.entities_graph).encode("utf-8"),
                                 format=pyoxigraph.RdfFormat.N_QUADS)
             outcomes.append(outcome)
-        _drop_unmentioned(ox, mentioned, pyoxigraph.NamedNode(minter.entities_graph))
+            changes.append((outcome, False))
+        _drop_unmentioned(ox, mentioned, entities)
         ox.flush()
-        manifest["counts"]["triples"] = len(ox)
+        counts.update(_entity_counts(ox, entities))
+        counts["triples"] = len(ox)
+        if report is not None:
+            counts.update(_merge_report(report, changes))
+            report["counts"] = counts
+            report["unknown_topics"] = dict(sorted(((k, n) for k, n in unknown.items() if n > 0),
+                                                   key=lambda kv: (-kv[1], kv[0])))
+            atomic_write(out / REPORT, lambda tmp: Path(tmp).write_text(
+                json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+        else:  # no report to count from (deleted by hand): the articles by difference
+            counts["articles"] = counts.get("articles", 0) + articles
         del ox
+        manifest["counts"] = counts
+        stale = list(manifest.get("stale_exports", []))
+        if store_changed:  # every export of the last full build is out of date
+            written = manifest.get("exports")
+            if written is None:  # a manifest from before builds listed their exports
+                written = [f"graph.{ext}" for ext, _, _ in EXPORT_FORMATS.values()]
+            stale = sorted(set(stale) | {name for name in written if (out / name).is_file()})
+        if stale:
+            manifest["stale_exports"] = stale
         write_manifest(out, manifest)
-    return outcomes
+    return UpdateOutcomes(outcomes, out=out, counts=counts, stale_exports=stale,
+                          sources=manifest.get("sources", []))
+
+
+_SOURCE = "http://purl.org/dc/terms/source"
+_ABOUT = "http://schema.org/about"
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
+#: the types of the entities graph's nodes -> the build's count of them (``_map_all``)
+_ENTITY_COUNTS = {"http://schema.org/Person": "people", "http://schema.org/Organization": "brands",
+                  "https://w3id.org/topicgraph/ns#Community": "communities", _CONCEPT: "unknown_topics",
+                  "http://www.w3.org/2004/02/skos/core#ConceptScheme": "new_vendors"}
+
+
+def _find_source(ox, source_p, path: Path, here: Path) -> tuple[str, list]:
+    """``path`` as the build in ``here`` showed it, and the ``dcterms:source`` quads that name it so. A file under
+    ``here`` is shown relative to it; one elsewhere as the build was given it: absolute, or relative to ``here``."""
+    import pyoxigraph
+
+    display = _display(path, here)
+    spellings = [display]
+    full = os.path.abspath(path)
+    if not full.startswith(str(here).rstrip(os.sep) + os.sep):
+        spellings += [Path(full).as_posix(), Path(os.path.relpath(full, here)).as_posix()]
+        if os.path.abspath(os.getcwd()) != os.path.abspath(here):
+            display = spellings[1]  # for a file new to the build: its path as given means nothing in ``here``
+    for spelling in dict.fromkeys(spellings):
+        sources = list(ox.quads_for_pattern(None, source_p, pyoxigraph.Literal(spelling)))
+        if sources:
+            return spelling, sources
+    return display, []
+
+
+def _read_report(out: Path) -> dict | None:
+    """The build report in ``out``, or None when there is none to update (or it cannot be read as one)."""
+    try:
+        report = json.loads((out / REPORT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return report if isinstance(report, dict) and isinstance(report.get("files"), list) else None
+
+
+def _merge_report(report: dict, changes: list[tuple[FileOutcome, bool]]) -> dict[str, int]:
+    """Put ``changes`` into the report's list of files (a deleted file leaves it; a file it did not list joins at
+    the end) and return the counts that follow from the list."""
+    files = report["files"]
+    where = {entry.get("file"): n for n, entry in enumerate(files)}
+    for outcome, deleted in changes:
+        n = where.get(outcome.file)
+        entry = None if deleted else outcome.to_dict()
+        if n is not None:
+            files[n] = entry
+        elif entry is not None:
+            where[outcome.file] = len(files)
+            files.append(entry)
+    files[:] = [entry for entry in files if entry is not None]
+    mapped = sum(1 for entry in files if entry.get("status") == "mapped")
+    return {"files": len(files), "mapped": mapped, "skipped": len(files) - mapped, "articles": mapped,
+            "warnings": sum(1 for entry in files for f in entry.get("findings", ()) if f.get("severity") == "warning")}
+
+
+def _named(ox, topic) -> bool:
+    """Whether a record graph is about ``topic`` (only record graphs hold ``schema:about``)."""
+    import pyoxigraph
+
+    return next(iter(ox.quads_for_pattern(None, pyoxigraph.NamedNode(_ABOUT), topic)), None) is not None
+
+
+def _unknown_keys(unknown: Counter, mapper: Mapper) -> dict[str, str]:
+    """The concept IRI of each ``Vendor: Label`` the report counts as not in the taxonomy."""
+    keys: dict[str, str] = {}
+    for spelling in unknown:
+        vendor, _, label = spelling.partition(": ")
+        keys.setdefault(mapper.taxonomy.resolve(vendor, label)[0], spelling)
+    return keys
+
+
+def _graph_owner(ox, graph) -> FileOutcome:
+    """The file and record id a record graph of the store came from (for the message naming it)."""
+    import pyoxigraph
+
+    source = next(iter(ox.quads_for_pattern(None, pyoxigraph.NamedNode(_SOURCE), None, graph)), None)
+    ident = next(iter(ox.quads_for_pattern(None, pyoxigraph.NamedNode("http://schema.org/identifier"), None,
+                                           graph)), None)
+    return FileOutcome(source.object.value if source is not None else "another file of this build", "mapped",
+                       record_id=ident.object.value if ident is not None else None)
+
+
+def _entity_counts(ox, entities) -> dict[str, int]:
+    """The counts of the entities graph a build reports: people, brands, ..., and its triples."""
+    found = dict.fromkeys(_ENTITY_COUNTS.values(), 0)
+    rows = ox.query(f"SELECT ?t (COUNT(?s) AS ?n) WHERE {{ GRAPH <{entities.value}> {{ ?s a ?t }} }} GROUP BY ?t")
+    for row in rows:
+        name = _ENTITY_COUNTS.get(row["t"].value)
+        if name is not None:
+            found[name] = int(row["n"].value)
+    (row,) = ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{entities.value}> {{ ?s ?p ?o }} }}")
+    found["entity_triples"] = int(row["n"].value)
+    return found
 
 
 #: the record-graph properties whose objects are described in the entities graph
