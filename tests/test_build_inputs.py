@@ -215,3 +215,17 @@ def test_validate_discovers_what_the_build_discovers_and_turns_away_the_same(fif
     assert {(Path(p).name, skip[0]) for p, skip in _discover([root])[0] if skip} == {
         ("p.md", "special"), ("b.md", "same"), ("0.md", "same"), ("sub", "folder")}
 
+
+
+def test_update_from_the_cli_warns_that_an_export_is_stale(tmp_path):
+    src = tmp_path / "s"
+    shutil.copytree(SEEDS, src)
+    out = tmp_path / "g"
+    assert CliRunner().invoke(cli, ["build", str(src), "--out", str(out), "--format", "ttl", "-q"]).exit_code == 0
+    victim = next(src.glob("002_*"))
+    victim.unlink()
+    r = CliRunner().invoke(cli, ["build", "--update", str(victim), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert f"warning: {out}/graph.ttl no longer matches the graph" in r.stderr
+    assert f"--out {out} --format ttl" in r.stderr
+    assert json.loads((out / "topicgraph-store.json").read_text())["counts"]["articles"] == 4

@@ -810,9 +810,10 @@ class UpdateOutcomes(list):
         names = ", ".join(str(out / name) for name in self.stale_exports)
         formats = " ".join(f"--format {name.rsplit('.', 1)[-1]}" for name in self.stale_exports)
         sources = " ".join(self.sources) or "SOURCES"
-        return (f"{names} no longer match the graph: an update rewrites no export (the build's manifest lists "
-                f"them under stale_exports); to refresh them, rebuild: topicgraph build {sources} --out {out} "
-                f"{formats}")
+        one = len(self.stale_exports) == 1
+        return (f"{names} no longer {'matches' if one else 'match'} the graph: an update rewrites no export (the "
+                f"build's manifest lists {'it' if one else 'them'} under stale_exports); to refresh "
+                f"{'it' if one else 'them'}, rebuild: topicgraph build {sources} --out {out} {formats}")
 
 
 def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: Profile = DEFAULT_PROFILE,

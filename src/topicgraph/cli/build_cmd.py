@@ -64,6 +64,8 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
 
             for o in outcomes:
                 click.echo(visible(f"{o.status}: {o.file}" + (f" ({o.reason})" if o.reason else "")))
+        if getattr(outcomes, "warning", None):
+            click.echo(f"warning: {outcomes.warning}", err=True)
         if strict and any(o.status == "skipped" for o in outcomes):
             sys.exit(1)
         return
