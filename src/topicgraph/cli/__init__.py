@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import signal
 import sys
 
 import click
@@ -27,12 +28,22 @@ COMMANDS: dict[str, str] = {
 }
 
 
+#: commands that check or map files in worker processes (validation and build, ``--jobs``)
+_WORKER_COMMANDS = frozenset({"build", "validate"})
+
+
 class LazyGroup(click.Group):
     """A group whose commands are imported on first use (click's documented lazy-loading pattern)."""
 
     def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy or {})
+
+    def resolve_command(self, ctx, args):
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if name in _WORKER_COMMANDS and signal.getsignal(signal.SIGINT) is _interrupted:  # run by main()
+            _workers_ignore_ctrl_c()
+        return name, cmd, rest
 
     def list_commands(self, ctx):
         names = set(super().list_commands(ctx))
@@ -69,10 +80,25 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: user errors exit 2 with a message; an unexpected crash also never shows a traceback
-    (set TOPICGRAPH_DEBUG=1 to see it)."""
+    """Console entry point: user errors exit 2 with a message, Ctrl-C exits 130 with "Interrupted."; an unexpected
+    crash also never shows a traceback (set TOPICGRAPH_DEBUG=1 to see it). Always ends in ``sys.exit``."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        signal.signal(signal.SIGINT, _interrupted)
     try:
-        cli.main(args=argv, prog_name="topicgraph", standalone_mode=True)
+        # not click's standalone mode: it turns Ctrl-C into "Aborted!" and exit 1, which reads as "found problems"
+        try:
+            code = cli.main(args=argv, prog_name="topicgraph", standalone_mode=False)
+        except click.exceptions.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                raise KeyboardInterrupt from None
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        # the commands end in sys.exit or return None (exit 0); click returns the code of --help, --version, ctx.exit
+        sys.exit(code if isinstance(code, int) else 0)
     except SystemExit:
         raise
     except BrokenPipeError:
@@ -88,3 +114,45 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"Error: topicgraph crashed: {type(exc).__name__}: {exc}\n"
                    "This is a bug; please report it with TOPICGRAPH_DEBUG=1 set to include the traceback.", err=True)
         sys.exit(2)
+    finally:
+        if previous is signal.default_int_handler:  # called in-process (tests, embedders): leave it as it was
+            signal.signal(signal.SIGINT, previous)
+
+
+def _interrupted(signum, frame) -> None:
+    """Ctrl-C: stop this command's worker processes (they ignore it, see below), then unwind as usual, so that
+    temporary files are removed and the exit is prompt instead of waiting for the workers' current chunks."""
+    mp = sys.modules.get("multiprocessing")
+    if mp is not None:
+        for child in mp.active_children():
+            child.terminate()
+    raise KeyboardInterrupt
+
+
+def _workers_ignore_ctrl_c() -> None:
+    """Start worker processes with SIGINT blocked. The terminal sends Ctrl-C to the whole process group, and each
+    worker would print a KeyboardInterrupt traceback of its own; this process stops them instead (``_interrupted``).
+
+    The workers are forked by multiprocessing's fork server, which takes its signal mask from this process when it
+    starts (a mask survives exec): SIGINT is blocked in this thread just while it starts, so a Ctrl-C meanwhile is
+    held, not lost. Patching the server's start is the one hook the CLI has, the pools being made in the library.
+    """
+    try:
+        from multiprocessing import forkserver
+
+        server = forkserver._forkserver
+        start = server.ensure_running
+    except (ImportError, AttributeError):  # pragma: no cover - another Python's multiprocessing
+        return
+    if getattr(start, "_blocks_sigint", False):
+        return
+
+    def ensure_running():
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+    ensure_running._blocks_sigint = True
+    server.ensure_running = ensure_running
