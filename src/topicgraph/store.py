@@ -54,6 +54,11 @@ def atomic_write(path: str | Path, writer) -> None:
         raise
 
 
+#: what json.loads gives, other than an object
+_JSON_KINDS = {list: "an array,", str: "a string,", int: "a number,", float: "a number,", bool: "true or false,",
+               type(None): "null,"}
+
+
 def write_manifest(folder: str | Path, manifest: dict) -> None:
     """Write the build folder's manifest in one atomic rename (readers see the old one or the new one)."""
     atomic_write(Path(folder) / MANIFEST, lambda tmp: Path(tmp).write_text(json.dumps(manifest, indent=2) + "\n"))
@@ -83,16 +88,24 @@ class GraphStore:
         manifest_path = folder / MANIFEST
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            if not isinstance(manifest, dict):
+                raise ValueError(f"{_JSON_KINDS[type(manifest)]} not an object")
+            if not isinstance(manifest.get("store"), str) or not isinstance(manifest.get("base_iri"), str):
+                raise ValueError("no \"store\" and \"base_iri\" names")
             store_dir = folder / manifest["store"]
         except FileNotFoundError:
             raise TopicgraphError(f"no graph in {folder}/: run `topicgraph build SRC --out {folder}` first, "
                                   "or point --store at a build folder") from None
-        except (ValueError, KeyError) as exc:
-            raise TopicgraphError(f"{manifest_path} is damaged ({exc}): rebuild with `topicgraph build`") from None
+        except ValueError as exc:  # UnicodeDecodeError and json's errors too
+            raise TopicgraphError(f"{manifest_path}, the build folder's manifest, is damaged ({exc}): rebuild "
+                                  f"with `topicgraph build SRC --out {folder}`") from None
         try:
             ox = pyoxigraph.Store.read_only(str(store_dir)) if read_only else pyoxigraph.Store(str(store_dir))
         except OSError as exc:
             raise TopicgraphError(f"cannot open the store in {store_dir}: {exc}") from None
+        except RuntimeError as exc:  # RocksDB's "Corruption: ..." (a truncated or missing .sst file)
+            raise TopicgraphError(f"the store in {store_dir} is damaged ({exc}): rebuild it with "
+                                  f"`topicgraph build SRC --out {folder}`") from None
         return cls(folder, ox, manifest)
 
     @property
