@@ -50,6 +50,12 @@ def test_build_usage_errors_exit_2_without_traceback(tmp_path):
     assert prof.exit_code == 2 and "unknown role 'nope'" in prof.output
     base = runner.invoke(cli, ["build", "seeds", "--out", str(tmp_path), "--base-iri", "no spaces allowed"])
     assert base.exit_code == 2 and "base IRI" in base.output
+    # ids are minted as paths under the base (.../article/ID#image): a fragment or a query there breaks them
+    for iri, part in (("http://example.org/x#", "fragment (#)"), ("http://example.org/x?a=1", "query (?)")):
+        base = runner.invoke(cli, ["build", "seeds", "--out", str(tmp_path / "b"), "--base-iri", iri])
+        assert base.exit_code == 2, base.output
+        assert f"Error: base IRI '{iri}' has a {part}, and IRIs are minted under it as paths" in base.output
+        assert "use something like https://w3id.org/topicgraph/id/" in base.output
 
 
 def test_unexpected_crash_is_a_message_and_exit_2(monkeypatch, capsys):

@@ -102,9 +102,16 @@ class IriMinter:
     """
 
     def __init__(self, base_iri: str = DEFAULT_BASE_IRI) -> None:
-        if not base_iri.endswith(("/", "#")):
+        problem = None
+        if "#" in base_iri or "?" in base_iri:
+            # IRIs are minted by appending paths (article/ID) and fragments (article/ID#image): a base with a
+            # fragment would give a second "#", one with a query would put every path inside the query
+            problem = (f"has a {'fragment (#)' if '#' in base_iri else 'query (?)'}, and IRIs are minted under it "
+                       "as paths (.../article/ID#image)")
+        elif not base_iri.endswith("/"):
             base_iri += "/"
-        problem = None if is_valid_iri(base_iri + "x") else "is not a valid absolute IRI"
+        if problem is None and not is_valid_iri(base_iri + "x"):
+            problem = "is not a valid absolute IRI"
         if problem:
             from .errors import TopicgraphError
 
