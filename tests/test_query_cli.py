@@ -252,3 +252,16 @@ def test_a_reader_that_goes_away_stops_the_output_quietly(store_dir, unbuffered)
     count = run("--store", store_dir, "--format", "csv", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").output
     rows = list(csv.reader(io.StringIO(whole.stdout.decode("utf-8"), newline="")))
     assert len(whole.stdout) > 65536 and len(rows) == 1 + int(count.split()[1])  # a reader that stays gets it all
+
+
+def test_a_query_file_that_is_not_utf8_is_a_message(store_dir, tmp_path):
+    latin1 = tmp_path / "latin1.rq"
+    latin1.write_bytes('SELECT * WHERE { ?s ?p "café" }'.encode("latin-1"))
+    res = CliRunner().invoke(cli, ["query", "--store", store_dir, "-f", str(latin1)])
+    assert res.exit_code == 2, res.output
+    assert (f"Error: {latin1} is not UTF-8 text (byte 0xe9 at offset 27): save it as UTF-8, e.g. "
+            f"`iconv -f latin1 -t utf-8 {latin1} > query.rq`") in res.output
+    piped = CliRunner().invoke(cli, ["query", "--store", store_dir, "-f", "-"], input=latin1.read_bytes())
+    assert piped.exit_code == 2 and "the query on standard input is not UTF-8 text" in piped.output
+    bom = run("--store", store_dir, "-f", "-", input="\ufeffASK { ?s ?p ?o }".encode("utf-8"))
+    assert bom.exit_code == 0 and bom.output == "true\n"  # a byte-order mark (Windows editors) is dropped

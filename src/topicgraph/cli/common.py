@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 
@@ -10,12 +11,31 @@ import click
 
 from ..errors import TopicgraphError
 
-__all__ = ["store_option", "handle_errors", "progress_bar", "console"]
+__all__ = ["store_option", "handle_errors", "progress_bar", "console", "Number"]
 
 
 def store_option(f):
     return click.option("--store", "store", default="graph", show_default=True, metavar="DIR",
                         type=click.Path(file_okay=False), help="Build folder to read the graph from.")(f)
+
+
+class Number(click.FloatRange):
+    """A float option that must be a finite number, within the bounds given if any: click's FLOAT and FloatRange
+    let ``nan`` and ``inf`` through (nan compares false with every bound), which no option means."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.min is None and self.max is None:
+            self.name = "float"
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+    def _describe_range(self) -> str:
+        return super()._describe_range() if self.min is not None or self.max is not None else ""
 
 
 def handle_errors(f):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
-from .common import handle_errors, store_option
+from .common import Number, handle_errors, store_option
 
 FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
+ENDPOINT_TIMEOUT = 60.0
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -38,8 +40,10 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
               "(the union graph written by `topicgraph push --graph IRI`).")
 @click.option("--user", envvar="TOPICGRAPH_USER", help="With --endpoint: user name, if the server wants one.")
 @click.option("--password", envvar="TOPICGRAPH_PASSWORD", help="With --endpoint: password (or TOPICGRAPH_PASSWORD).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="With --endpoint: seconds to wait for the answer.")
+@click.option("--timeout", type=Number(min=0.1), default=None, metavar="SECONDS",
+              help="Stop the query after this many seconds (exit 2). On the store: no limit unless given (Ctrl-C "
+                   "stops a query too). With --endpoint: seconds to wait for the server's answer, default "
+                   f"{ENDPOINT_TIMEOUT:g}.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for people; csv, tsv, json, xml are the SPARQL 1.1 results formats; CONSTRUCT and "
                    "DESCRIBE give RDF (ttl, nt, jsonld, or xml for RDF/XML; table means ttl).")
@@ -77,7 +81,7 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
         text = named.sparql
     else:
         named = None
-        text = sparql if sparql is not None else file.read()
+        text = sparql if sparql is not None else _read(file)
     if show:
         if named is None:
             raise click.UsageError("--show prints a named query: use it with --name")
@@ -86,7 +90,7 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
     if endpoint:
         from ..namespaces import DEFAULT_BASE_IRI
 
-        target = Endpoint(endpoint, graph=graph, user=user, password=password, timeout=timeout)
+        target = Endpoint(endpoint, graph=graph, user=user, password=password, timeout=timeout or ENDPOINT_TIMEOUT)
         base = DEFAULT_BASE_IRI  # what id: means for a server (its data came from a default build)
     else:
         from ..store import GraphStore
@@ -97,7 +101,11 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
         bindings = named.bindings(values, base_iri=base)
     else:
         bindings = values
-    result = run_query(target, text, params=bindings, max_rows=max_rows, base_iri=base)
+    if endpoint:
+        result = run_query(target, text, params=bindings, max_rows=max_rows, base_iri=base)
+    else:
+        result = _run_local(lambda: run_query(target, text, params=bindings, max_rows=max_rows, base_iri=base),
+                            timeout)
     from ..namespaces import PREFIXES
 
     prefixes = dict(PREFIXES)
@@ -122,6 +130,61 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
             from ..streams import write_all
 
             write_all(out, data)
+
+
+def _run_local(run, timeout: float | None):
+    """``run()``, a query on the embedded store, with a time limit and Ctrl-C. pyoxigraph evaluates in Rust and
+    cannot be stopped, nor does Python see a signal meanwhile; it releases the GIL, though, so the query runs in a
+    thread while this one waits. On timeout or Ctrl-C the process ends at once (``os._exit``): the thread cannot
+    be stopped, and exiting normally under it would wait for it or tear the store down under its feet. The store
+    is open read-only, so nothing is lost."""
+    import threading
+
+    done: dict = {}
+
+    def work() -> None:
+        try:
+            done["result"] = run()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            done["error"] = exc
+
+    thread = threading.Thread(target=work, name="topicgraph-query", daemon=True)
+    thread.start()
+    try:
+        thread.join(timeout)
+    except KeyboardInterrupt:
+        _end_now("Interrupted.", 130)
+    if thread.is_alive():
+        _end_now(f"Error: the query ran for more than {timeout:g} s (--timeout) and was stopped: narrow it, add "
+                 "LIMIT, or raise --timeout", 2)
+    if "error" in done:
+        raise done["error"]
+    return done["result"]
+
+
+def _end_now(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+def _read(file) -> str:
+    """The query text of -f FILE, which must be UTF-8 (SPARQL's own encoding); a byte-order mark is dropped."""
+    from ..errors import TopicgraphError
+
+    try:
+        return file.read().removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+        if file.name in ("-", "<stdin>"):
+            raise TopicgraphError(f"the query on standard input is not UTF-8 text ({where}): convert it, e.g. "
+                                  "through `iconv -f latin1 -t utf-8` for Latin-1") from None
+        raise TopicgraphError(f"{file.name} is not UTF-8 text ({where}): save it as UTF-8, e.g. "
+                              f"`iconv -f latin1 -t utf-8 {file.name} > query.rq` for Latin-1") from None
 
 
 def _print_list(queries, fmt: str) -> None:
