@@ -6,12 +6,12 @@ import json
 
 import click
 
-from .common import console, handle_errors, store_option
+from .common import Number, console, handle_errors, store_option
 
 
 @click.command("clusters")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed gives the same clusters.")
-@click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+@click.option("--resolution", type=Number(min=0, min_open=True), default=1.0, show_default=True,
               help="Louvain resolution: above 1 gives more, smaller clusters; below 1 fewer, larger ones.")
 @click.option("--min-size", type=click.IntRange(1), default=2, show_default=True,
               help="Report clusters of at least this many topics (smaller ones are counted as unclustered).")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import console, handle_errors, progress_bar, store_option
+from .common import Number, console, handle_errors, progress_bar, store_option
 
 
 @click.command("related")
@@ -20,9 +20,9 @@ from .common import console, handle_errors, progress_bar, store_option
 @click.option("--weight", "-w", "weights", multiple=True, metavar="NAME=VALUE",
               help="Change a weight (repeatable): topic, exact_match, close_match, related_match, author, brand, "
                    "half_life (days), threshold. See docs/analysis.md for the defaults.")
-@click.option("--half-life", type=click.FloatRange(min=0, min_open=True), default=None, metavar="DAYS",
+@click.option("--half-life", type=Number(min=0, min_open=True), default=None, metavar="DAYS",
               help="Recency: halve the score for every DAYS between the two articles' dates (off by default).")
-@click.option("--threshold", type=float, default=None, help="Leave out results scoring below this.")
+@click.option("--threshold", type=Number(), default=None, help="Leave out results scoring below this.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="With --all: folder for related.json and related.csv (default: the --store folder).")
 @click.option("--no-store", "no_store", is_flag=True, help="With --all: do not write the links into the store.")
@@ -72,7 +72,7 @@ def related_command(article, k, all_articles, weights, half_life, threshold, out
         con = console(err=False)
         con.print(f"Related to {inc.article_label(query)} <{query}>:", markup=False)
         if not items:
-            con.print("  nothing shares a topic or a mapped topic with it.", markup=False)
+            con.print(f"  {_why_nothing(index, query, k)}", markup=False)
         for item in items:
             ident = f" [{item.identifier}]" if item.identifier else ""
             con.print(f"{item.rank:>3}. {item.score:8.4f}  {item.title}{ident}", markup=False)
@@ -116,6 +116,34 @@ def related_command(article, k, all_articles, weights, half_life, threshold, out
         console(err=False).print(
             f"Related items for {n_articles} of {summary['articles']} articles: {len(table)} links (top {k}) "
             f"written to {json_path}, {csv_path}{where} in {seconds:.2f}s.", markup=False)
+
+
+def _why_nothing(index, query: str, k: int) -> str:
+    """Why ``query`` has no related articles: nothing in common with it, or the recency factor or the threshold left
+    nothing out of what it has in common (a half-life of minutes makes 2^(-days apart / half-life) round every
+    score to 0)."""
+    from dataclasses import replace
+
+    w = index.weights
+
+    def attempt(trial):
+        index.weights = trial
+        try:
+            return index.related(query, k)
+        finally:
+            index.weights = w
+
+    def share(n: int) -> str:
+        return f"{n} or more articles share" if n == k and n > 1 else f"{n} article{'s share' if n > 1 else ' shares'}"
+
+    if w.threshold > 0 and (found := attempt(replace(w, threshold=0.0))):
+        return (f"nothing scores {w.threshold:g} or more (the threshold), though {share(len(found))} a topic or a "
+                "mapped topic with it; lower --threshold.")
+    if w.half_life and (found := attempt(replace(w, half_life=None, threshold=0.0))):
+        return (f"nothing is left with a half-life of {w.half_life:g} days: the recency factor "
+                f"2^(-days apart / half-life) rounds every score to 0, though {share(len(found))} a topic or a "
+                "mapped topic with it; give --half-life in days (365: a year), or leave it out.")
+    return "nothing shares a topic or a mapped topic with it."
 
 
 def _weights(w) -> dict:

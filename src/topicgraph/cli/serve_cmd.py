@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import console, handle_errors, store_option
+from .common import Number, console, handle_errors, store_option
 
 _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
@@ -14,7 +14,7 @@ _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback lets other machines query the graph.")
 @click.option("--port", type=click.IntRange(0, 65535), default=7879, show_default=True, help="Port (0: any free).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+@click.option("--timeout", type=Number(min=0.1), default=30.0, show_default=True,
               help="Seconds a query may run before it is stopped (503).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
               help="Most rows (or triples) in one result; more is refused (413).")
@@ -26,7 +26,7 @@ _LOOPBACK = ("127.0.0.1", "::1", "localhost")
               help="Most bytes of query text (or POST body); more is refused (413).")
 @click.option("--max-depth", type=click.IntRange(min=1), default=128, show_default=True,
               help="How deep {}, () and [] may nest in a query; deeper is refused (400).")
-@click.option("--request-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+@click.option("--request-timeout", type=Number(min=0.1), default=10.0, show_default=True,
               help="Seconds a client has to send a whole request (408), and to keep an idle connection.")
 @click.option("--max-connections", type=click.IntRange(min=1), default=256, show_default=True,
               help="Connections served at once; more get 503.")
@@ -46,6 +46,7 @@ def serve_command(store, host, port, timeout, max_rows, max_bytes, workers, max_
     """
     import logging
 
+    from ..errors import TopicgraphError
     from ..server import ServerSettings, SparqlServer
 
     if not quiet:
@@ -57,7 +58,7 @@ def serve_command(store, host, port, timeout, max_rows, max_bytes, workers, max_
     try:
         server = SparqlServer(store, host=host, port=port, settings=settings)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise TopicgraphError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{_listen_hint(exc)}") from None
     con = console()
     if host not in _LOOPBACK:
         con.print(f"[yellow]Warning:[/] listening on {host}: other machines can query this graph "
@@ -70,3 +71,14 @@ def serve_command(store, host, port, timeout, max_rows, max_bytes, workers, max_
         con.print("Stopped.", markup=False)
     finally:
         server.shutdown()
+
+
+def _listen_hint(exc: OSError) -> str:
+    import errno
+    import socket
+
+    if isinstance(exc, socket.gaierror):
+        return ": give --host an address (127.0.0.1, ::1, 0.0.0.0) or a name this machine resolves"
+    return {errno.EADDRINUSE: ": something else listens there; pick another --port (0: any free one)",
+            errno.EADDRNOTAVAIL: ": it is not an address of this machine; give --host one of its own, or 0.0.0.0",
+            errno.EACCES: ": ports below 1024 need privileges; pick --port 1024 or above"}.get(exc.errno, "")
