@@ -84,6 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     crash also never shows a traceback (set TOPICGRAPH_DEBUG=1 to see it). Always ends in ``sys.exit``."""
     previous = signal.getsignal(signal.SIGINT)
     if previous is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        _INTERRUPTED.clear()
         signal.signal(signal.SIGINT, _interrupted)
     try:
         # not click's standalone mode: it turns Ctrl-C into "Aborted!" and exit 1, which reads as "found problems"
@@ -120,23 +121,36 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _interrupted(signum, frame) -> None:
-    """Ctrl-C: stop this command's worker processes (they ignore it, see below), then unwind as usual, so that
-    temporary files are removed and the exit is prompt instead of waiting for the workers' current chunks."""
-    mp = sys.modules.get("multiprocessing")
-    if mp is not None:
-        for child in mp.active_children():
-            child.terminate()
+    """Ctrl-C: unwind as usual, so that temporary files are removed and worker processes finish their chunk and
+    stop (killed, one could be cut off halfway through writing its answer, and the pool would wait for the rest
+    for ever); a second Ctrl-C meanwhile ends the process at once."""
+    if _INTERRUPTED:
+        mp = sys.modules.get("multiprocessing")
+        for child in mp.active_children() if mp is not None else ():
+            child.kill()
+        click.echo("Interrupted.", err=True)
+        os._exit(130)
+    _INTERRUPTED.append(signum)
     raise KeyboardInterrupt
+
+
+_INTERRUPTED: list[int] = []  # the Ctrl-C main() has seen
+_QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
 
 
 def _workers_ignore_ctrl_c() -> None:
     """Start worker processes with SIGINT blocked. The terminal sends Ctrl-C to the whole process group, and each
-    worker would print a KeyboardInterrupt traceback of its own; this process stops them instead (``_interrupted``).
+    worker would print a KeyboardInterrupt traceback of its own; this process stops them instead, by unwinding
+    (``_interrupted``).
 
     The workers are forked by multiprocessing's fork server, which takes its signal mask from this process when it
     starts (a mask survives exec): SIGINT is blocked in this thread just while it starts, so a Ctrl-C meanwhile is
     held, not lost. Patching the server's start is the one hook the CLI has, the pools being made in the library.
     """
+    # after a second Ctrl-C (_interrupted) multiprocessing's resource tracker unlinks the pools' semaphores, as it
+    # should, and warns that they "leaked", which is no news then: its -W options are taken from sys.warnoptions
+    if _QUIET_TRACKER not in sys.warnoptions:
+        sys.warnoptions.append(_QUIET_TRACKER)
     try:
         from multiprocessing import forkserver
 
