@@ -221,6 +221,7 @@ def test_integrity_queries_catch_a_bad_taxonomy():
         t:c a skos:Concept ; skos:inScheme tax:other .
         t:d a skos:Concept ; skos:inScheme tax:t ; skos:prefLabel "D"@en .
         <https://example.org/stray> skos:note "x" .
+        tax:t2 a skos:ConceptScheme ; skos:prefLabel "t"@en .
         """,
     )
     store = pyoxigraph.Store()
