@@ -242,3 +242,9 @@ def test_related_says_when_recency_or_threshold_leave_nothing(seed_build):
     assert "nothing scores 100 or more (the threshold), though 1 article shares" in high.output
     alone = run("related", "003_93b4219c4437b57c", "--half-life", "1", "--store", seed_build.out)
     assert "nothing shares a topic or a mapped topic with it." in alone.output
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_push_timeout_refuses_nan_and_inf(tmp_path, value):
+    result = run("push", "--store", tmp_path, "--endpoint", "http://127.0.0.1:9/store", "--timeout", value)
+    assert result.exit_code == 2 and f"'{value}' is not a finite number" in result.output

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .common import console, handle_errors, progress_bar, store_option
+from .common import Number, console, handle_errors, progress_bar, store_option
 
 
 @click.command("push")
@@ -24,7 +24,7 @@ from .common import console, handle_errors, progress_bar, store_option
               help="Most triples per HTTP request.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 32), default=4, show_default=True,
               help="Requests in flight at once.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+@click.option("--timeout", type=Number(min=0.1), default=120.0, show_default=True,
               help="Seconds to wait for each request.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
