@@ -229,3 +229,23 @@ def test_update_from_the_cli_warns_that_an_export_is_stale(tmp_path):
     assert f"warning: {out}/graph.ttl no longer matches the graph" in r.stderr
     assert f"--out {out} --format ttl" in r.stderr
     assert json.loads((out / "topicgraph-store.json").read_text())["counts"]["articles"] == 4
+
+
+def test_update_reports_a_copy_of_another_file_as_a_full_build_does(tmp_path):
+    """An updated file whose bytes are now those of another record is skipped as a duplicate file, naming it; the
+    store keeps one article for the two."""
+    src = tmp_path / "s"
+    shutil.copytree(SEEDS, src)
+    out = tmp_path / "g"
+    assert CliRunner().invoke(cli, ["build", str(src), "--out", str(out), "-q"]).exit_code == 0
+    first, second = sorted(src.glob("00[01]_*"))
+    second.write_bytes(first.read_bytes())
+    r = CliRunner().invoke(cli, ["build", "--update", str(second), "--out", str(out), "--json"])
+    assert r.exit_code == 0, r.output
+    (outcome,) = json.loads(r.output)
+    assert outcome["status"] == "skipped"
+    assert outcome["reason"] == (f"{_display(second)}: duplicate file: the same bytes as {_display(first)} "
+                                 "(delete one copy)")
+    full = CliRunner().invoke(cli, ["build", str(src), "--out", str(tmp_path / "g2"), "--json"])
+    assert [s["reason"] for s in json.loads(full.output)["skipped"]] == [outcome["reason"]]
+    assert json.loads((out / "topicgraph-store.json").read_text())["counts"]["articles"] == 4

@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import Finding, RecordError, Severity, TopicgraphError
 from .iris import IriMinter
 from .mapping import Mapper, count_mentions, entity_nquads
-from .namespaces import DEFAULT_BASE_IRI
+from .namespaces import DEFAULT_BASE_IRI, TG_IRI
 from .records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, read_record
 from .store import EXPORT_FORMATS, MANIFEST, BuildLock, GraphStore, atomic_write, export_graph, write_manifest
 
@@ -742,6 +742,17 @@ def _take(result, sink: _StreamingLoad, articles: dict, shas: dict, mentions: di
     return outcome
 
 
+def _file_with_bytes(ox, sha: str) -> str | None:
+    """The source path of a file already in the store whose bytes have this SHA-256, or None."""
+    import pyoxigraph
+
+    for q in ox.quads_for_pattern(None, pyoxigraph.NamedNode(TG_IRI + "sha256"), pyoxigraph.Literal(sha)):
+        for src in ox.quads_for_pattern(q.subject, pyoxigraph.NamedNode("http://purl.org/dc/terms/source"), None,
+                                        q.graph_name):
+            return src.object.value
+    return None
+
+
 def _same_article(display: str, record_id: str, article: str, first: FileOutcome) -> str:
     """Why a record whose article IRI another file's record has already is skipped (the same id, or ids that mint
     the same IRI)."""
@@ -893,8 +904,12 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
                 outcomes.append(FileOutcome(display, "skipped", reason=_skip_reason(display, ("special", kind))))
                 changes.append((outcomes[-1], False))
                 continue
-            outcome, mapped, _ = map_file(path, display, mapper, profile, max_bytes)
-            if mapped is not None:
+            outcome, mapped, sha = map_file(path, display, mapper, profile, max_bytes)
+            copy_of = _file_with_bytes(ox, sha) if mapped is not None and sha else None
+            if copy_of is not None:  # as a full build does: one copy is mapped, the other reported
+                outcome = FileOutcome(display, "skipped", reason=f"{display}: duplicate file: the same bytes as "
+                                      f"{copy_of} (delete one copy)", findings=outcome.findings)
+            elif mapped is not None:
                 graph = pyoxigraph.NamedNode(mapped.graph)
                 if ox.contains_named_graph(graph):
                     outcome = FileOutcome(display, "skipped", findings=outcome.findings, reason=_same_article(
