@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlsplit
 
 from ..namespaces import DCTERMS, PROV, RDF, SCHEMA, SKOS, TG, XSD
@@ -66,6 +67,29 @@ class MappedRecord:
     own: tuple[dict, set[str]] | None = None
 
 
+
+def file_statement(triples: dict[str, dict[str, list]], named: set[str], s: str, p: str, o) -> None:
+    """File the statement ``s p o`` in ``{subject: {predicate: [objects, no repeats, in order]}}``, the shape
+    validation checks a record in; a subject seen for the first time has its IRI (``s`` without ``<>``) added to
+    ``named``.
+
+    >>> t, n = {}, set()
+    >>> for o in ('"a"', '"b"', '"a"'):
+    ...     file_statement(t, n, "<x>", "<p>", o)
+    >>> t, n
+    ({'<x>': {'<p>': ['"a"', '"b"']}}, {'x'})
+    """
+    preds = triples.get(s)
+    if preds is None:
+        preds = triples[s] = {}
+        named.add(s[1:-1])
+    objs = preds.get(p)
+    if objs is None:
+        preds[p] = [o]
+    elif o not in objs:
+        objs.append(o)
+
+
 class Mapper:
     """Maps records to N-Quads under one base IRI, resolving topics against a taxonomy.
 
@@ -124,16 +148,7 @@ class Mapper:
             named: set[str] = {article}
             plain = True  # False: a literal of another type than str, which the N-Quads reader does not take
 
-            def put(s: str, pred: str, o) -> None:
-                preds = own.get(s)
-                if preds is None:
-                    preds = own[s] = {}
-                    named.add(s[1:-1])
-                objs = preds.get(pred)
-                if objs is None:
-                    preds[pred] = [o]
-                elif o not in objs:
-                    objs.append(o)
+            put = partial(file_statement, own, named)
 
             def add(p: str, o: str, s: str = a) -> None:
                 pred = _T[p]

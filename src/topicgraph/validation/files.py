@@ -428,6 +428,7 @@ def _own_triples(nquads: str) -> tuple[dict | None, set[str]]:
     """What ``_Fragment(nquads)`` gives as ``(triples, named)``, without keeping the lines: the record's own
     triples, parsed once and never shared, so not copied either. (Validation has the mapper hand them over
     parsed, :attr:`~topicgraph.mapping.MappedRecord.own`; this is for a record it could not, and the tests.)"""
+    from ..mapping.mapper import file_statement
     from .screen import parse_triple
 
     triples: dict | None = {}
@@ -454,15 +455,7 @@ def _own_triples(nquads: str) -> tuple[dict | None, set[str]]:
                 memo[po] = (p, o)
         else:
             p, o = got
-        preds = triples.get(s)
-        if preds is None:
-            preds = triples[s] = {}
-            named.add(s[1:-1])
-        objs = preds.get(p)
-        if objs is None:
-            preds[p] = [o]
-        elif o not in objs:
-            objs.append(o)
+        file_statement(triples, named, s, p, o)
         if o.__class__ is str and o[0] == "<":
             named.add(o[1:-1])
     return triples, named
