@@ -154,44 +154,78 @@ def _discover(sources: Iterable[str | Path], *, exclude: Sequence[Path] = ()) \
 
     Raises :class:`TopicgraphError` for a source that is missing, cannot be listed, or is a build folder.
     """
-    found: dict[str, str] = {}  # real path -> path as found
-    links: dict[str, str] = {}  # real path -> where the link is, for a file found (so far) through a symlink
-    skipped: list[tuple[str, str, str]] = []  # (path, kind, detail)
-    ignored: Counter = Counter()
+    w = walk_sources(sources, exclude=exclude)
+    as_posix = (lambda p: p) if os.sep == "/" else (lambda p: p.replace(os.sep, "/"))
+    entries: list[tuple[str, tuple[str, str] | None]] = [(p, None) for p in w.found.values()]
+    entries += [(p, (kind, w.found[detail] if kind == "same" else detail)) for p, _, kind, detail in w.skipped]
+    entries.sort(key=lambda item: as_posix(item[0]))
+    return entries, w.ignored
+
+
+@dataclass
+class Walked:
+    """What :func:`walk_sources` met: ``found`` (real path -> the path it was found by; the file itself rather
+    than a link to it), ``entries`` (with ``keep_entries``: real path -> its folder entry, None for a file
+    named as a source), ``links`` (real path -> where the link is, for a file found only through a symlink),
+    ``skipped`` (``(path, where, kind, detail)``: ``where`` the entry's real location; ``kind`` ``special``,
+    ``same`` (detail: the real path of the file read instead) or ``folder`` (detail: the OS error)) and
+    ``ignored`` (counts by kind)."""
+
+    found: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, os.DirEntry | None] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    skipped: list[tuple[str, str, str, str]] = field(default_factory=list)
+    ignored: Counter = field(default_factory=Counter)
+
+
+def walk_sources(sources: Iterable[str | Path], *, exclude: Sequence[Path] = (), keep_entries: bool = False) \
+        -> Walked:
+    """The one walk under ``sources`` that ``build`` (:func:`_discover`) and ``validate``
+    (:func:`topicgraph.validation.core.discover_files`) share, so they find the same files and turn away the same
+    entries: folders in name order, hidden files, hidden and tool folders, symlinked folders and build folders
+    passed over; one system call per file at most (the folder listing knows the others' types). Each file's
+    folder entry is kept only with ``keep_entries`` (validate stats it; a million of them is memory a build
+    does not need)."""
+    w = Walked()
+    found, links, skipped, ignored = w.found, w.links, w.skipped, w.ignored
+    entries = w.entries if keep_entries else {}
     excluded = {str(Path(p).resolve()) for p in exclude}
 
-    def again(real: str, path: str, own: str | None) -> None:
+    def again(real: str, path: str, own: str | None, entry: os.DirEntry | None) -> None:
         """``path`` leads to the file ``real`` (``own``: where the link is, for a link); the first time, or again."""
         kept = found.get(real)
         if kept is None:
             found[real] = path
+            if keep_entries:
+                entries[real] = entry
             if own is not None:
                 links[real] = own
         elif (own or real) == links.get(real, real):
             pass  # the same entry reached twice, through sources that overlap
         elif own is None and real in links:  # the file itself after a link to it: read the file, report the link
-            skipped.append((kept, "same", real))
+            skipped.append((kept, links.pop(real), "same", real))
             found[real] = path
-            del links[real]
+            if keep_entries:
+                entries[real] = entry
         else:
-            skipped.append((path, "same", real))
+            skipped.append((path, own or real, "same", real))
 
     def walk(folder: str, real: str, top: bool = False) -> None:
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            listing = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             if top:
                 raise TopicgraphError(f"{folder}: cannot read this folder ({exc.strerror or exc}): check its "
                                       "permissions") from None
-            skipped.append((folder, "folder", exc.strerror or str(exc)))
+            skipped.append((folder, real, "folder", exc.strerror or str(exc)))
             return
-        if real in excluded or any(e.name == MANIFEST for e in entries):
+        if real in excluded or any(e.name == MANIFEST for e in listing):
             if top:
                 raise TopicgraphError(_BUILD_FOLDER.format(src=folder))
             ignored["build folders"] += 1
             return  # a build folder: never read our own output back in
         folders = []
-        for e in entries:
+        for e in listing:
             name = e.name
             try:
                 is_dir = e.is_dir()
@@ -212,20 +246,20 @@ def _discover(sources: Iterable[str | Path], *, exclude: Sequence[Path] = ()) \
                 regular = e.is_file()  # from the folder's listing: no system call, except for a symlink
             except OSError:
                 regular = True
+            mine = os.path.join(real, name)  # the folder is resolved once; only a symlinked file needs it alone
             if not regular:
                 kind = _special(e.path)  # None: a broken link, which the reader reports
                 if kind is not None:
-                    skipped.append((e.path, "special", kind))
+                    skipped.append((e.path, mine, "special", kind))
                     continue
-            # the folder is resolved once; only a symlinked file needs resolving on its own
             if e.is_symlink():
-                again(os.path.realpath(e.path), e.path, os.path.join(real, name))
+                again(os.path.realpath(e.path), e.path, mine, e)
+            elif mine in found:
+                again(mine, e.path, None, e)
             else:
-                mine = os.path.join(real, name)
-                if mine in found:
-                    again(mine, e.path, None)
-                else:
-                    found[mine] = e.path
+                found[mine] = e.path
+                if keep_entries:
+                    entries[mine] = e
         for e in folders:
             walk(e.path, os.path.join(real, e.name))
 
@@ -240,17 +274,14 @@ def _discover(sources: Iterable[str | Path], *, exclude: Sequence[Path] = ()) \
         if stat.S_ISDIR(st.st_mode):
             walk(path, os.path.realpath(path), top=True)
         elif not stat.S_ISREG(st.st_mode):
-            skipped.append((path, "special", _KINDS.get(stat.S_IFMT(st.st_mode), "not a file or folder")))
+            skipped.append((path, os.path.abspath(path), "special",
+                            _KINDS.get(stat.S_IFMT(st.st_mode), "not a file or folder")))
         elif os.path.islink(path):
             head, name = os.path.split(os.path.abspath(path))
-            again(os.path.realpath(path), path, os.path.join(os.path.realpath(head), name))
+            again(os.path.realpath(path), path, os.path.join(os.path.realpath(head), name), None)
         else:
-            again(os.path.realpath(path), path, None)
-    as_posix = (lambda p: p) if os.sep == "/" else (lambda p: p.replace(os.sep, "/"))
-    entries: list[tuple[str, tuple[str, str] | None]] = [(p, None) for p in found.values()]
-    entries += [(p, (kind, found[detail] if kind == "same" else detail)) for p, kind, detail in skipped]
-    entries.sort(key=lambda item: as_posix(item[0]))
-    return entries, ignored
+            again(os.path.realpath(path), path, None, None)
+    return w
 
 
 _BUILD_FOLDER = ("{src} is a build folder (it holds " + MANIFEST + "), not a folder of records: name the folder "

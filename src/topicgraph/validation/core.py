@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from operator import itemgetter
 from contextlib import contextmanager
 from pathlib import Path
-from stat import S_IFMT, S_ISDIR, S_ISREG
 from typing import NamedTuple
 
 from ..errors import Finding, Severity, TopicgraphError
@@ -297,120 +296,34 @@ class Passed(NamedTuple):
 
 
 def _discover_files(sources: Iterable[str | Path]) -> tuple[list[Found], list[Passed]]:
-    """:func:`discover_files`, and the entries it turns away (as the build does: in the order of their paths)."""
-    from ..pipeline import _BUILD_FOLDER, _KINDS, _SKIP_DIRS, _special
-    from ..store import MANIFEST
+    """:func:`discover_files`, and the entries it turns away (as the build does: in the order of their paths).
+    The walk is the build's own (:func:`topicgraph.pipeline.walk_sources`); each file gets one ``stat``, by its
+    folder entry."""
+    from ..pipeline import walk_sources
 
-    cwd = os.path.realpath(os.getcwd())
-    found: dict[str, tuple[str, int | None, int | None]] = {}  # real path -> (path, size, mtime_ns)
-    links: dict[str, str] = {}  # real path -> where the link is, for a file found (so far) through a symlink
-    passed: list[tuple[str, str, str, str]] = []  # (path, where it is, kind, detail)
-
-    def stat(p: str) -> tuple[int | None, int | None]:
-        try:
-            st = os.stat(p)
-        except OSError:
-            return None, None
-        return st.st_size, st.st_mtime_ns
-
-    def again(real: str, path: str, own: str | None, sized) -> None:
-        """``path`` leads to the file ``real`` (``own``: where the link is, for a link), as the build's
-        ``again`` in :func:`topicgraph.pipeline._discover`; ``sized()`` gives its size and mtime."""
-        kept = found.get(real)
-        if kept is None:
-            found[real] = (path, *sized())
-            if own is not None:
-                links[real] = own
-        elif (own or real) == links.get(real, real):
-            pass
-        elif own is None and real in links:
-            passed.append((kept[0], links.pop(real), "same", real))
-            found[real] = (path, *sized())
-        else:
-            passed.append((path, own or real, "same", real))
-
-    def walk(top: str, real_top: str, first: bool = False) -> None:
-        try:
-            with os.scandir(top) as it:
-                entries = list(it)
-        except OSError as exc:
-            if first:
-                raise TopicgraphError(f"{top}: cannot read this folder ({exc.strerror or exc}): check its "
-                                      "permissions") from None
-            passed.append((top, real_top, "folder", exc.strerror or str(exc)))
-            return
-        if any(e.name == MANIFEST for e in entries) and os.path.exists(os.path.join(top, MANIFEST)):
-            if first:
-                raise TopicgraphError(_BUILD_FOLDER.format(src=top))
-            return  # a build folder: never read our own output back in
-        files, dirs = [], []
-        for e in entries:
-            try:
-                is_dir = e.is_dir()
-            except OSError:
-                is_dir = False
-            (dirs if is_dir else files).append((e.name, e))
-        files.sort(key=itemgetter(0))  # names are unique in a folder
-        for name, e in files:
-            if name[:1] == ".":
-                continue
-            path = top + "/" + name
-            try:
-                regular = e.is_file()  # from the folder's listing: no system call, except for a symlink
-            except OSError:
-                regular = True
-            if not regular:
-                kind = _special(path)  # None: a broken link, which the checks report
-                if kind is not None:
-                    passed.append((path, real_top + "/" + name, "special", kind))
-                    continue
-            if e.is_symlink():
-                again(os.path.realpath(path), path, real_top + "/" + name, lambda e=e: _entry_stat(e))
-                continue
-            real = real_top + "/" + name
-            if real not in found:
-                found[real] = (path, *_entry_stat(e))
-            else:
-                again(real, path, None, lambda e=e: _entry_stat(e))
-        dirs.sort(key=itemgetter(0))
-        for name, e in dirs:
-            if name[:1] == "." or name in _SKIP_DIRS or e.is_symlink():
-                continue  # os.walk lists a linked folder but does not go into it
-            walk(top + "/" + name, real_top + "/" + name)
-
-    for src in sources:
-        path = Path(src)
-        try:
-            mode = os.stat(path).st_mode
-        except FileNotFoundError:
-            raise TopicgraphError(f"{src}: no such file or folder") from None
-        except OSError as exc:
-            raise TopicgraphError(f"{src}: cannot read it ({exc.strerror or exc}): check its permissions") from None
-        if S_ISDIR(mode):
-            walk(path.as_posix().rstrip("/") or "/", os.path.realpath(path).rstrip("/"), first=True)
-            continue
-        if not S_ISREG(mode):
-            passed.append((path.as_posix(), os.path.abspath(path), "special",
-                           _KINDS.get(S_IFMT(mode), "not a file or folder")))
-            continue
-        own = None
-        if os.path.islink(path):
-            head, name = os.path.split(os.path.abspath(path))
-            own = os.path.join(os.path.realpath(head), name)
-        again(os.path.realpath(path), path.as_posix(), own, lambda p=str(path): stat(p))
-    prefix = cwd.rstrip("/") + "/"
+    w = walk_sources(sources, keep_entries=True)
+    prefix = os.path.realpath(os.getcwd()).rstrip("/") + "/"
     cut = len(prefix)
 
     def display(real: str, path: str) -> str:
         return real[cut:] if real.startswith(prefix) else path
 
+    def sized(path: str, entry: os.DirEntry | None) -> tuple[int | None, int | None]:
+        if entry is not None:
+            return _entry_stat(entry)
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None, None
+        return st.st_size, st.st_mtime_ns
+
     # a file found through a link is shown where the link is, as the build shows it
-    out = [Found(path, display(links.get(real, real), path), size, mtime)
-           for real, (path, size, mtime) in found.items()]
+    out = [Found(path, display(w.links.get(real, real), path), *sized(path, w.entries[real]))
+           for real, path in w.found.items()]
     out.sort(key=itemgetter(0))
     turned = [Passed(path, display(where, path), kind,
-                     display(links.get(detail, detail), found[detail][0]) if kind == "same" else detail)
-              for path, where, kind, detail in passed]
+                     display(w.links.get(detail, detail), w.found[detail]) if kind == "same" else detail)
+              for path, where, kind, detail in w.skipped]
     turned.sort(key=itemgetter(0))
     return out, turned
 
