@@ -226,13 +226,11 @@ def to_term(value: Any, type_: str | None = None, *, name: str = "value", base_i
 _LEXICAL = {"integer": r"^[+-]?\d+$", "decimal": r"^[+-]?(\d+(\.\d*)?|\.\d+)$", "boolean": r"^(true|false|1|0)$",
             "date": r"^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$",
             "dateTime": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$"}
-_LITERAL_RE = re.compile(r'^"(?P<text>(?:[^"\\]|\\.)*)"(?:@(?P<lang>[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)'
-                         r'|\^\^(?P<dt>\S+))?$', re.S)
-_ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
 def _literal(text: str, name: str, base_iri: str | None):
-    """A literal written as in Turtle: ``"text"``, ``"text"@en`` or ``"800"^^xsd:integer`` (or ``^^<IRI>``).
+    """A literal written as in Turtle: ``"text"``, ``"text"@en`` or ``"800"^^xsd:integer`` (or ``^^<IRI>``), read
+    by pyoxigraph's Turtle parser with our prefixes; one literal and nothing else.
 
     >>> _literal('"800"^^xsd:integer', "w", None)
     <Literal value=800 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>
@@ -241,22 +239,23 @@ def _literal(text: str, name: str, base_iri: str | None):
     """
     import pyoxigraph as ox
 
-    m = _LITERAL_RE.match(text)
-    if not m:
+    from ..namespaces import PREFIXES
+
+    prefixes = {**PREFIXES, "id": base_iri} if base_iri else PREFIXES
+    doc = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in prefixes.items()) + f"<urn:tg:s> <urn:tg:p> {text} .\n"
+    try:
+        parsed = list(ox.parse(doc.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    except (SyntaxError, ValueError):
+        parsed = []
+    lit = parsed[0].object if len(parsed) == 1 else None
+    if not isinstance(lit, ox.Literal):
+        dt = re.search(r"\^\^([^\s<>\"]+)$", text)
+        if dt and dt.group(1).partition(":")[0] not in prefixes:
+            raise TopicgraphError(f"parameter {name}: the datatype {dt.group(1)!r} is not an IRI: write "
+                                  "xsd:integer, xsd:date, ... or a full <IRI>")
         raise TopicgraphError(f"parameter {name}: {text!r} is not a literal: write \"text\", \"text\"@en or "
                               "\"800\"^^xsd:integer (in the shell, inside single quotes)")
-    value = re.sub(r"\\(.)", lambda e: _ESCAPES.get(e.group(1), "\\" + e.group(1)), m.group("text"))
-    if m.group("lang"):
-        return ox.Literal(value, language=m.group("lang").lower())
-    if not m.group("dt"):
-        return ox.Literal(value)
-    iri = _expand_iri(m.group("dt"), base_iri)
-    if iri == m.group("dt") and not iri.startswith(("http:", "https:", "urn:")):
-        raise TopicgraphError(f"parameter {name}: the datatype {m.group('dt')!r} is not an IRI: write xsd:integer, "
-                              "xsd:date, ... or a full <IRI>")
-    if iri.startswith(_XSD) and iri[len(_XSD):] in _LEXICAL and not re.match(_LEXICAL[iri[len(_XSD):]], value):
-        raise TopicgraphError(f"parameter {name}: {value!r} is not a valid xsd:{iri[len(_XSD):]}")
-    try:
-        return ox.Literal(value, datatype=ox.NamedNode(iri))
-    except ValueError as exc:
-        raise TopicgraphError(f"parameter {name}: the datatype {m.group('dt')!r} is not an IRI ({exc})") from None
+    kind = lit.datatype.value.removeprefix(_XSD)
+    if kind in _LEXICAL and lit.datatype.value.startswith(_XSD) and not re.match(_LEXICAL[kind], lit.value):
+        raise TopicgraphError(f"parameter {name}: {lit.value!r} is not a valid xsd:{kind}")
+    return lit
