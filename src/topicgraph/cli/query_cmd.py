@@ -106,11 +106,9 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
     else:
         result = _run_local(lambda: run_query(target, text, params=bindings, max_rows=max_rows, base_iri=base),
                             timeout)
-    from ..namespaces import PREFIXES
+    from ..queries.runner import predeclared
 
-    prefixes = dict(PREFIXES)
-    if base:
-        prefixes["id"] = base
+    prefixes = predeclared(base)
     if result.kind == "graph" and fmt in ("csv", "tsv", "json"):
         raise TopicgraphError(f"{result.form} returns RDF: use --format ttl, nt, jsonld or xml (not {fmt})")
     if result.kind != "graph" and fmt in ("ttl", "nt", "jsonld"):

@@ -239,9 +239,9 @@ def _literal(text: str, name: str, base_iri: str | None):
     """
     import pyoxigraph as ox
 
-    from ..namespaces import PREFIXES
+    from .runner import predeclared
 
-    prefixes = {**PREFIXES, "id": base_iri} if base_iri else PREFIXES
+    prefixes = predeclared(base_iri)
     doc = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in prefixes.items()) + f"<urn:tg:s> <urn:tg:p> {text} .\n"
     try:
         parsed = list(ox.parse(doc.encode("utf-8"), format=ox.RdfFormat.TURTLE))
