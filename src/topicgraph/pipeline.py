@@ -8,6 +8,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import stat
 import threading
 import time
@@ -320,6 +321,22 @@ def _skip_reason(display: str, skip: tuple[str, str], cwd: Path | None = None) -
 _WORKER: dict = {}
 
 
+def worker_context():
+    """The multiprocessing context of the build's and validate's worker pools: forkserver on POSIX."""
+    import multiprocessing
+
+    return multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+
+
+def quiet_worker(init: Callable, *args) -> None:
+    """A pool worker's initializer: Ctrl-C is ignored, then ``init(*args)``. The terminal sends Ctrl-C to the
+    whole process group; the main process unwinds and its pool stops the workers once their chunk is done, so a
+    worker taking it too would only print a KeyboardInterrupt traceback of its own (in the middle of loading the
+    taxonomy, say). A signal mask would not do: multiprocessing starts the fork server with an empty one."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    init(*args)
+
+
 def _init_worker(profile: Profile, base_iri: str, taxonomy_dir: str | None, max_bytes: int,
                  nt: bool = False) -> None:
     from .taxonomy import load_taxonomy
@@ -400,16 +417,13 @@ def _results(paths: list[str], *, jobs: int, profile: Profile, base_iri: str, ta
         for i in range(0, len(items), 50):
             yield from _unpack(_work_chunk(items[i:i + 50]))
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
 
     size = max(50, min(500, len(items) // (jobs * 8) or 50))
     chunks = (items[i:i + size] for i in range(0, len(items), size))
-    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(profile, base_iri, taxonomy_dir, max_bytes, nt)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=quiet_worker,
+                             initargs=(_init_worker, profile, base_iri, taxonomy_dir, max_bytes, nt)) as pool:
         # a bounded window of chunks in flight, consumed in order: memory stays flat on a million records
         window: deque = deque(pool.submit(_work_chunk, c) for _, c in zip(range(jobs * 3), chunks))
         while window:

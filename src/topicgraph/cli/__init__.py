@@ -41,8 +41,11 @@ class LazyGroup(click.Group):
 
     def resolve_command(self, ctx, args):
         name, cmd, rest = super().resolve_command(ctx, args)
-        if name in _WORKER_COMMANDS and signal.getsignal(signal.SIGINT) is _interrupted:  # run by main()
-            _workers_ignore_ctrl_c()
+        if name in _WORKER_COMMANDS and _QUIET_TRACKER not in sys.warnoptions:
+            # after a second Ctrl-C (_interrupted) multiprocessing's resource tracker unlinks the pools'
+            # semaphores, as it should, and warns that they "leaked", which is no news then: its -W options are
+            # taken from sys.warnoptions (the workers ignore Ctrl-C: pipeline.quiet_worker)
+            sys.warnoptions.append(_QUIET_TRACKER)
         return name, cmd, rest
 
     def list_commands(self, ctx):
@@ -136,37 +139,3 @@ def _interrupted(signum, frame) -> None:
 
 _INTERRUPTED: list[int] = []  # the Ctrl-C main() has seen
 _QUIET_TRACKER = "ignore:resource_tracker:UserWarning"
-
-
-def _workers_ignore_ctrl_c() -> None:
-    """Start worker processes with SIGINT blocked. The terminal sends Ctrl-C to the whole process group, and each
-    worker would print a KeyboardInterrupt traceback of its own; this process stops them instead, by unwinding
-    (``_interrupted``).
-
-    The workers are forked by multiprocessing's fork server, which takes its signal mask from this process when it
-    starts (a mask survives exec): SIGINT is blocked in this thread just while it starts, so a Ctrl-C meanwhile is
-    held, not lost. Patching the server's start is the one hook the CLI has, the pools being made in the library.
-    """
-    # after a second Ctrl-C (_interrupted) multiprocessing's resource tracker unlinks the pools' semaphores, as it
-    # should, and warns that they "leaked", which is no news then: its -W options are taken from sys.warnoptions
-    if _QUIET_TRACKER not in sys.warnoptions:
-        sys.warnoptions.append(_QUIET_TRACKER)
-    try:
-        from multiprocessing import forkserver
-
-        server = forkserver._forkserver
-        start = server.ensure_running
-    except (ImportError, AttributeError):  # pragma: no cover - another Python's multiprocessing
-        return
-    if getattr(start, "_blocks_sigint", False):
-        return
-
-    def ensure_running():
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            return start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-
-    ensure_running._blocks_sigint = True
-    server.ensure_running = ensure_running

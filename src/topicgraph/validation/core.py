@@ -452,12 +452,13 @@ class _Pool:
     """Worker processes (forkserver on POSIX), each with the checking context loaded, started ahead of use."""
 
     def __init__(self, settings: dict, jobs: int) -> None:
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        from ..pipeline import quiet_worker, worker_context
+
         self.settings, self.jobs = settings, jobs
-        self.executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(settings,))
+        self.executor = ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=quiet_worker,
+                                            initargs=(_init_worker, settings))
         for _ in range(jobs):  # one task each, so that every worker starts now (they start on demand)
             self.executor.submit(_noop)
 
