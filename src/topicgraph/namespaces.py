@@ -1,22 +1,20 @@
-"""Namespaces: the standard vocabularies we use and our own closed ``tg:`` namespace."""
+"""Namespaces: rdflib ``Namespace`` objects for the vocabularies in ``vocab``, and our own closed ``tg:`` namespace."""
 
 from __future__ import annotations
 
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace, Namespace
 
+from . import vocab
+from .vocab import DEFAULT_BASE_IRI, PREFIXES
+
 __all__ = ["SCHEMA", "SKOS", "DCTERMS", "PROV", "XSD", "RDF", "RDFS", "TG", "TAX", "SH", "DEFAULT_BASE_IRI",
            "TG_IRI", "TAX_IRI", "PREFIXES"]
 
-#: schema.org, in its ``http://`` form, which is what most RDF tooling and the seeds' consumers expect.
-SCHEMA = Namespace("http://schema.org/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
-
-TG_IRI = "https://w3id.org/topicgraph/ns#"
-TAX_IRI = "https://w3id.org/topicgraph/taxonomy/"
-DEFAULT_BASE_IRI = "https://w3id.org/topicgraph/id/"
-
-#: Concept schemes and concepts: independent of ``--base-iri`` because taxonomy files are written by hand.
+SCHEMA = Namespace(vocab.SCHEMA)
+SH = Namespace(vocab.SH)
+TG_IRI = vocab.TG
+TAX_IRI = vocab.TAX
 TAX = Namespace(TAX_IRI)
 
 
@@ -55,16 +53,3 @@ class TG(DefinedNamespace):
     modularity: URIRef
     clusterSize: URIRef
 
-
-#: Prefixes written into Turtle, TriG and JSON-LD output and offered to SPARQL queries.
-PREFIXES: dict[str, str] = {
-    "schema": str(SCHEMA),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "xsd": str(XSD),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "tg": TG_IRI,
-    "tax": TAX_IRI,
-}
