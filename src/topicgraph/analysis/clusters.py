@@ -68,6 +68,10 @@ class Clustering:
         """Topic IRI -> cluster number."""
         return {t: c.number for c in self.clusters for t in c.topics}
 
+    def membership(self) -> dict[str, tuple[int, str]]:
+        """Topic IRI -> (cluster number, cluster label), cluster by cluster, members most central first."""
+        return {t: (c.number, c.label) for c in self.clusters for t in c.topics}
+
     def to_dict(self) -> dict:
         return {"modularity": self.modularity, "seed": self.seed, "resolution": self.resolution,
                 "weight": self.weight, "min_size": self.min_size, "topics": self.topics, "edges": self.edges,
