@@ -9,7 +9,8 @@ import pytest
 import topicgraph
 from topicgraph.analysis import load_incidence
 from topicgraph.analysis.clusters import find_clusters
-from topicgraph.analysis.related import RelatedIndex, _blocks, _top_k_rows
+from topicgraph.analysis.related import RelatedIndex
+from topicgraph.analysis.topk import row_blocks, top_k_rows
 from topicgraph.synth import SynthConfig, generate
 from topicgraph.taxonomy import load_taxonomy
 
@@ -79,9 +80,9 @@ def test_related_items_share_the_group(synth):
 def test_pruned_top_k_equals_the_exhaustive_one(synth):
     _, inc = synth
     index = RelatedIndex(inc)
-    for lo, hi in _blocks(index._row_cost, 200_000)[:3]:
-        pruned = _top_k_rows(*index._scores(lo, hi, 10), 10)
-        full = _top_k_rows(*index._scores(lo, hi, None), 10)
+    for lo, hi in row_blocks(index._row_cost, 200_000)[:3]:
+        pruned = top_k_rows(*index._scores(lo, hi, 10), 10)
+        full = top_k_rows(*index._scores(lo, hi, None), 10)
         for x, y in zip(pruned, full):
             np.testing.assert_array_equal(x, y)
 

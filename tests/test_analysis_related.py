@@ -11,7 +11,8 @@ import pytest
 import scipy.sparse as sp
 
 import topicgraph
-from topicgraph.analysis.related import RelatedIndex, RelatedTable, RelatedWeights, _kth_floor, _kth_largest, _top_k
+from topicgraph.analysis.related import RelatedIndex, RelatedTable, RelatedWeights
+from topicgraph.analysis.topk import kth_floor, kth_largest, top_k_rows
 from topicgraph.errors import TopicgraphError
 
 ART = "https://w3id.org/topicgraph/id/article/"
@@ -210,7 +211,7 @@ def test_top_k_matches_a_full_sort(seed):
     m = sp.random(40, 60, density=0.3, format="csr", random_state=seed)
     m.data = np.round(rng.integers(1, 6, size=m.nnz) / 2.0, 9)   # many ties
     for k in (1, 3, 10, 100):
-        row, col, rank, score = _top_k(m, k)
+        row, col, rank, score = top_k_rows(m.indptr, m.indices, m.data, k)
         expect = []
         for i in range(m.shape[0]):
             start, end = m.indptr[i], m.indptr[i + 1]
@@ -228,8 +229,8 @@ def test_kth_floor_is_a_lower_bound_within_one_bin(seed):
     m.data = np.round(values + rng.random(m.nnz) * (seed % 2), 9)
     rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
     for k in (1, 3, 10, 70):
-        floor = _kth_floor(rows, m.data, m.shape[0], k)
-        exact = _kth_largest(m.indptr, m.data, k)
+        floor = kth_floor(rows, m.data, m.shape[0], k)
+        exact = kth_largest(m.indptr, m.data, k)
         short = np.diff(m.indptr) <= k
         exact[short & (np.diff(m.indptr) == k)] = [np.sort(m.data[m.indptr[i]:m.indptr[i + 1]])[0]
                                                    for i in np.flatnonzero(short & (np.diff(m.indptr) == k))]
@@ -237,7 +238,7 @@ def test_kth_floor_is_a_lower_bound_within_one_bin(seed):
         ok = np.isfinite(exact)
         assert np.all(floor[ok] <= exact[ok] + 1e-9) and np.all(floor[ok] >= exact[ok] - width - 1e-9)
         assert np.all(np.isneginf(floor[np.diff(m.indptr) < k]))
-    assert _kth_floor(rows, -m.data, m.shape[0], 3) is None           # negative values: not for this bound
+    assert kth_floor(rows, -m.data, m.shape[0], 3) is None           # negative values: not for this bound
 
 
 def test_json_and_csv_are_what_the_json_and_csv_modules_write(tmp_path):

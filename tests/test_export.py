@@ -457,3 +457,21 @@ def test_inlined_library_is_the_recorded_npm_file_with_its_licence():
     assert b'"3.34.4"' in library and "3.34.4" in readme
     assert "MIT" in readme and "Permission is hereby granted" in (assets / "cytoscape.LICENSE").read_text("utf-8")
     assert b"Copyright (c) 2016-2026, The Cytoscape Consortium" in library[:200]
+
+
+def test_export_colours_are_the_clusters_command_answers(tmp_path_factory):
+    """Without stored clusters, export computes what `topicgraph clusters --seed S` would store (one Louvain, in
+    topicgraph.analysis.clusters), so a picture's colours and the command's answers agree (issue 19)."""
+    import topicgraph
+    from topicgraph.analysis.clusters import find_clusters
+    from topicgraph.synth import SynthConfig, generate
+
+    corpus = generate(tmp_path_factory.mktemp("synth"), SynthConfig(n=300, seed=4, groups=5, topics_per_group=6))
+    out = tmp_path_factory.mktemp("synth-graph")
+    topicgraph.build([str(corpus.root)], out=str(out), jobs=1)
+    store = GraphStore.open(out)
+    for seed in (0, 1, 2):
+        G = build_export_graph(store, seed=seed)
+        expected = find_clusters(store, seed=seed).membership()
+        got = {n: (d["cluster"], d["cluster_label"]) for n, d in G.nodes(data=True) if "cluster" in d}
+        assert got == expected and len(set(n for n, _ in got.values())) >= 2

@@ -125,7 +125,7 @@ def test_every_string_value_is_single_quoted_on_one_line(corpus):
 
 @pytest.mark.parametrize("value", ["O'Brien", "a: b", "'", "#x", "- y", "It’s Complicated!", "{x}", "%x", "@a"])
 def test_yaml_quoting_round_trips(value):
-    assert yaml.safe_load("k: " + synth._q(value)) == {"k": value}
+    assert yaml.safe_load("k: " + synth.text.yaml_quote(value)) == {"k": value}
 
 
 def test_plain_articles_state_title_date_and_byline(corpus):
@@ -219,7 +219,7 @@ def test_seed_topics_appear(corpus):
 
 
 def test_seed_labels_are_not_in_the_filler_text():
-    filler = synth._filler_ngrams()
+    filler = synth.vocabulary.filler_ngrams()
     assert not [label for _, label in SEED_TOPICS if synth.label_tokens(label) in filler]
 
 
@@ -270,7 +270,7 @@ def test_vocabulary_labels_do_not_nest():
     toks = [synth.label_tokens(t.label) for t in vocab]
     assert len(set(toks)) == len(toks) == 720
     for a in toks:
-        subs = synth._subgrams(a) - {a}
+        subs = synth.vocabulary.subgrams(a) - {a}
         assert not subs.intersection(toks), a
 
 

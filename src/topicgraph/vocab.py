@@ -62,6 +62,17 @@ DCTERMS_SOURCE = DCTERMS + "source"
 TG_COMMUNITY = TG + "community"
 TG_COMMUNITY_CLASS = TG + "Community"
 TG_RECORD_FORMAT = TG + "recordFormat"
+SKOS_COLLECTION = SKOS + "Collection"
+SKOS_MEMBER = SKOS + "member"
+SKOS_PREF_LABEL = SKOS + "prefLabel"
+TG_TOPIC_CLUSTER = TG + "TopicCluster"
+TG_CLUSTER_SIZE = TG + "clusterSize"
+TG_MODULARITY = TG + "modularity"
+TG_RELATED_TO = TG + "relatedTo"
+TG_RELATEDNESS = TG + "relatedness"
+TG_RELATED_ARTICLE = TG + "relatedArticle"
+TG_SCORE = TG + "score"
+TG_RANK = TG + "rank"
 
 #: Prefixes written into Turtle, TriG and JSON-LD output and offered to SPARQL queries.
 PREFIXES: dict[str, str] = {

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..vocab import (DEFAULT_BASE_IRI, RDF_TYPE, SKOS_COLLECTION, SKOS_MEMBER, SKOS_PREF_LABEL, TG_CLUSTER_SIZE,
+                     TG_MODULARITY, TG_TOPIC_CLUSTER, XSD_DECIMAL, XSD_INTEGER)
 from .graphs import Incidence, WEIGHTS, as_incidence, topic_graph
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,6 +70,10 @@ class Clustering:
         """Topic IRI -> cluster number."""
         return {t: c.number for c in self.clusters for t in c.topics}
 
+    def membership(self) -> dict[str, tuple[int, str]]:
+        """Topic IRI -> (cluster number, cluster label), cluster by cluster, members most central first."""
+        return {t: (c.number, c.label) for c in self.clusters for t in c.topics}
+
     def to_dict(self) -> dict:
         return {"modularity": self.modularity, "seed": self.seed, "resolution": self.resolution,
                 "weight": self.weight, "min_size": self.min_size, "topics": self.topics, "edges": self.edges,
@@ -77,24 +83,26 @@ class Clustering:
     def cluster_iri(self, number: int) -> str:
         from ..iris import IriMinter
 
-        return f"{IriMinter(self.base_iri or 'https://w3id.org/topicgraph/id/').base}cluster/{number}"
+        return f"{IriMinter(self.base_iri or DEFAULT_BASE_IRI).base}cluster/{number}"
 
     def ntriples(self):
         """Each cluster as a ``skos:Collection`` and ``tg:TopicCluster`` with prefLabel, members, size and the
         run's modularity."""
-        from ._write import XSD_DECIMAL, XSD_INTEGER, decimal, nt_literal
+        from ..mapping.nquads import iri, literal  # rdflib comes with topicgraph.mapping: loaded when used
+        from ._write import decimal
 
-        skos, tg = "http://www.w3.org/2004/02/skos/core#", "https://w3id.org/topicgraph/ns#"
-        rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+        rdf_type, collection, cluster = iri(RDF_TYPE), iri(SKOS_COLLECTION), iri(TG_TOPIC_CLUSTER)
+        label, size, modularity, member = (iri(SKOS_PREF_LABEL), iri(TG_CLUSTER_SIZE), iri(TG_MODULARITY),
+                                           iri(SKOS_MEMBER))
         for c in self.clusters:
-            s = f"<{self.cluster_iri(c.number)}>"
-            yield f"{s} {rdf_type} <{skos}Collection> .\n"
-            yield f"{s} {rdf_type} <{tg}TopicCluster> .\n"
-            yield f"{s} <{skos}prefLabel> {nt_literal(c.label, lang='en')} .\n"
-            yield f"{s} <{tg}clusterSize> {nt_literal(str(c.size), datatype=XSD_INTEGER)} .\n"
-            yield f"{s} <{tg}modularity> {nt_literal(decimal(self.modularity), datatype=XSD_DECIMAL)} .\n"
+            s = iri(self.cluster_iri(c.number))
+            yield f"{s} {rdf_type} {collection} .\n"
+            yield f"{s} {rdf_type} {cluster} .\n"
+            yield f"{s} {label} {literal(c.label, lang='en')} .\n"
+            yield f"{s} {size} {literal(str(c.size), XSD_INTEGER)} .\n"
+            yield f"{s} {modularity} {literal(decimal(self.modularity), XSD_DECIMAL)} .\n"
             for t in c.topics:
-                yield f"{s} <{skos}member> <{t}> .\n"
+                yield f"{s} {member} {iri(t)} .\n"
 
     def write_store(self, folder: str | Path) -> tuple[str, int]:
         """Replace the ``clusters`` graph of the build in ``folder`` (see :mod:`topicgraph.analysis._write`)."""

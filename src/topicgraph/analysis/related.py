@@ -40,18 +40,16 @@ import scipy.sparse as sp
 
 from ..errors import TopicgraphError
 from .graphs import MAPPING_KINDS, Incidence, as_incidence
+from .related_table import RelatedTable
+from .topk import BLOCK_BUDGET, csr_indptr, kth_floor, kth_largest, row_blocks, top_k_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..store import GraphStore
 
 __all__ = ["RelatedWeights", "RelatedItem", "RelatedIndex", "RelatedTable", "DEFAULT_WEIGHTS"]
 
-#: estimated non-zeros of one block of the score matrix; bounds memory (≈ 40 bytes each) and keeps blocks fast
-_BLOCK_BUDGET = 4_000_000
 _ROUND = 9
 _MAX_CODED_AUTHORS = 6
-#: rows of a RelatedTable turned into text at a time (N-Triples, JSON, CSV)
-_CHUNK_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -132,141 +130,6 @@ class RelatedItem:
         if self.recency != 1.0:
             out.append(f"recency ×{self.recency:.3f}")
         return out
-
-
-@dataclass
-class RelatedTable:
-    """The top k of every article: parallel arrays of article indices, ranks (1-based) and scores."""
-
-    incidence: Incidence
-    source: np.ndarray
-    target: np.ndarray
-    rank: np.ndarray
-    score: np.ndarray
-    k: int
-    weights: RelatedWeights
-
-    def __len__(self) -> int:
-        return len(self.source)
-
-    def rows(self):
-        """``(article, rank, related, score)`` tuples, by article then rank."""
-        arts = self.incidence.articles
-        for s, t, r, x in zip(self.source.tolist(), self.target.tolist(), self.rank.tolist(), self.score.tolist()):
-            yield arts[s], r, arts[t], x
-
-    def _chunks(self, size: int = _CHUNK_ROWS):
-        """``(source, target, rank, score index)`` lists, ``size`` rows at a time, and the distinct scores (the
-        score of a row is ``scores[score index]``: tables repeat few distinct scores, each formatted once)."""
-        scores, which = np.unique(self.score, return_inverse=True)
-        for lo in range(0, len(self.source), size):
-            hi = lo + size
-            yield (self.source[lo:hi].tolist(), self.target[lo:hi].tolist(), self.rank[lo:hi].tolist(),
-                   which[lo:hi].tolist()), scores.tolist()
-
-    def ntriples(self):
-        """The table as N-Triples, several thousand links per string: ``a tg:relatedTo b``, and the link's score
-        and rank on a node ``<{a}#related-{rank}>``: ``a tg:relatedness node``, and the node's
-        ``tg:relatedArticle``, ``tg:score`` (``xsd:decimal``) and ``tg:rank`` (``xsd:integer``). Five triples a
-        link: the node's class, tg:Relatedness, is the range of tg:relatedness, so no ``rdf:type`` triple is
-        written (each triple costs about 10 µs of CPU to load)."""
-        from ._write import XSD_DECIMAL, XSD_INTEGER, decimal
-
-        tg = "https://w3id.org/topicgraph/ns#"
-        arts = self.incidence.articles
-        iri = [f"<{a}>" for a in arts]
-        node = [f"<{a}#related-" for a in arts]
-        rel, relness, rel_art = f"<{tg}relatedTo>", f"<{tg}relatedness>", f"<{tg}relatedArticle>"
-        score_p, rank_p = f"<{tg}score>", f"<{tg}rank>"
-        dec_t, int_t = f'"^^<{XSD_DECIMAL}> .\n', f'"^^<{XSD_INTEGER}> .\n'
-        text: list[str] | None = None
-        for (src, tgt, rank, which), scores in self._chunks():
-            if text is None:
-                text = [decimal(x) for x in scores]
-            yield "".join([
-                f"{iri[s]} {rel} {iri[t]} .\n{iri[s]} {relness} {node[s]}{r}> .\n{node[s]}{r}> {rel_art} {iri[t]} .\n"
-                f'{node[s]}{r}> {score_p} "{text[x]}{dec_t}{node[s]}{r}> {rank_p} "{r}{int_t}'
-                for s, t, r, x in zip(src, tgt, rank, which)])
-
-    def records(self) -> list[dict]:
-        """One dict per article that has related items: its IRI, record id and the ranked list."""
-        inc = self.incidence
-        out: list[dict] = []
-        current = None
-        for a, r, b, x in self.rows():
-            if current is None or current["article"] != a:
-                current = {"article": a, "identifier": inc.article_identifier.get(a), "related": []}
-                out.append(current)
-            current["related"].append({"rank": r, "article": b, "identifier": inc.article_identifier.get(b),
-                                       "score": x})
-        return out
-
-    def write_json(self, path: str | Path) -> Path:
-        """``{"k", "weights", "articles": [...]}``, one article (:meth:`records`) per line, as ``json.dumps`` writes
-        them; built from each article's IRI and id encoded once."""
-        import json
-
-        from ..store import atomic_write
-
-        arts, ident = self.incidence.articles, self.incidence.article_identifier
-        j_art = [json.dumps(a, ensure_ascii=False) for a in arts]
-        j_id = [json.dumps(ident.get(a), ensure_ascii=False) for a in arts]
-
-        def write(tmp: str) -> None:
-            with open(tmp, "w", encoding="utf-8") as fh:
-                fh.write(f'{{"k": {self.k}, "weights": {json.dumps(asdict(self.weights))}, "articles": [')
-                text: list[str] | None = None
-                current = -1
-                for (src, tgt, rank, which), scores in self._chunks():
-                    if text is None:
-                        text = [repr(x) for x in scores]  # what json.dumps writes for a float
-                    parts = []
-                    for s, t, r, x in zip(src, tgt, rank, which):
-                        item = f'{{"rank": {r}, "article": {j_art[t]}, "identifier": {j_id[t]}, "score": {text[x]}}}'
-                        if s != current:
-                            parts.append(f'{"" if current < 0 else "]},"}\n{{"article": {j_art[s]}, '
-                                         f'"identifier": {j_id[s]}, "related": [{item}')
-                            current = s
-                        else:
-                            parts.append(f", {item}")
-                    fh.write("".join(parts))
-                fh.write("\n\n]}\n" if current < 0 else "]}\n]}\n")
-
-        atomic_write(path, write)
-        return Path(path)
-
-    def write_csv(self, path: str | Path) -> Path:
-        """Columns: article, identifier, rank, related, related_identifier, score (as ``csv.writer`` writes them)."""
-        from ..store import atomic_write
-
-        arts, ident = self.incidence.articles, self.incidence.article_identifier
-        c_art = [_csv_field(a) for a in arts]
-        c_id = [_csv_field(ident.get(a, "")) for a in arts]
-
-        def write(tmp: str) -> None:
-            with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                fh.write("article,identifier,rank,related,related_identifier,score\r\n")
-                text: list[str] | None = None
-                for (src, tgt, rank, which), scores in self._chunks():
-                    if text is None:
-                        text = [f"{x:.9f}" for x in scores]
-                    fh.write("".join([f"{c_art[s]},{c_id[s]},{r},{c_art[t]},{c_id[t]},{text[x]}\r\n"
-                                      for s, t, r, x in zip(src, tgt, rank, which)]))
-
-        atomic_write(path, write)
-        return Path(path)
-
-    def write_store(self, folder: str | Path) -> tuple[str, int]:
-        """Replace the ``related`` graph of the build in ``folder`` (see :mod:`topicgraph.analysis._write`)."""
-        from ._write import replace_graph
-
-        return replace_graph(folder, "related", self.ntriples())
-
-    def of(self, article: str) -> list[tuple[str, float]]:
-        i = self.incidence.article_index[article]
-        lo, hi = np.searchsorted(self.source, [i, i + 1])
-        arts = self.incidence.articles
-        return [(arts[t], x) for t, x in zip(self.target[lo:hi].tolist(), self.score[lo:hi].tolist())]
 
 
 class RelatedIndex:
@@ -385,10 +248,10 @@ class RelatedIndex:
         if k is not None and not w.half_life and lengths.max(initial=0) > k + 1:
             # a lower bound of each row's k-th best topic part is as good for pruning as the exact value (it keeps a
             # few more candidates): a histogram of the row, self included (hence k + 1), is much cheaper to get
-            floor = _kth_floor(row - lo, data, n_rows, k + 1)
+            floor = kth_floor(row - lo, data, n_rows, k + 1)
             if floor is None:
-                indptr = _indptr(row[keep] - lo, n_rows)
-                floor = _kth_largest(indptr, data[keep], k)
+                indptr = csr_indptr(row[keep] - lo, n_rows)
+                floor = kth_largest(indptr, data[keep], k)
                 keep[keep] = data[keep] >= floor[row[keep] - lo] - bonus - 1e-6
             else:
                 keep &= data >= floor[row - lo] - (bonus + 1e-6)
@@ -414,7 +277,7 @@ class RelatedIndex:
         keep = data > 0
         if w.threshold > 0:
             keep &= data >= w.threshold
-        return _indptr(row[keep] - lo, n_rows), col[keep], data[keep]
+        return csr_indptr(row[keep] - lo, n_rows), col[keep], data[keep]
 
     def _shared_authors(self, row: np.ndarray, col: np.ndarray) -> np.ndarray:
         """How many authors articles ``row[i]`` and ``col[i]`` share (general case: any number of authors)."""
@@ -427,7 +290,7 @@ class RelatedIndex:
         """The top ``k`` related articles of ``article`` (IRI, record id, slug or file path), with their reasons."""
         q = self.resolve(article)
         i = self.incidence.article_index[q]
-        row, col, rank, score = _top_k_rows(*self._scores(i, i + 1, k), k)
+        row, col, rank, score = top_k_rows(*self._scores(i, i + 1, k), k)
         return [self._explain(i, int(c), int(r), float(x)) for c, r, x in zip(col, rank, score)]
 
     def _explain(self, i: int, j: int, rank: int, score: float) -> RelatedItem:
@@ -466,12 +329,12 @@ class RelatedIndex:
         """The top ``k`` of every article, a block of rows at a time (``jobs`` threads; scipy and numpy release
         the GIL in the heavy parts)."""
         n = len(self.incidence.articles)
-        bounds = _blocks(self._row_cost, _BLOCK_BUDGET)
+        bounds = row_blocks(self._row_cost, BLOCK_BUDGET)
         jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, 8)
 
         def work(span):
             lo, hi = span
-            row, col, rank, score = _top_k_rows(*self._scores(lo, hi, k), k)
+            row, col, rank, score = top_k_rows(*self._scores(lo, hi, k), k)
             return row + lo, col, rank, score
 
         parts, done = [], 0
@@ -489,13 +352,6 @@ class RelatedIndex:
         return RelatedTable(self.incidence, source, target, rank, score, k, self.weights)
 
 
-def _csv_field(value: str) -> str:
-    """``value`` as a field of ``csv.writer`` (the excel dialect: quoted when it holds a comma, quote or line break)."""
-    if any(c in value for c in ',"\r\n'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
 def _days(value: str | None) -> float:
     """Days since 1970-01-01 of an xsd:date or xsd:dateTime lexical form (NaN when missing or unreadable)."""
     if not value:
@@ -504,95 +360,3 @@ def _days(value: str | None) -> float:
         return float(np.datetime64(value[:10], "D").astype(np.int64))
     except ValueError:
         return math.nan
-
-
-def _blocks(cost: np.ndarray, budget: float) -> list[tuple[int, int]]:
-    """Cut rows into contiguous blocks whose summed cost stays near ``budget`` (at least one row each)."""
-    n = len(cost)
-    if n == 0:
-        return []
-    edges = np.searchsorted(np.cumsum(cost), np.arange(budget, float(cost.sum()), budget), side="right")
-    cuts = sorted({0, n, *[int(e) for e in edges if 0 < e < n]})
-    return list(zip(cuts[:-1], cuts[1:]))
-
-
-def _top_k(s: sp.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The ``k`` best entries of each row of ``s``: (row, col, rank from 1, score), ties to the smaller col."""
-    return _top_k_rows(s.indptr, s.indices, s.data, k)
-
-
-def _indptr(rows: np.ndarray, n_rows: int) -> np.ndarray:
-    """CSR row pointers of entries grouped by (sorted) ``rows``."""
-    return np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_rows))))
-
-
-#: the histogram of :func:`_kth_floor`: at most this many bins per row, each at most 1/_HIST_PER_UNIT wide
-_HIST_BINS = 1024
-_HIST_PER_UNIT = 16
-
-
-def _kth_floor(rows: np.ndarray, data: np.ndarray, n_rows: int, k: int) -> np.ndarray | None:
-    """A lower bound of the k-th largest value of each row (-inf for rows of fewer than k entries), at most one bin
-    width (1/16 for scores below 64) under the exact value: the lower edge of the histogram bin that holds it. One
-    ``bincount`` instead of a selection. ``None`` when some value is negative (then use :func:`_kth_largest`)."""
-    if len(data) == 0:
-        return np.full(n_rows, -np.inf)
-    top = float(data.max())
-    if not math.isfinite(top) or float(data.min()) < 0:
-        return None
-    per_unit = min(float(_HIST_PER_UNIT), (_HIST_BINS - 1) / top) if top > 0 else 1.0
-    n_bins = int(top * per_unit) + 1
-    bins = (data * per_unit).astype(np.int64)  # floor, as data >= 0
-    np.minimum(bins, n_bins - 1, out=bins)
-    bins += rows * n_bins
-    counts = np.bincount(bins, minlength=n_rows * n_bins).reshape(n_rows, n_bins)
-    from_top = np.cumsum(counts[:, ::-1], axis=1)
-    reached = from_top >= k
-    edge = (n_bins - 1 - np.argmax(reached, axis=1)) / per_unit
-    return np.where(reached[:, -1], edge, -np.inf)
-
-
-def _kth_largest(indptr: np.ndarray, data: np.ndarray, k: int) -> np.ndarray:
-    """The k-th largest value of each CSR row (-inf for rows of k entries or fewer), by ``np.partition`` over
-    rows padded to the same width; rows go in order of length so that each chunk pads little."""
-    lengths = np.diff(indptr)
-    kth = np.full(len(lengths), -np.inf)
-    long_rows = np.flatnonzero(lengths > k)
-    long_rows = long_rows[np.argsort(lengths[long_rows], kind="stable")]
-    start = 0
-    while start < len(long_rows):
-        stop = start + 1
-        while stop < len(long_rows) and (stop - start + 1) * lengths[long_rows[stop]] <= _BLOCK_BUDGET:
-            stop += 1
-        rows = long_rows[start:stop]
-        width = int(lengths[rows[-1]])
-        sel_lengths = lengths[rows]
-        sel_row = np.repeat(np.arange(len(rows)), sel_lengths)
-        offsets = np.arange(int(sel_lengths.sum())) - np.repeat(np.cumsum(sel_lengths) - sel_lengths, sel_lengths)
-        # negated, padded with +inf, and the k-th smallest taken: numpy's introselect slows down many times over
-        # when the k-th largest sits near the end among many equal pads (rows here have few distinct scores)
-        pad = np.full((len(rows), width), np.inf)
-        pad[sel_row, offsets] = -data[np.repeat(indptr[rows], sel_lengths) + offsets]
-        kth[rows] = -np.partition(pad, k - 1, axis=1)[:, k - 1]
-        start = stop
-    return kth
-
-
-def _top_k_rows(indptr: np.ndarray, col: np.ndarray, data: np.ndarray,
-                k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_top_k` over CSR arrays (columns within a row in any order)."""
-    empty = np.zeros(0, dtype=np.int64)
-    if k <= 0 or len(data) == 0:
-        return empty, empty, empty, np.zeros(0)
-    lengths = np.diff(indptr)
-    row = np.repeat(np.arange(len(lengths)), lengths)
-    col = col.astype(np.int64, copy=False)
-    if lengths.max() > k:
-        keep = data >= _kth_largest(indptr, data, k)[row]
-        row, col, data = row[keep], col[keep], data[keep]
-    order = np.lexsort((col, -data, row))
-    row, col, data = row[order], col[order], data[order]
-    first = np.searchsorted(row, row, side="left")
-    rank = np.arange(len(row)) - first + 1
-    keep = rank <= k
-    return row[keep], col[keep], rank[keep], data[keep]

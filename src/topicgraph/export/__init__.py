@@ -20,30 +20,20 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import TopicgraphError
 from ._common import ARTICLES_KEY, COLOR_BY
+from .formats import EXPORT_FORMATS, ExportFormat
 from .prepare import GRAPHS, add_centrality, build_export_graph, filter_graph, topic_clusters
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = ["export_graph", "build_export_graph", "filter_graph", "add_centrality", "topic_clusters", "FORMATS",
-           "GRAPHS", "COLOR_BY", "ARTICLES_KEY", "EXTENSIONS"]
+           "GRAPHS", "COLOR_BY", "ARTICLES_KEY", "EXTENSIONS", "EXPORT_FORMATS", "ExportFormat"]
 
-#: ``--format`` name -> what it is.
-FORMATS: dict[str, str] = {
-    "graphml": "GraphML (yEd, Gephi, igraph, networkx)",
-    "gexf": "GEXF 1.3 with colours, sizes and positions (Gephi)",
-    "cytoscape": "Cytoscape.js JSON (also Cytoscape desktop, .cyjs)",
-    "d3": "D3 node-link JSON (nodes + links)",
-    "dot": "Graphviz DOT",
-    "csv": "CSV nodes and edges tables (Gephi, Neo4j)",
-    "html": "one self-contained interactive page (Cytoscape.js inlined)",
-    "svg": "a picture rendered by Graphviz",
-    "png": "a picture rendered by Graphviz",
-}
+#: ``--format`` name -> what it is (from :data:`EXPORT_FORMATS`).
+FORMATS: dict[str, str] = {name: f.description for name, f in EXPORT_FORMATS.items()}
 
-#: The usual file extension of each format.
-EXTENSIONS = {"graphml": "graphml", "gexf": "gexf", "cytoscape": "cyjs", "d3": "json", "dot": "dot", "csv": "csv",
-              "html": "html", "svg": "svg", "png": "png"}
+#: The usual file extension of each format (from :data:`EXPORT_FORMATS`).
+EXTENSIONS: dict[str, str] = {name: f.extension for name, f in EXPORT_FORMATS.items()}
 
 
 def export_graph(G: "nx.Graph", path: str | Path, fmt: str, **opts: Any) -> list[Path]:
@@ -54,22 +44,13 @@ def export_graph(G: "nx.Graph", path: str | Path, fmt: str, **opts: Any) -> list
     attributes to JSON, ``None`` and NaN are left out. Files are written through a temporary file and renamed,
     so an error never leaves a broken file. Options: ``color_by`` (cluster, vendor or kind; default: clusters
     when nodes have them), ``seed`` (layout), ``title`` (html), ``csv_dialect`` (gephi or neo4j), ``engine``
-    (Graphviz layout for svg/png: sfdp, neato, fdp, dot...).
+    (Graphviz layout for svg/png: sfdp, neato, fdp, dot...); :data:`EXPORT_FORMATS` says which format reads which.
     """
     from ._common import clean_graph
 
-    if fmt not in FORMATS:
-        raise TopicgraphError(f"unknown export format {fmt!r}: choose from {', '.join(FORMATS)}")
-    path = Path(path)
-    H = clean_graph(G)
-    if fmt == "html":
-        from .html import write_html
-
-        return write_html(H, path, articles=G.graph.get(ARTICLES_KEY), **opts)
-    if fmt in ("svg", "png"):
-        from .render import render
-
-        return render(H, path, fmt, **opts)
-    from . import writers
-
-    return getattr(writers, f"write_{fmt}")(H, path, **opts)
+    spec = EXPORT_FORMATS.get(fmt)
+    if spec is None:
+        raise TopicgraphError(f"unknown export format {fmt!r}: choose from {', '.join(EXPORT_FORMATS)}")
+    if "articles" in spec.options:
+        opts["articles"] = G.graph.get(ARTICLES_KEY)
+    return spec.write(clean_graph(G), Path(path), **opts)

@@ -14,8 +14,8 @@ from ..errors import TopicgraphError
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["clean_graph", "palette", "node_colors", "node_sizes", "layout", "write_atomically", "ARTICLES_KEY",
-           "COLOR_BY", "default_color_by", "json_for_script"]
+__all__ = ["clean_graph", "palette", "node_colors", "node_sizes", "layout", "layout_weight", "write_atomically",
+           "ARTICLES_KEY", "COLOR_BY", "default_color_by", "json_for_script"]
 
 #: ``G.graph[ARTICLES_KEY]``: the articles behind each node, for the HTML page (never written to the data formats,
 #: which keep only scalar graph attributes): ``{"table": [[id, title, url, date], ...], "by_node": {node: [row, ...]},
@@ -198,7 +198,7 @@ def layout(G: "nx.Graph", *, seed: int = 42) -> dict[Any, tuple[float, float]]:
         return {}
     pos = _sfdp_layout(G, seed=seed) if len(G) >= 500 else None
     if pos is None:
-        weight = _layout_weight(G)
+        weight = layout_weight(G)
         k = None if G.number_of_nodes() > 2 else 1.0
         pos = nx.spring_layout(G, seed=seed, weight=weight, k=k, iterations=100 if len(G) < 500 else 50,
                                method="force")
@@ -235,7 +235,9 @@ def _sfdp_layout(G: "nx.Graph", *, seed: int) -> dict[Any, tuple[float, float]] 
     return {nodes[i]: ((x - cx) / half, (y - cy) / half) for i, (x, y) in xy.items()}
 
 
-def _layout_weight(G: "nx.Graph") -> str | None:
+def layout_weight(G: "nx.Graph") -> str | None:
+    """The edge attribute that may pull nodes together (layout, PageRank): ``count`` when every edge has a
+    non-negative one, else ``weight`` on the same terms, else None (unweighted)."""
     edges = list(G.edges(data=True))
     for key in ("count", "weight"):
         vals = [d.get(key) for _, _, d in edges]

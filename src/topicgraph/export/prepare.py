@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TopicgraphError
-from ._common import ARTICLES_KEY
+from ._common import ARTICLES_KEY, layout_weight
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -59,6 +59,7 @@ def build_export_graph(store: "GraphStore | str | Path", graph: str = "topics", 
     ``authors``/``brands`` add each article's authors and publisher as nodes (``articles`` and ``bipartite``).
     ``G.graph["topicgraph_articles"]`` lists up to ``max_articles`` articles per node for the HTML page.
     """
+    from ..analysis.clusters import find_clusters
     from ..analysis.graphs import article_graph, bipartite_graph, load_incidence, topic_graph
     from ..store import GraphStore
 
@@ -73,8 +74,8 @@ def build_export_graph(store: "GraphStore | str | Path", graph: str = "topics", 
     inc = load_incidence(store)
     topics_g = topic_graph(inc, weight=weight)
     clusters, source = _stored_clusters(store)
-    if clusters is None:
-        clusters, source = topic_clusters(topics_g, seed=seed), f"louvain (seed {seed})"
+    if clusters is None:  # what `topicgraph clusters --seed SEED` would store, so colours match its answers
+        clusters, source = find_clusters(inc, seed=seed).membership(), f"louvain (seed {seed})"
 
     if graph == "topics":
         G = topics_g
@@ -103,39 +104,21 @@ def build_export_graph(store: "GraphStore | str | Path", graph: str = "topics", 
 
 
 def topic_clusters(G: "nx.Graph", *, seed: int = 0) -> dict[str, tuple[int, str]]:
-    """Topic -> (cluster number, cluster label) by networkx's Louvain on ``G`` (edge ``count``, else ``weight``).
-
-    As ``topicgraph clusters`` numbers them: from 1, largest first; a topic alone in its community is in no
-    cluster; the label names the three members with the most weight inside the cluster.
+    """Topic -> (cluster number, cluster label) of a topic graph of your own, by
+    :func:`topicgraph.analysis.clusters.find_clusters` on its edge ``weight`` (edges of negative weight, such as
+    PMI's, left out): numbered from 1, largest first; a topic alone in its community is in no cluster; the label
+    names the three members with the most weight inside the cluster.
 
     >>> import networkx as nx
-    >>> G = nx.Graph([("a", "b", {"count": 3}), ("b", "c", {"count": 2}), ("x", "y", {"count": 1})])
+    >>> G = nx.Graph([("a", "b", {"weight": 3}), ("b", "c", {"weight": 2}), ("x", "y", {"weight": 1})])
     >>> G.add_node("z")
     >>> topic_clusters(G)
     {'b': (1, 'b, a, c'), 'a': (1, 'b, a, c'), 'c': (1, 'b, a, c'), 'x': (2, 'x, y'), 'y': (2, 'x, y')}
     """
-    import networkx as nx
+    from ..analysis.clusters import find_clusters
 
-    w = "count" if all("count" in d for _, _, d in G.edges(data=True)) else "weight"
-    if w == "weight" and any((d.get("weight") or 0) < 0 for _, _, d in G.edges(data=True)):
-        G = G.edge_subgraph([(u, v) for u, v, x in G.edges(data="weight") if x > 0]).copy()
-    if G.number_of_edges() == 0:
-        return {}
-    communities = nx.community.louvain_communities(G, weight=w, seed=seed)
-    ranked = []
-    for members in communities:
-        if len(members) < 2:
-            continue
-        strength = dict(G.subgraph(members).degree(weight=w))
-        order = sorted(members, key=lambda t: (-strength[t], str(G.nodes[t].get("label", t)), str(t)))
-        ranked.append(order)
-    ranked.sort(key=lambda order: (-len(order), str(order[0])))
-    out: dict[str, tuple[int, str]] = {}
-    for number, order in enumerate(ranked, start=1):
-        label = ", ".join(str(G.nodes[t].get("label", t)) for t in order[:3])
-        for t in order:
-            out[t] = (number, label)
-    return out
+    negative = any((w or 0) < 0 for _, _, w in G.edges(data="weight"))
+    return find_clusters(G, seed=seed, weight="pmi" if negative else "jaccard").membership()
 
 
 def _stored_clusters(store: "GraphStore") -> tuple[dict[str, tuple[int, str]] | None, str]:
@@ -241,9 +224,7 @@ def add_centrality(G: "nx.Graph") -> "nx.Graph":
     """
     import networkx as nx
 
-    from ._common import _layout_weight
-
-    weight = _layout_weight(G)
+    weight = layout_weight(G)
     pr = nx.pagerank(G, weight=weight) if G.number_of_nodes() else {}
     for n, d in G.nodes(data=True):
         d["degree"] = int(G.degree(n))

@@ -14,7 +14,7 @@ from ._common import write_atomically
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-__all__ = ["render", "ENGINES", "graphviz_binary"]
+__all__ = ["render", "render_svg", "render_png", "ENGINES", "graphviz_binary"]
 
 #: Graphviz layout programs that suit an undirected graph (``dot`` draws hierarchies, offered for completeness).
 ENGINES = ("sfdp", "neato", "fdp", "circo", "twopi", "dot")
@@ -61,3 +61,13 @@ def render(G: "nx.Graph", path: Path, fmt: str, *, engine: str | None = None, co
 
         write_atomically(path, write)
     return [Path(path)]
+
+
+def render_svg(G: "nx.Graph", path: Path, **options: Any) -> list[Path]:
+    """:func:`render` as ``svg``."""
+    return render(G, path, "svg", **options)
+
+
+def render_png(G: "nx.Graph", path: Path, **options: Any) -> list[Path]:
+    """:func:`render` as ``png``."""
+    return render(G, path, "png", **options)

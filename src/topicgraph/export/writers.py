@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TopicgraphError
+from ..vocab import XSI
 from ._common import layout, node_colors, node_sizes, write_atomically
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,7 +24,6 @@ __all__ = ["write_graphml", "write_gexf", "write_cytoscape", "write_d3", "write_
 
 GEXF_NS = "http://gexf.net/1.3"
 GEXF_VIZ_NS = "http://gexf.net/1.3/viz"
-_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 CSV_DIALECTS = ("gephi", "neo4j")
 
@@ -49,9 +49,9 @@ def write_graphml(G: "nx.Graph", path: Path, **_: Any) -> list[Path]:
     from xml.etree import ElementTree as ET
 
     ET.register_namespace("", _GRAPHML_NS)
-    ET.register_namespace("xsi", _XSI)
+    ET.register_namespace("xsi", XSI)
     q = lambda tag: f"{{{_GRAPHML_NS}}}{tag}"  # noqa: E731
-    root = ET.Element(q("graphml"), {f"{{{_XSI}}}schemaLocation":
+    root = ET.Element(q("graphml"), {f"{{{XSI}}}schemaLocation":
                                      f"{_GRAPHML_NS} http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"})
     domains = {"graph": [G.graph], "node": [d for _, d in G.nodes(data=True)],
                "edge": [d for _, _, d in G.edges(data=True)]}
@@ -107,11 +107,11 @@ def write_gexf(G: "nx.Graph", path: Path, *, color_by: str | None = None, seed: 
 
     ET.register_namespace("", GEXF_NS)
     ET.register_namespace("viz", GEXF_VIZ_NS)
-    ET.register_namespace("xsi", _XSI)
+    ET.register_namespace("xsi", XSI)
     q = lambda tag: f"{{{GEXF_NS}}}{tag}"  # noqa: E731
     v = lambda tag: f"{{{GEXF_VIZ_NS}}}{tag}"  # noqa: E731
 
-    root = ET.Element(q("gexf"), {"version": "1.3", f"{{{_XSI}}}schemaLocation": f"{GEXF_NS} {GEXF_NS}/gexf.xsd"})
+    root = ET.Element(q("gexf"), {"version": "1.3", f"{{{XSI}}}schemaLocation": f"{GEXF_NS} {GEXF_NS}/gexf.xsd"})
     meta = ET.SubElement(root, q("meta"))
     ET.SubElement(meta, q("creator")).text = "topicgraph"
     desc = G.graph.get("description") or G.graph.get("name")
