@@ -112,7 +112,7 @@ class Endpoint:
     page_size: int = 10_000
 
     def client(self):
-        from ..server.remote import HttpClient
+        from ..remote import HttpClient
 
         return HttpClient(self.user, self.password, timeout=self.timeout)
 
@@ -414,7 +414,7 @@ def _with_prefixes(sparql: str, prefixes: dict[str, str] | None = None) -> str:
 def _parse_response(resp, form: str | None) -> QueryResult:
     import pyoxigraph
 
-    from ..server.remote import EndpointError
+    from ..remote import EndpointError
 
     mt = resp.media_type
     results_formats = {"application/sparql-results+json": "JSON", "application/json": "JSON",
@@ -444,7 +444,7 @@ def _run_endpoint(ep: Endpoint, sparql, bindings, max_rows, default_graphs, name
                   max_depth=MAX_NESTING, base_iri: str | None = None) -> QueryResult:
     import pyoxigraph
 
-    from ..server.remote import EndpointError, sparql_query
+    from ..remote import EndpointError, sparql_query
 
     prefixes = predeclared(base_iri)
 

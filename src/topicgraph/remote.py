@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
-from ..errors import TopicgraphError
+from .errors import TopicgraphError
 
 __all__ = ["HttpClient", "Response", "EndpointError", "sparql_query", "graph_store_url"]
 
