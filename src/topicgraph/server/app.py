@@ -13,7 +13,7 @@ from http import HTTPStatus
 from urllib.parse import parse_qs
 
 from .. import vocab
-from ..queries.runner import QueryTooComplex, check_nesting
+from ..queries.checks import QueryTooComplex, check_nesting
 from .cache import AnswerCache
 from .settings import ServerSettings
 from .workers import Busy, Job, QueryTimeout, Reply, WorkerDied, WorkerPool
