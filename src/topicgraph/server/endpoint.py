@@ -25,6 +25,7 @@ the HTTP limits), :mod:`.workers` (the query processes), :mod:`.cache` (the answ
 
 from __future__ import annotations
 
+import socket
 import threading
 from pathlib import Path
 
@@ -43,6 +44,8 @@ __all__ = ["SparqlServer", "ServerSettings", "PATHS"]
 
 def adjustments(host: str, port: int, settings: ServerSettings) -> Adjustments:
     """waitress's settings for ``settings``: why each value is what it is, next to it."""
+    # waitress turns a host that does not resolve into a bare ValueError: resolve it first, for the reason
+    socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return Adjustments(
         host=host, port=port, ident="topicgraph-sparql",
         # threads answer whole requests only; queries beyond the workers wait for one (then 503), and the
