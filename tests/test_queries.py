@@ -505,8 +505,8 @@ def test_dates_in_results_are_real_dates(store):
 
 def test_jsonld_answers_never_fetch_a_remote_context():
     """A server answering CONSTRUCT with JSON-LD cannot make us fetch its @context URL."""
-    from topicgraph.queries.runner import _parse_response
-    from topicgraph.server.remote import EndpointError, Response
+    from topicgraph.queries.endpoint import _parse_response
+    from topicgraph.remote import EndpointError, Response
 
     listener = _Listener()
     try:

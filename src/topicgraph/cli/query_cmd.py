@@ -106,7 +106,7 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
     else:
         result = _run_local(lambda: run_query(target, text, params=bindings, max_rows=max_rows, base_iri=base),
                             timeout)
-    from ..queries.runner import predeclared
+    from ..queries.terms import predeclared
 
     prefixes = predeclared(base)
     if result.kind == "graph" and fmt in ("csv", "tsv", "json"):

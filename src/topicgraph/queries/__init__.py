@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from .formats import (BINDINGS_FORMATS, GRAPH_FORMATS, OUTPUT_FORMATS, media_type, negotiate, render_table,
                       serialize)
-from .named import NamedQuery, Parameter, get_query, list_queries, to_term
-from .runner import (CheckedQuery, Endpoint, QueryRefused, QueryResult, QuerySyntaxError, QueryTooComplex,
-                     ResultTooLarge, check_nesting, check_query, run_named, run_query)
+from .checks import (CheckedQuery, QueryRefused, QuerySyntaxError, QueryTooComplex, ResultTooLarge, check_nesting,
+                     check_query)
+from .endpoint import Endpoint
+from .named import NamedQuery, Parameter, get_query, list_queries
+from .result import QueryResult
+from .runner import run_named, run_query
+from .terms import to_term
 
 __all__ = ["NamedQuery", "Parameter", "list_queries", "get_query", "to_term", "QueryResult", "Endpoint",
            "run_query", "run_named", "check_query", "check_nesting", "CheckedQuery", "QueryRefused", "QuerySyntaxError",

@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import json
 
+from .. import vocab
 from ..errors import TopicgraphError
-from .runner import QueryResult
+from .result import QueryResult
 
 __all__ = ["serialize", "render_table", "media_type", "negotiate", "formats_for", "BINDINGS_FORMATS",
            "GRAPH_FORMATS", "OUTPUT_FORMATS", "XSD_INTEGER"]
 
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_INTEGER = vocab.XSD_INTEGER
 
 #: results format -> (media type, other media types that mean the same)
 BINDINGS_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -113,7 +112,7 @@ def _json_term(term) -> dict:
         out = {"type": "literal", "value": term.value}
         if term.language:
             out["xml:lang"] = term.language
-        elif term.datatype.value not in (_XSD_STRING, _RDF_LANGSTRING):
+        elif term.datatype.value not in (vocab.XSD_STRING, vocab.RDF_LANGSTRING):
             out["datatype"] = term.datatype.value
         return out
     if isinstance(term, pyoxigraph.Triple):
@@ -204,7 +203,7 @@ def _numeric(term) -> bool:
     import pyoxigraph
 
     return isinstance(term, pyoxigraph.Literal) and term.datatype.value.startswith(
-        "http://www.w3.org/2001/XMLSchema#") and term.datatype.value.rsplit("#", 1)[1] in (
+        vocab.XSD) and term.datatype.value.rsplit("#", 1)[1] in (
         "integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TopicgraphError
-from .remote import EndpointError, HttpClient, graph_store_url
+from ..remote import EndpointError, HttpClient, graph_store_url
 
 __all__ = ["push", "PushReport"]
 
