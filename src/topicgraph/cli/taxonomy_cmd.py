@@ -86,7 +86,7 @@ def show_command(topic, taxonomy_dir, as_json):
     from ..errors import TopicgraphError
     from ..iris import label_key
     from ..taxonomy.checks import concept_links, find_concept, load_store
-    from ..validation.files import did_you_mean
+    from ..validation.topics import did_you_mean
 
     tax = _load(taxonomy_dir)
     iri = find_concept(tax, topic)
@@ -152,13 +152,13 @@ def check_command(taxonomy_dir, shapes, no_shacl, fmt, strict):
     import time
 
     from ..taxonomy import taxonomy_files
-    from ..taxonomy.checks import _display, check_taxonomy
+    from ..taxonomy.checks import check_taxonomy, display_path
     from ..validation import ValidationReport
     from ..validation.formats import render
 
     started = time.perf_counter()
     findings = check_taxonomy(taxonomy_dir, shapes=shapes, shacl=not no_shacl)
-    report = ValidationReport(findings, [_display(p) for p in taxonomy_files(taxonomy_dir)], strict=strict,
+    report = ValidationReport(findings, [display_path(p) for p in taxonomy_files(taxonomy_dir)], strict=strict,
                               seconds=time.perf_counter() - started)
     click.echo(render(report, fmt))
     sys.exit(report.exit_code)
