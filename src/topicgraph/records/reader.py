@@ -179,7 +179,7 @@ class _FieldReader:
 
     def __init__(self, name: str, data: dict, lines: dict[str, int], profile: Profile) -> None:
         self.name, self.data, self.lines, self.profile = name, data, lines, profile
-        self.paths = _split_paths(profile)
+        self.paths = profile.split_paths
         self.findings: list[Finding] = []
         self.used: set[tuple[str, ...]] = set()
 
@@ -459,16 +459,6 @@ _LINE_ROLES = ("id", "title", "description", "authors", "date", "last_mod", "top
                "link_href", "link_original", "featured_image")
 _DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,62}\.)*[a-z0-9\-]{1,63}\.?")
 _WORDY_DOMAIN = re.compile(r"[\w\-.]+")
-_SPLIT_PATHS: dict[int, tuple[Profile, dict[str, tuple[tuple[str, tuple[str, ...]], ...]]]] = {}
-
-
-def _split_paths(profile: Profile) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
-    """Each role's dotted paths with their parts, split once per profile rather than once per record."""
-    cached = _SPLIT_PATHS.get(id(profile))
-    if cached is None or cached[0] is not profile:
-        table = {role: tuple((p, tuple(p.split("."))) for p in paths) for role, paths in profile.fields.items()}
-        cached = _SPLIT_PATHS[id(profile)] = (profile, table)
-    return cached[1]
 
 
 def _recase(label: str, case: str) -> str:
