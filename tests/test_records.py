@@ -259,3 +259,35 @@ def test_profile_errors_are_clear(tmp_path: Path):
         load_profile(bad)
     with pytest.raises(TopicgraphError, match="no such file"):
         load_profile(tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize("case", ["too big", "unreadable", "binary", "utf-16", "bom", "bad utf-8", "empty"])
+def test_build_and_validate_read_a_file_with_the_same_findings(tmp_path, case):
+    """One size, read and encoding check (records.read_limited, then parse_record) for both: the build's reader
+    and `validate` give the same findings, word for word."""
+    from topicgraph.validation.context import Context
+    from topicgraph.validation.files import check_files
+
+    path = tmp_path / "rec.md"
+    front = b"---\nid: 1\ntitle: T\ncommunityTopics: ['Medigy: AI']\n---\nBody\n"
+    content = {"too big": front * 10, "binary": b"\x00\x01" + front, "utf-16": front.decode().encode("utf-16"),
+               "bom": codecs.BOM_UTF8 + front, "bad utf-8": front + b"\xff\n", "empty": b"",
+               "unreadable": None}[case]
+    if content is None:
+        path.mkdir()  # a folder where a file is expected: open() fails with an OSError
+    else:
+        path.write_bytes(content)
+    ctx = Context.create(max_bytes=200)
+    summary = check_files([(path, "rec.md")], ctx)[0]
+    by_validate = [tuple(f[:5]) for f in summary["findings"]]
+    try:
+        rec = read_record(path, display="rec.md", max_bytes=200)
+    except RecordError as exc:
+        by_reader = [(f.message, str(f.severity), f.line, f.field, f.rule) for f in exc.findings]
+    except NotARecord as exc:
+        by_reader = [(f"not a record ({exc}): not checked", "info", None, None, "record.not-a-record")]
+    else:
+        by_reader = [(f.message, str(f.severity), f.line, f.field, f.rule) for f in rec.findings]
+    assert by_validate[:len(by_reader)] == by_reader and by_reader, summary
+    if case in ("too big", "unreadable"):
+        assert by_validate == by_reader and by_reader[0][4] == ("record.size" if case == "too big" else "record.io")

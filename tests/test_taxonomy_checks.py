@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from topicgraph.cli import cli
 from topicgraph.errors import Severity
-from topicgraph.taxonomy.checks import CHECKS, TurtleLines, check_taxonomy, load_store, run_checks
+from topicgraph.shacl import TurtleLines
+from topicgraph.taxonomy.checks import CHECKS, check_taxonomy, load_store, run_checks
 
 from .conftest import DATA
 

@@ -160,7 +160,8 @@ def test_plain_headline_shape_is_folded_into_the_readers_warning():
     """Seed 002 has no title line: SHACL's PlainArticleHeadlineShape warns at field `title`, which repeats the
     reader's warning, so validate reports it once."""
     from topicgraph.records import read_record
-    from topicgraph.validation.files import Context, _record_shacl
+    from topicgraph.validation.context import Context
+    from topicgraph.validation.record_checks import record_shacl as _record_shacl
     from topicgraph.validation.locate import RecordIndex
 
     ctx = Context.create()

@@ -1,5 +1,5 @@
 """The mapper's parsed statements (``Mapper(..., triples=typed_literal)``, what ``validate`` uses) are exactly what
-``validation.files._own_triples`` reads back from the N-Quads: on the seeds, every record fixture, the documented
+``validation.record_graph.own_triples`` reads back from the N-Quads: on the seeds, every record fixture, the documented
 examples and records with escapes, typed literals and odd characters (U+2028 and friends too: statements end at
 ``\n`` only); and a record the mapper cannot hand over that way (a literal that is not a ``str``) takes the slow
 way."""
@@ -17,8 +17,10 @@ from topicgraph.mapping import Mapper
 from topicgraph.records import DEFAULT_PROFILE, NotARecord, load_profile, parse_record
 from topicgraph.records.model import DateValue
 from topicgraph.taxonomy import load_taxonomy
-from topicgraph.validation.files import Context, _own_triples, check_files
-from topicgraph.validation.screen import typed_literal
+from topicgraph.shacl import typed_literal
+from topicgraph.validation.context import Context
+from topicgraph.validation.files import check_files
+from topicgraph.validation.record_graph import own_triples as _own_triples
 
 from .conftest import DATA, ROOT, SEEDS
 

@@ -1,6 +1,6 @@
 """What makes `topicgraph validate` fast must not change what it finds.
 
-- The SHACL screen (validation/screen.py) only ever lets a graph skip pyshacl when pyshacl finds nothing in it.
+- The SHACL screen (topicgraph/shacl/screen.py) only ever lets a graph skip pyshacl when pyshacl finds nothing in it.
 - Batched pyshacl gives each record exactly the results validating it alone gives, even when records of one batch
   share nodes, describe them differently (an author spelled two ways, a duplicate id) or break custom shapes.
 - The cache's stat check, the one-database cache and the file discovery agree with the slow, careful way.
@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from topicgraph.validation import validate
-from topicgraph.validation.shacl import Shapes, _graph
-from topicgraph.validation.screen import Graph, Screen, parse_nt
+from topicgraph.shacl import Graph, Screen, Shapes, parse_nt
+from topicgraph.shacl import nt_graph as _graph
 
 from .conftest import DATA, ROOT
 
@@ -150,7 +150,7 @@ def test_batched_shacl_equals_per_record_shacl_with_injected_violations(monkeypa
 
 
 def test_batches_never_mix_records_that_describe_a_node_differently():
-    from topicgraph.validation.shacl import _batches
+    from topicgraph.shacl.engine import _batches
 
     a = parse_nt('<https://e.org/a> <http://schema.org/author> <https://e.org/p> .\n'
                  '<https://e.org/p> <http://schema.org/name> "Ann" .\n')
@@ -197,7 +197,8 @@ def test_the_screen_never_passes_a_graph_pyshacl_finds_something_in(statements):
 def test_the_screen_passes_clean_records_and_the_shipped_shapes_compile():
     shapes = Shapes.load()
     assert shapes.screen is not None and shapes.batchable
-    from topicgraph.validation.files import Context, _record_graph
+    from topicgraph.validation.context import Context
+    from topicgraph.validation.record_graph import record_graph as _record_graph
     from topicgraph.records import read_record
 
     ctx = Context.create()
@@ -230,18 +231,16 @@ _DIGITS = st.text("0123456789", min_size=1, max_size=2)
               st.sampled_from(['{"a": [1, 2]}', "{", " x  y ", "", "true", "1.50", "\u00e9"]))))
 def test_the_screens_quick_typed_literals_agree_with_rdflib(case):
     """The dates, integers and JSON every record has are read without rdflib; that must give what rdflib gives."""
-    from topicgraph.validation import screen
+    from topicgraph.shacl import ntriples
 
     name, lex = case
     dt = name if ":" in name else _XSD + name
-    quick = screen._typed_quick(lex, dt)
-    screen._TYPED.clear()
-    saved, screen._typed_quick = screen._typed_quick, lambda lex, dt: None
+    quick = ntriples._typed_quick(lex, dt)
+    saved, ntriples._typed_quick = ntriples._typed_quick, lambda lex, dt: None
     try:
-        slow = screen._typed(lex, dt)
+        slow = ntriples._typed_known.__wrapped__(lex, dt)  # rdflib's and pyshacl's answer, not remembered
     finally:
-        screen._typed_quick = saved
-        screen._TYPED.clear()
+        ntriples._typed_quick = saved
     assert quick is None or quick == slow, (lex, dt)
     if dt == _RDF + "JSON":
         assert quick is not None  # the front matter kept as rdf:JSON, in every record
@@ -253,7 +252,7 @@ def test_the_screens_quick_typed_literals_agree_with_rdflib(case):
 
 
 def test_the_screen_remembers_verdicts_only_for_the_same_shared_description():
-    from topicgraph.validation.screen import Shared
+    from topicgraph.shacl import Shared
 
     screen = Screen.compile(Shapes.load().graph)
     local = {k.rsplit("#", 1)[-1][:-1]: v.local for k, v in screen.shapes.items() if k.startswith("<")}
@@ -266,7 +265,7 @@ def test_the_screen_remembers_verdicts_only_for_the_same_shared_description():
         assert screen.conforms({person: good}) is True
         assert screen.conforms({person: bad}) is False
         assert screen.conforms({person: dict(good, **{"<http://schema.org/url>": ["<https://e.org/>"]})}) is False
-    assert {k[1] for k in screen._memo} == {person}
+    assert {k[1] for k in good.verdicts} | {k[1] for k in bad.verdicts} == {person}
 
 
 def test_shapes_the_screen_cannot_model_fall_back_to_pyshacl(tmp_path):

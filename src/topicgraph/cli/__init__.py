@@ -62,7 +62,8 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx, formatter):
-        # short help without importing every command module: each module keeps a one-line HELP beside it
+        # each command's short help comes from its docstring, so listing them imports every command module:
+        # those import no heavy library at module level (tests/test_cli_build.py checks that --help stays light)
         rows = []
         for name in self.list_commands(ctx):
             cmd = self.get_command(ctx, name)

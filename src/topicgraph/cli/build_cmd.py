@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .common import console, handle_errors, progress_bar
+from .common import console, handle_errors, json_option, mapping_options, progress_bar, quiet_option, strict_option
 
 
 @click.command("build")
@@ -16,17 +16,12 @@ from .common import console, handle_errors, progress_bar
               help="Build folder: the store, build-report.json and exports go here.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]),
               help="Also write DIR/graph.<ext> (repeatable).")
-@click.option("--profile", type=click.Path(dir_okay=False), help="Mapping profile (TOML) for other sites' front matter.")
-@click.option("--base-iri", default=None, metavar="IRI", help="Base IRI for articles, people, brands and graphs.")
-@click.option("--taxonomy", type=click.Path(exists=True), help="Taxonomy folder (default: the shipped taxonomy/).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes (default: the cores, at most 8).")
-@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Refuse records larger than this (10 MiB).")
+@mapping_options()
 @click.option("--update", is_flag=True,
               help="Re-map only these changed or deleted files into the existing build, in place.")
-@click.option("--strict", is_flag=True, help="Exit 1 when any file was skipped.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line (no skipped files, no written "
-              "exports, no progress bar).")
+@strict_option("Exit 1 when any file was skipped.")
+@json_option("Print the summary as JSON on stdout.")
+@quiet_option("Print only the summary line (no skipped files, no written exports, no progress bar).")
 @handle_errors
 def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_bytes, update, strict, as_json,
                   quiet):

@@ -11,12 +11,78 @@ import click
 
 from ..errors import TopicgraphError
 
-__all__ = ["store_option", "handle_errors", "progress_bar", "console", "Number"]
+__all__ = ["store_option", "taxonomy_option", "shapes_option", "profile_option", "base_iri_option", "jobs_option",
+           "max_bytes_option", "mapping_options", "report_format_option", "strict_option", "json_option",
+           "quiet_option", "REPORT_FORMATS", "handle_errors", "progress_bar", "console", "Number"]
+
+#: the formats of a findings report (topicgraph.validation.formats; named here so that --help imports nothing)
+REPORT_FORMATS = ("text", "json", "junit", "sarif", "github")
 
 
 def store_option(f):
     return click.option("--store", "store", default="graph", show_default=True, metavar="DIR",
                         type=click.Path(file_okay=False), help="Build folder to read the graph from.")(f)
+
+
+# ------------------------------------------------------------------------------------------------ shared options
+# Options that several commands take, each defined once; a command whose help says more about one passes it in.
+
+def taxonomy_option(dest: str = "taxonomy"):
+    return click.option("--taxonomy", dest, type=click.Path(exists=True), default=None,
+                        help="Taxonomy folder (default: the shipped taxonomy/).")
+
+
+shapes_option = click.option("--shapes", type=click.Path(exists=True), default=None,
+                             help="SHACL shapes folder or file (default: the shipped ontology/shapes/).")
+profile_option = click.option("--profile", type=click.Path(dir_okay=False), default=None,
+                              help="Mapping profile (TOML) for other sites' front matter.")
+max_bytes_option = click.option("--max-bytes", type=click.IntRange(1), default=None,
+                                help="Refuse records larger than this (10 MiB).")
+
+
+def base_iri_option(help: str | None = None):
+    return click.option("--base-iri", default=None, metavar="IRI",
+                        help=help or "Base IRI for articles, people, brands and graphs.")
+
+
+def jobs_option(help: str | None = None):
+    return click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+                        help=help or "Worker processes (default: the cores, at most 8).")
+
+
+def mapping_options(*, base_iri_help: str | None = None, jobs_help: str | None = None):
+    """How records are read and mapped, for the commands that map them (build, validate): --profile, --base-iri,
+    --taxonomy, --jobs, --max-bytes, as one decorator stack."""
+    return _stack(profile_option, base_iri_option(base_iri_help), taxonomy_option(), jobs_option(jobs_help),
+                  max_bytes_option)
+
+
+def report_format_option(help: str = "Output format."):
+    return click.option("--format", "-f", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
+                        show_default=True, help=help)
+
+
+def strict_option(help: str = "Warnings fail too (exit 1)."):
+    return click.option("--strict", is_flag=True, help=help)
+
+
+def json_option(help: str = "Print JSON on standard output."):
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
+def quiet_option(help: str):
+    return click.option("--quiet", "-q", is_flag=True, help=help)
+
+
+def _stack(*decorators):
+    """The decorators applied as if written one above the other, in this order (and so listed in --help)."""
+
+    def apply(f):
+        for decorator in reversed(decorators):
+            f = decorator(f)
+        return f
+
+    return apply
 
 
 class Number(click.FloatRange):

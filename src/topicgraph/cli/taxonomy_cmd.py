@@ -7,11 +7,7 @@ import sys
 
 import click
 
-from .common import handle_errors
-
-taxonomy_option = click.option("--taxonomy", "taxonomy_dir", type=click.Path(exists=True), default=None,
-                               help="Taxonomy folder (default: the shipped taxonomy/).")
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on standard output.")
+from .common import handle_errors, json_option, report_format_option, shapes_option, strict_option, taxonomy_option
 
 
 @click.group("taxonomy")
@@ -50,8 +46,8 @@ def _alt(info) -> list[str]:
 
 @taxonomy_group.command("list")
 @click.argument("vendor", required=False)
-@taxonomy_option
-@json_option
+@taxonomy_option("taxonomy_dir")
+@json_option()
 @handle_errors
 def list_command(vendor, taxonomy_dir, as_json):
     """List the concept schemes, or the concepts of VENDOR's scheme."""
@@ -78,15 +74,15 @@ def list_command(vendor, taxonomy_dir, as_json):
 
 @taxonomy_group.command("show")
 @click.argument("topic")
-@taxonomy_option
-@json_option
+@taxonomy_option("taxonomy_dir")
+@json_option()
 @handle_errors
 def show_command(topic, taxonomy_dir, as_json):
     """Show one concept: TOPIC is 'Vendor: Label' (a prefLabel or altLabel), a tax: name or an IRI."""
     from ..errors import TopicgraphError
     from ..iris import label_key
     from ..taxonomy.checks import concept_links, find_concept, load_store
-    from ..validation.files import did_you_mean
+    from ..validation.topics import did_you_mean
 
     tax = _load(taxonomy_dir)
     iri = find_concept(tax, topic)
@@ -120,7 +116,7 @@ def show_command(topic, taxonomy_dir, as_json):
 
 @taxonomy_group.command("tree")
 @click.argument("vendors", nargs=-1)
-@taxonomy_option
+@taxonomy_option("taxonomy_dir")
 @handle_errors
 def tree_command(vendors, taxonomy_dir):
     """Print the skos:broader hierarchy of every scheme (or of VENDORS' schemes)."""
@@ -135,13 +131,11 @@ def tree_command(vendors, taxonomy_dir):
 
 
 @taxonomy_group.command("check")
-@taxonomy_option
-@click.option("--shapes", type=click.Path(exists=True), default=None,
-              help="SHACL shapes folder or file (default: the shipped ontology/shapes/).")
+@taxonomy_option("taxonomy_dir")
+@shapes_option
 @click.option("--no-shacl", is_flag=True, help="Run only the SPARQL integrity checks, not the SHACL shapes.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "junit", "sarif", "github"]),
-              default="text", show_default=True, help="Output format (as for `topicgraph validate`).")
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@report_format_option("Output format (as for `topicgraph validate`).")
+@strict_option()
 @handle_errors
 def check_command(taxonomy_dir, shapes, no_shacl, fmt, strict):
     """SKOS integrity checks: orphan and undocumented concepts, broader cycles, one prefLabel per language, a label
@@ -152,13 +146,13 @@ def check_command(taxonomy_dir, shapes, no_shacl, fmt, strict):
     import time
 
     from ..taxonomy import taxonomy_files
-    from ..taxonomy.checks import _display, check_taxonomy
+    from ..taxonomy.checks import check_taxonomy, display_path
     from ..validation import ValidationReport
     from ..validation.formats import render
 
     started = time.perf_counter()
     findings = check_taxonomy(taxonomy_dir, shapes=shapes, shacl=not no_shacl)
-    report = ValidationReport(findings, [_display(p) for p in taxonomy_files(taxonomy_dir)], strict=strict,
+    report = ValidationReport(findings, [display_path(p) for p in taxonomy_files(taxonomy_dir)], strict=strict,
                               seconds=time.perf_counter() - started)
     click.echo(render(report, fmt))
     sys.exit(report.exit_code)
@@ -174,8 +168,8 @@ def check_command(taxonomy_dir, shapes, no_shacl, fmt, strict):
 @click.option("--min-score", type=click.FloatRange(0), default=2.0, show_default=True,
               help="Leave out suggestions scoring below this.")
 @click.option("--include-tagged", is_flag=True, help="FILES: suggest for records with curated topics too.")
-@taxonomy_option
-@json_option
+@taxonomy_option("taxonomy_dir")
+@json_option()
 @handle_errors
 def tag_command(files, store, write, top, min_score, include_tagged, taxonomy_dir, as_json):
     """Suggest topics for records without curated topics, from the taxonomy's labels found in their text.

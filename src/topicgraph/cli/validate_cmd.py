@@ -6,34 +6,26 @@ import sys
 
 import click
 
-from .common import handle_errors, progress_bar
+from .common import (handle_errors, mapping_options, progress_bar, quiet_option, report_format_option, shapes_option,
+                     strict_option)
 
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False))
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "junit", "sarif", "github"]),
-              default="text", show_default=True,
-              help="text for people; json; junit (CI test reports); sarif (code scanning); github (inline "
-                   "annotations on pull requests).")
+@report_format_option("text for people; json; junit (CI test reports); sarif (code scanning); github (inline "
+                      "annotations on pull requests).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of standard output (the summary line still goes to "
                    "standard error).")
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@strict_option()
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=".topicgraph-cache",
               show_default=True, help="Keep each file's result here, keyed by its content, the shapes, the "
                                       "taxonomy and the topicgraph version.")
 @click.option("--no-cache", is_flag=True, help="Check every file again and keep nothing.")
-@click.option("--taxonomy", type=click.Path(exists=True), default=None,
-              help="Taxonomy folder (default: the shipped taxonomy/).")
-@click.option("--shapes", type=click.Path(exists=True), default=None,
-              help="SHACL shapes folder or file (default: the shipped ontology/shapes/).")
-@click.option("--profile", type=click.Path(dir_okay=False), default=None,
-              help="Mapping profile (TOML) for other sites' front matter.")
-@click.option("--base-iri", default=None, metavar="IRI", help="Base IRI the records are mapped under.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Worker processes for large runs (default: the cores, at most 8).")
-@click.option("--max-bytes", type=click.IntRange(1), default=None, help="Refuse records larger than this (10 MiB).")
-@click.option("--quiet", "-q", is_flag=True, help="Text format: print only the summary line.")
+@shapes_option
+@mapping_options(base_iri_help="Base IRI the records are mapped under.",
+                 jobs_help="Worker processes for large runs (default: the cores, at most 8).")
+@quiet_option("Text format: print only the summary line.")
 @handle_errors
 def validate_command(paths, fmt, output, strict, cache_dir, no_cache, taxonomy, shapes, profile, base_iri, jobs,
                      max_bytes, quiet):

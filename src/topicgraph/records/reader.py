@@ -18,7 +18,7 @@ from .profile import DEFAULT_PROFILE, Profile
 from .text import extract_plain, html_to_text, parse_human_date
 from .yaml_strict import YamlProblem, load_front_matter_yaml
 
-__all__ = ["read_record", "parse_record", "parse_date", "MAX_BYTES", "NotARecord"]
+__all__ = ["read_record", "read_limited", "parse_record", "parse_date", "MAX_BYTES", "NotARecord"]
 
 #: Records larger than this are refused (``--max-bytes``): a curated record is a few kilobytes.
 MAX_BYTES = 10 * 1024 * 1024
@@ -55,6 +55,13 @@ def read_record(path: str | Path, *, profile: Profile = DEFAULT_PROFILE, max_byt
                 display: str | None = None) -> Record:
     """Read and parse the file at ``path``; raise :class:`RecordError` (with findings) or :class:`NotARecord`."""
     name = display or PurePath(path).as_posix()
+    return parse_record(read_limited(path, name, max_bytes=max_bytes), name, profile=profile)
+
+
+def read_limited(path: str | Path, name: str, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of the file at ``path``; :class:`RecordError` when it is larger than ``max_bytes``
+    (``record.size``, nothing read) or cannot be read (``record.io``). ``name`` is how the findings refer to it.
+    The one size and read check of a record file: the build and ``validate`` both read through it."""
     try:
         with open(path, "rb") as fh:  # one open, its size from the open file: no path parsing per record
             size = os.fstat(fh.fileno()).st_size
@@ -62,11 +69,10 @@ def read_record(path: str | Path, *, profile: Profile = DEFAULT_PROFILE, max_byt
                 raise RecordError([_err(name, f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes for "
                                               "one record", rule="record.size",
                                         fix="split it, or raise the limit with --max-bytes")])
-            data = fh.read()
+            return fh.read()
     except OSError as exc:
         raise RecordError([_err(name, f"cannot read the file: {exc.strerror or exc}", rule="record.io",
                                 fix="check that the file exists and is readable")]) from None
-    return parse_record(data, name, profile=profile)
 
 
 def _decode(data: bytes, name: str) -> tuple[str, list[Finding]]:
@@ -173,7 +179,7 @@ class _FieldReader:
 
     def __init__(self, name: str, data: dict, lines: dict[str, int], profile: Profile) -> None:
         self.name, self.data, self.lines, self.profile = name, data, lines, profile
-        self.paths = _split_paths(profile)
+        self.paths = profile.split_paths
         self.findings: list[Finding] = []
         self.used: set[tuple[str, ...]] = set()
 
@@ -313,7 +319,7 @@ class _FieldReader:
         if title is None and not any(f.field == p_title for f in self.findings):
             self.error(p_title or "title", "the record has no title", "add a `title:` line", "record.title.missing")
         _, description = self.text("description")
-        p_auth, authors = self.texts("authors", item="name")
+        _, authors = self.texts("authors", item="name")
         _, date = self.date("date")
         _, last_mod = self.date("last_mod")
         link = self.link()
@@ -453,16 +459,6 @@ _LINE_ROLES = ("id", "title", "description", "authors", "date", "last_mod", "top
                "link_href", "link_original", "featured_image")
 _DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9\-]{0,62}\.)*[a-z0-9\-]{1,63}\.?")
 _WORDY_DOMAIN = re.compile(r"[\w\-.]+")
-_SPLIT_PATHS: dict[int, tuple[Profile, dict[str, tuple[tuple[str, tuple[str, ...]], ...]]]] = {}
-
-
-def _split_paths(profile: Profile) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
-    """Each role's dotted paths with their parts, split once per profile rather than once per record."""
-    cached = _SPLIT_PATHS.get(id(profile))
-    if cached is None or cached[0] is not profile:
-        table = {role: tuple((p, tuple(p.split("."))) for p in paths) for role, paths in profile.fields.items()}
-        cached = _SPLIT_PATHS[id(profile)] = (profile, table)
-    return cached[1]
 
 
 def _recase(label: str, case: str) -> str:

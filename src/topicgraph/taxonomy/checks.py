@@ -18,16 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Finding, Severity, TopicgraphError
+from ..shacl import Shapes, TurtleLines
+from ..vocab import RDF, RDF_TYPE, SH, SKOS, SKOS_IN_SCHEME, TAX, TGSH
 
-__all__ = ["TaxonomyCheck", "CHECKS", "PREFIXES", "check_taxonomy", "run_checks", "load_store", "TurtleLines",
+__all__ = ["TaxonomyCheck", "CHECKS", "PREFIXES", "check_taxonomy", "run_checks", "load_store", "display_path",
            "concept_links", "concept_tree", "find_concept"]
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
 #: Prepended to every query.
-PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIXES = f"""PREFIX skos: <{SKOS}>
+PREFIX rdf: <{RDF}>
 """
 
 _MAPPINGS = "skos:exactMatch skos:closeMatch skos:relatedMatch skos:broadMatch skos:narrowMatch"
@@ -87,7 +86,7 @@ CHECKS: tuple[TaxonomyCheck, ...] = (
           { ?focus skos:inScheme ?s1, ?s2 . FILTER(!sameTerm(?s1, ?s2)) }
         }""",
         "{focus} is not in exactly one concept scheme",
-        "give it one `skos:inScheme tax:{{vendor}}`, its vendor's scheme", SKOS + "inScheme"),
+        "give it one `skos:inScheme tax:{{vendor}}`, its vendor's scheme", SKOS_IN_SCHEME),
     TaxonomyCheck(
         "skos.pref-label-per-language", "one prefLabel per language", Severity.ERROR,
         """SELECT ?focus ?a ?b WHERE {
@@ -255,74 +254,6 @@ CHECKS: tuple[TaxonomyCheck, ...] = (
 
 
 # --------------------------------------------------------------------------------------------------- locating
-class TurtleLines:
-    """Where each subject (and each of its properties) is written in a Turtle file, for findings with lines.
-
-    Turtle is read as it is usually hand-written: a subject starts a line at column 0, its properties follow on
-    indented lines. Prefixed names are expanded with the file's ``@prefix`` lines. This is an index for error
-    messages, not a parser: anything it cannot place gets no line.
-
-    >>> t = TurtleLines("@prefix ex: <https://e.org/> .\\n\\nex:a\\n    ex:p ex:b ;\\n    ex:q 1 .\\n")
-    >>> t.line("https://e.org/a"), t.line("https://e.org/a", "https://e.org/q"), t.line("https://e.org/z")
-    (3, 5, None)
-    """
-
-    _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.I)
-    _TERM = re.compile(r"<([^>]*)>|([\w.-]*):((?:[\w.~-]|%[0-9A-Fa-f]{2}|\\.)*)")
-
-    def __init__(self, text: str) -> None:
-        self.prefixes: dict[str, str] = {}
-        self.subjects: dict[str, int] = {}
-        self.props: dict[tuple[str, str], int] = {}
-        current: str | None = None
-        for no, line in enumerate(text.splitlines(), 1):
-            m = self._PREFIX.match(line)
-            if m:
-                self.prefixes[m.group(1)] = m.group(2)
-                continue
-            stripped = line.strip()
-            if not stripped or stripped.startswith("#"):
-                continue
-            if not line[0].isspace():
-                term = self._term(stripped)
-                current = term
-                if term is not None:
-                    self.subjects.setdefault(term, no)
-                    rest = stripped[self._TERM.match(stripped).end():].strip() if self._TERM.match(stripped) else ""
-                    self._prop(current, rest, no)
-                continue
-            if current is not None:
-                self._prop(current, stripped, no)
-
-    def _term(self, text: str) -> str | None:
-        m = self._TERM.match(text)
-        if not m:
-            return None
-        if m.group(1) is not None:
-            return m.group(1)
-        base = self.prefixes.get(m.group(2))
-        return None if base is None else base + m.group(3).replace("\\", "")
-
-    def _prop(self, subject: str, text: str, no: int) -> None:
-        if text == "a" or text.startswith("a "):
-            self.props.setdefault((subject, RDF_TYPE), no)
-            return
-        prop = self._term(text)
-        if prop is not None:
-            self.props.setdefault((subject, prop), no)
-
-    def line(self, subject: str, prop: str | None = None) -> int | None:
-        if prop is not None and (subject, prop) in self.props:
-            return self.props[(subject, prop)]
-        return self.subjects.get(subject)
-
-    def shorten(self, iri: str) -> str:
-        for prefix, base in self.prefixes.items():
-            if iri.startswith(base) and re.fullmatch(r"[\w.~%-]+", iri[len(base):]):
-                return f"{prefix}:{iri[len(base):]}"
-        return f"<{iri}>"
-
-
 @dataclass
 class _Source:
     path: Path
@@ -332,7 +263,8 @@ class _Source:
     objects: dict = field(default_factory=dict)  # object IRI -> first (subject, predicate) naming it
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """How findings name a taxonomy file: relative to the working directory when under it, else as given."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
@@ -359,7 +291,7 @@ class _Locator:
         self.sources: list[_Source] = []
         for path in files:
             text = path.read_text(encoding="utf-8")
-            src = _Source(path, _display(path), TurtleLines(text))
+            src = _Source(path, display_path(path), TurtleLines(text))
             for t in pyoxigraph.parse(input=text.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE,
                                       base_iri=path.resolve().as_uri()):
                 src.triples.add((t.subject.value, t.predicate.value))
@@ -389,8 +321,7 @@ class _Locator:
 
     def short(self, iri: str) -> str:
         best = None
-        for prefix, base in {**self.prefixes, "tgsh": "https://w3id.org/topicgraph/shapes#",
-                             "sh": "http://www.w3.org/ns/shacl#"}.items():
+        for prefix, base in {**self.prefixes, "tgsh": TGSH, "sh": SH}.items():
             if iri.startswith(base) and re.fullmatch(r"[\w.~%-]+", iri[len(base):]):
                 cand = f"{prefix}:{iri[len(base):]}"
                 if best is None or len(cand) < len(best):
@@ -456,8 +387,6 @@ def _variables(query: str) -> list[str]:
 
 def _shacl_findings(files: Sequence[Path], locator: _Locator, shapes) -> list[Finding]:
     import rdflib
-
-    from ..validation.shacl import Shapes
 
     graph = rdflib.Graph()
     for path in files:
@@ -533,11 +462,9 @@ def find_concept(taxonomy, text: str) -> str | None:
     >>> find_concept(load_taxonomy(), "Gartner: CX")
     'https://w3id.org/topicgraph/taxonomy/gartner/customer-experience'
     """
-    from ..namespaces import TAX_IRI
-
     text = text.strip()
     if text.startswith("tax:"):
-        text = TAX_IRI + text[4:]
+        text = TAX + text[4:]
     if text in taxonomy.concepts:
         return text
     vendor, sep, label = text.partition(":")

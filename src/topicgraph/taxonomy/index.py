@@ -7,11 +7,11 @@ from pathlib import Path
 
 from ..errors import TopicgraphError
 from ..iris import IriMinter, label_key
+from ..vocab import RDF_TYPE, SKOS, SKOS_CONCEPT, SKOS_CONCEPT_SCHEME, SKOS_IN_SCHEME
 
 __all__ = ["Taxonomy", "ConceptInfo", "load_taxonomy", "taxonomy_files"]
 
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_PREF_LABEL, _ALT_LABEL = SKOS + "prefLabel", SKOS + "altLabel"
 
 
 @dataclass
@@ -33,9 +33,10 @@ class ConceptInfo:
         return self.iri.rsplit("/", 1)[-1]
 
 
-@dataclass
+@dataclass(eq=False)
 class Taxonomy:
-    """The concept schemes and concepts of a set of Turtle files.
+    """The concept schemes and concepts of a set of Turtle files (compared, and hashed, by identity: loaded once and
+    never changed, it keys the look-up caches built over it).
 
     ``resolve`` finds the concept a curated topic names, by its vendor's scheme and a case-insensitive match on
     ``skos:prefLabel`` or ``skos:altLabel``; a topic the taxonomy does not know gets the IRI a taxonomist would
@@ -124,30 +125,30 @@ def load_taxonomy(folder: str | Path | None = None, *, strict: bool = True) -> T
         except SyntaxError as exc:
             raise TopicgraphError(f"{path}: not valid Turtle: {exc}") from None
     for t in triples:
-        if t.predicate.value == _RDF_TYPE:
-            if t.object.value == _SKOS + "Concept":
+        if t.predicate.value == RDF_TYPE:
+            if t.object.value == SKOS_CONCEPT:
                 concept_types.add(t.subject.value)
-            elif t.object.value == _SKOS + "ConceptScheme":
+            elif t.object.value == SKOS_CONCEPT_SCHEME:
                 scheme_types.add(t.subject.value)
     for iri in sorted(concept_types):
         tax.concepts[iri] = ConceptInfo(iri)
     scheme_labels: dict[str, str] = {}
     for t in triples:
         s, p, o = t.subject.value, t.predicate.value, t.object
-        if s in scheme_types and p == _SKOS + "prefLabel" and isinstance(o, Literal):
+        if s in scheme_types and p == _PREF_LABEL and isinstance(o, Literal):
             if o.language in (None, "en") or s not in scheme_labels:
                 scheme_labels[s] = o.value
         info = tax.concepts.get(s)
         if info is None:
             continue
-        if p == _SKOS + "inScheme":
+        if p == SKOS_IN_SCHEME:
             info.scheme = info.scheme or o.value
-        elif p in (_SKOS + "prefLabel", _SKOS + "altLabel") and isinstance(o, Literal):
-            target = info.pref_labels if p.endswith("prefLabel") else info.alt_labels
+        elif p in (_PREF_LABEL, _ALT_LABEL) and isinstance(o, Literal):
+            target = info.pref_labels if p == _PREF_LABEL else info.alt_labels
             target.setdefault(o.language or "", []).append(o.value)
-        elif p == _SKOS + "definition" and isinstance(o, Literal):
+        elif p == SKOS + "definition" and isinstance(o, Literal):
             info.definition = o.value
-        elif p == _SKOS + "broader":
+        elif p == SKOS + "broader":
             info.broader.append(o.value)
     for iri in sorted(scheme_types):
         tax.schemes[iri] = scheme_labels.get(iri, iri.rsplit("/", 1)[-1])

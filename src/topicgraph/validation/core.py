@@ -90,7 +90,7 @@ def no_gc():
 def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, max_bytes, jobs, check_taxonomy,
               progress) -> ValidationReport:
     from ..taxonomy import taxonomy_files
-    from .shacl import shapes_files
+    from ..shacl import shapes_files
 
     started = time.perf_counter()
     paths = list(paths)
@@ -378,7 +378,7 @@ _WORKER: dict = {}
 
 
 def _init_worker(settings: dict) -> None:
-    from .files import Context
+    from .context import Context
 
     _WORKER["ctx"] = Context.create(**settings)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 
 from ..errors import Finding, Severity, visible
+from ..vocab import HOME
 from .report import ValidationReport
 
 __all__ = ["FORMATS", "render", "to_text", "to_json", "to_junit", "to_sarif", "to_github"]
@@ -188,7 +189,7 @@ def to_sarif(report: ValidationReport) -> str:
             result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": f.node, "kind": "resource"}]
         results.append(result)
     run = {"tool": {"driver": {"name": "topicgraph", "version": __version__,
-                               "informationUri": "https://w3id.org/topicgraph", "rules": rule_objs}},
+                               "informationUri": HOME, "rules": rule_objs}},
            "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().resolve().as_uri() + "/"}},
            "results": results, "columnKind": "unicodeCodePoints",
            "invocations": [{"executionSuccessful": True, "exitCode": report.exit_code}],

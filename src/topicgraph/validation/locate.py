@@ -1,10 +1,9 @@
-"""From RDF nodes back to files: which record field, or which line of an RDF file, a SHACL result is about.
+"""From RDF nodes back to records: which record field, at which line, a SHACL result is about.
 
 SHACL results name IRIs (a focus node, a property, a value). A :class:`RecordIndex` is built beside each mapped
 record and says where every node of its graph came from: the article is the file, its ``schema:about`` values are
-``communityTopics[i]`` at the line of that list item, its authors are ``author[i]``, and so on. :class:`RdfLines`
-does the same for RDF files: the line of a subject (and of a subject's property) in N-Triples, N-Quads, Turtle or
-TriG, found from the text.
+``communityTopics[i]`` at the line of that list item, its authors are ``author[i]``, and so on. (For RDF files,
+:class:`topicgraph.shacl.RdfLines` finds the line of a subject in the text.)
 """
 
 from __future__ import annotations
@@ -13,21 +12,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Where", "RecordIndex", "RdfLines", "front_matter_keys", "item_lines"]
+from ..vocab import SCHEMA, SCHEMA_ABOUT, SCHEMA_AUTHOR, TG
 
-_SCHEMA = "http://schema.org/"
-_TG = "https://w3id.org/topicgraph/ns#"
-_PROV = "http://www.w3.org/ns/prov#"
+__all__ = ["Where", "RecordIndex", "front_matter_keys", "item_lines"]
 
 #: article property -> the record role it is made from (records/profile.py ROLES)
 PROPERTY_ROLES: dict[str, str] = {
-    _SCHEMA + "identifier": "id", _SCHEMA + "headline": "title", _SCHEMA + "description": "description",
-    _SCHEMA + "datePublished": "date", _SCHEMA + "dateModified": "last_mod", _SCHEMA + "url": "link_original",
-    _TG + "linkHref": "link_href", _SCHEMA + "author": "authors", _SCHEMA + "publisher": "link_brand",
-    _SCHEMA + "about": "topics", _SCHEMA + "keywords": "tags", _SCHEMA + "articleSection": "categories",
-    _SCHEMA + "breadcrumb": "breadcrumbs", _SCHEMA + "image": "featured_image", _TG + "community": "community",
-    _TG + "slug": "slug", _TG + "alias": "aliases", _TG + "mdName": "md_name", _TG + "recordType": "type",
-    _TG + "curationSource": "source",
+    SCHEMA + "identifier": "id", SCHEMA + "headline": "title", SCHEMA + "description": "description",
+    SCHEMA + "datePublished": "date", SCHEMA + "dateModified": "last_mod", SCHEMA + "url": "link_original",
+    TG + "linkHref": "link_href", SCHEMA + "author": "authors", SCHEMA + "publisher": "link_brand",
+    SCHEMA + "about": "topics", SCHEMA + "keywords": "tags", SCHEMA + "articleSection": "categories",
+    SCHEMA + "breadcrumb": "breadcrumbs", SCHEMA + "image": "featured_image", TG + "community": "community",
+    TG + "slug": "slug", TG + "alias": "aliases", TG + "mdName": "md_name", TG + "recordType": "type",
+    TG + "curationSource": "source",
 }
 #: how a plain article names the roles it has
 _PLAIN_FIELDS = {"title": "title", "authors": "author", "date": "date"}
@@ -147,7 +144,7 @@ class RecordIndex:
     def topic(self, concept: str) -> Where | None:
         """Where the topic that names ``concept`` is: ``values[(schema:about, concept)]``, without the rest."""
         if self._values is not None:
-            return self._values.get((_SCHEMA + "about", concept))
+            return self._values.get((SCHEMA_ABOUT, concept))
         if self._topics is None:
             self._topics = {}
             for concept_iri, where, _ in self._topic_items():
@@ -171,7 +168,7 @@ class RecordIndex:
         self._values = values = {}
         for concept, where, topic in self._topic_items():
             nodes.setdefault(concept, where)
-            values.setdefault((_SCHEMA + "about", concept), where)
+            values.setdefault((SCHEMA_ABOUT, concept), where)
             scheme = mapper.taxonomy.scheme_for(topic.vendor) or m.scheme(topic.vendor)
             nodes.setdefault(scheme, where)
         authors_field = self.field_name("authors")
@@ -180,7 +177,7 @@ class RecordIndex:
             person = m.person(name)
             where = Where(f"{authors_field}[{i}]" if rec.format == "front-matter" else authors_field, author_lines[i])
             nodes.setdefault(person, where)
-            values.setdefault((_SCHEMA + "author", person), where)
+            values.setdefault((SCHEMA_AUTHOR, person), where)
         if rec.link.brand:
             nodes[m.brand(rec.link.brand.strip().lower().rstrip("."))] = self.role("link_brand")
         if rec.community:
@@ -217,45 +214,3 @@ class RecordIndex:
                 return self.role(role)
             return Where()
         return self.nodes.get(focus, Where())
-
-
-class RdfLines:
-    """The line of each subject, and of each (subject, property), in an RDF file's text.
-
-    N-Triples and N-Quads are exact (one statement per line); Turtle and TriG are read as usually hand-written
-    (see :class:`topicgraph.taxonomy.checks.TurtleLines`); JSON-LD gives the line of the node's ``"@id"``.
-
-    >>> RdfLines("<https://e.org/a> <https://e.org/p> 1 .\\n<https://e.org/b> <https://e.org/p> 2 .\\n", "nt") \\
-    ...     .line("https://e.org/b", "https://e.org/p")
-    2
-    """
-
-    _NT = re.compile(r"^\s*(<[^>]*>|_:\S+)\s+<([^>]*)>")
-
-    def __init__(self, text: str, kind: str) -> None:
-        self.kind = kind
-        self.subjects: dict[str, int] = {}
-        self.props: dict[tuple[str, str], int] = {}
-        self.shorten = lambda iri: f"<{iri}>"
-        if kind in ("nt", "nq"):
-            for no, line in enumerate(text.splitlines(), 1):
-                m = self._NT.match(line)
-                if m:
-                    s = m.group(1)[1:-1] if m.group(1).startswith("<") else m.group(1)
-                    self.subjects.setdefault(s, no)
-                    self.props.setdefault((s, m.group(2)), no)
-        elif kind in ("ttl", "trig"):
-            from ..taxonomy.checks import TurtleLines
-
-            t = TurtleLines(text)
-            self.subjects, self.props, self.shorten = t.subjects, t.props, t.shorten
-        else:
-            self._text = text
-            for no, line in enumerate(text.splitlines(), 1):
-                for m in re.finditer(r'"@id"\s*:\s*"([^"]+)"', line):
-                    self.subjects.setdefault(m.group(1), no)
-
-    def line(self, subject: str, prop: str | None = None) -> int | None:
-        if prop is not None and (subject, prop) in self.props:
-            return self.props[(subject, prop)]
-        return self.subjects.get(subject)

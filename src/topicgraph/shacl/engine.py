@@ -5,8 +5,8 @@ small graph at a time (so that results can be cached per file and work spread ov
 time. :class:`Shapes` parses the shapes once and keeps pyshacl's harvested shapes for every later graph; when
 pyshacl's internals differ from what we expect it falls back to ``pyshacl.validate``.
 
-Many record graphs at once: :meth:`Shapes.results_for` first asks the :mod:`.screen` (a SHACL Core evaluator that
-only ever proves "no result") and sends the rest to pyshacl in conflict-free batches, one call per batch, so a
+Many record graphs at once: :meth:`Shapes.results_for` first asks the :mod:`.screen` (a SHACL Core evaluator
+that only ever proves "no result") and sends the rest to pyshacl in conflict-free batches, one call per batch, so a
 corpus costs pyshacl time only for the records that have something to report.
 
 Any exception inside pyshacl becomes :class:`ShaclCrash` (a :class:`~topicgraph.errors.TopicgraphError`): the
@@ -21,11 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Finding, Severity, TopicgraphError
+from ..vocab import OWL_CLASS, RDF_FIRST, SH, TG_RECORD_FORMAT
+from . import _compat
+from .ntriples import Graph
+from .screen import Screen
 
-__all__ = ["Shapes", "ShaclResult", "ShaclCrash", "shapes_files"]
+__all__ = ["Shapes", "ShaclResult", "ShaclCrash", "shapes_files", "nt_graph"]
 
-_SH = "http://www.w3.org/ns/shacl#"
-_SEVERITY = {_SH + "Violation": Severity.ERROR, _SH + "Warning": Severity.WARNING, _SH + "Info": Severity.INFO}
+_SEVERITY = {SH + "Violation": Severity.ERROR, SH + "Warning": Severity.WARNING, SH + "Info": Severity.INFO}
 _CACHE: dict[tuple[str, str], "Shapes"] = {}
 _LOCK = threading.Lock()
 
@@ -100,8 +103,6 @@ class Shapes:
         self.digest = digest.hexdigest()
         self._sg = None
         self._implied: dict[str, str | None] = {}
-        from .screen import Screen
-
         self.screen = Screen.compile(self.graph)
         self.batchable = _batchable(self.graph)
         try:
@@ -122,13 +123,7 @@ class Shapes:
             return _CACHE[key]
 
     def _prepare(self) -> None:
-        try:
-            from pyshacl.shapes_graph import ShapesGraph
-        except ImportError:  # pragma: no cover - pyshacl moved things; fall back to pyshacl.validate
-            return
-        sg = ShapesGraph(self.graph)
-        _ = sg.shapes  # harvest now: a broken shapes graph fails here, at load time, not on the first record
-        self._sg = sg
+        self._sg = _compat.harvest_shapes(self.graph)  # a broken shapes graph fails here, not on the first record
 
     def validate(self, data) -> list[ShaclResult]:
         """Validate an ``rdflib.Graph``; every result, of every severity."""
@@ -148,10 +143,8 @@ class Shapes:
         that cannot disturb each other (no node described differently by two graphs of a batch; see
         :func:`_batches`) and validated with one pyshacl call per batch; each result goes back to every graph of
         the batch that has its focus node. Shapes whose results could depend on other graphs' triples (inverse
-        paths, SPARQL, targets by object or by node) are validated one graph at a time, as before.
+        paths, SPARQL, targets by object or by node) are validated one graph at a time.
         """
-        from .screen import Graph
-
         graphs = [g if isinstance(g, Graph) else Graph.from_text(g) for g in graphs]
         out: list[list[ShaclResult]] = [[] for _ in graphs]
         parsed = [g.triples for g in graphs]
@@ -160,17 +153,17 @@ class Shapes:
             return out
         if not self.batchable:
             for i in todo:
-                out[i] = self.validate(_graph(graphs[i].text))
+                out[i] = self.validate(nt_graph(graphs[i].text))
             return out
         for group, nodes in _batches(todo, parsed, batch):
             if len(group) == 1:
-                out[group[0]] = self.validate(_graph(graphs[group[0]].text))
+                out[group[0]] = self.validate(nt_graph(graphs[group[0]].text))
                 continue
-            found = self.validate(_graph("".join(graphs[i].text for i in group)))
+            found = self.validate(nt_graph("".join(graphs[i].text for i in group)))
             owners = [[i for i, ns in zip(group, nodes) if _bracket(r.focus) in ns] for r in found]
             if any(not o for o in owners):  # cannot happen with forward-only shapes; never lose a result
                 for i in group:
-                    out[i] = self.validate(_graph(graphs[i].text))
+                    out[i] = self.validate(nt_graph(graphs[i].text))
                 continue
             for r, o in zip(found, owners):
                 for i in o:
@@ -179,17 +172,11 @@ class Shapes:
 
     def _run(self, data):
         if self._sg is not None:
-            try:
-                from pyshacl import Validator
-                from pyshacl.graph_abstraction import DataGraph
-            except ImportError:  # pragma: no cover
-                self._sg = None
-            else:
-                v = Validator(DataGraph.from_rdflib(data), shacl_graph=self.graph,
-                              options={"inference": "none", "advanced": False, "allow_warnings": True,
-                                       "allow_infos": True, "inplace": True})
-                v.shacl_graph = self._sg  # reuse the harvested shapes
-                return v.run()[1]
+            report = _compat.run_prepared(data, self.graph, self._sg, {
+                "inference": "none", "advanced": False, "allow_warnings": True, "allow_infos": True, "inplace": True})
+            if report is not None:
+                return report
+            self._sg = None
         import pyshacl
 
         return pyshacl.validate(data, shacl_graph=self.graph, inference="none", advanced=False,
@@ -203,7 +190,7 @@ class Shapes:
         if shape not in self._implied:
             from rdflib import URIRef
 
-            sh_path = URIRef(_SH + "path")
+            sh_path = URIRef(SH + "path")
             seen, stack, paths = set(), [URIRef(shape)], set()
             while stack:
                 node = stack.pop()
@@ -213,14 +200,15 @@ class Shapes:
                 for p, o in self.graph.predicate_objects(node):
                     if p == sh_path and isinstance(o, URIRef):
                         paths.add(str(o))
-                    elif not isinstance(o, URIRef) or str(p) in ("http://www.w3.org/1999/02/22-rdf-syntax-ns#first",):
+                    elif not isinstance(o, URIRef) or str(p) == RDF_FIRST:
                         stack.append(o)
-            paths.discard("https://w3id.org/topicgraph/ns#recordFormat")
+            paths.discard(TG_RECORD_FORMAT)
             self._implied[shape] = paths.pop() if len(paths) == 1 else None
         return self._implied[shape]
 
 
-def _graph(nt: str):
+def nt_graph(nt: str):
+    """An rdflib graph of N-Triples text."""
     import rdflib
 
     graph = rdflib.Graph()
@@ -236,15 +224,15 @@ def _batchable(graph) -> bool:
     """Whether a focus node's results depend only on triples reachable from it along forward paths, and whether
     it is a focus node depends only on its own triples: then a graph's results do not change when graphs that
     describe every shared node identically are added (see :func:`_batches`)."""
-    unsafe = {_SH + name for name in ("inversePath", "targetNode", "targetObjectsOf", "target", "sparql", "rule",
+    unsafe = {SH + name for name in ("inversePath", "targetNode", "targetObjectsOf", "target", "sparql", "rule",
                                       "select", "ask", "js", "jsFunctionName", "shapesGraph", "entailment")}
     if any(str(p) in unsafe for p in graph.predicates(None, None)):
         return False
     from rdflib import RDF, RDFS, URIRef
 
-    shapes = set(graph.subjects(RDF.type, URIRef(_SH + "NodeShape"))) | \
-        set(graph.subjects(RDF.type, URIRef(_SH + "PropertyShape")))
-    classes = {RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class")}
+    shapes = set(graph.subjects(RDF.type, URIRef(SH + "NodeShape"))) | \
+        set(graph.subjects(RDF.type, URIRef(SH + "PropertyShape")))
+    classes = {RDFS.Class, URIRef(OWL_CLASS)}
     return not any(t in classes for s in shapes for t in graph.objects(s, RDF.type))  # implicit class targets
 
 
@@ -292,7 +280,7 @@ def _results(report) -> list[ShaclResult]:
     from rdflib import BNode, Literal, URIRef
     from rdflib.namespace import RDF
 
-    sh = {name: URIRef(_SH + name) for name in ("ValidationResult", "focusNode", "resultPath", "value",
+    sh = {name: URIRef(SH + name) for name in ("ValidationResult", "focusNode", "resultPath", "value",
                                                  "sourceShape", "sourceConstraintComponent", "resultSeverity",
                                                  "resultMessage")}
 

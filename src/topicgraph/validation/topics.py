@@ -1,0 +1,106 @@
+"""Topics against the taxonomy: an unknown vendor or a topic its scheme lacks, each with a did-you-mean."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections import defaultdict
+
+from ..errors import Finding, Severity
+from ..iris import key, label_key
+from .locate import RecordIndex, Where
+
+__all__ = ["topic_findings", "did_you_mean"]
+
+
+def did_you_mean(word: str, choices: dict[str, str], n: int = 3) -> list[str]:
+    """The values of ``choices`` (normalised text -> what to suggest) whose keys are close to ``word``.
+
+    >>> did_you_mean("Patent Acquisition", {"patient acquisition": "Medigy: Patient Acquisition", "ai": "Medigy: AI"})
+    ['Medigy: Patient Acquisition']
+    """
+    close = difflib.get_close_matches(label_key(word), list(choices), n=n * 3, cutoff=0.6)
+    return list(dict.fromkeys(choices[c] for c in close))[:n]
+
+
+class _Vocabulary:
+    """The taxonomy's labels arranged for did-you-mean, with answers remembered (corpora repeat their topics)."""
+
+    def __init__(self, taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.vendors = {label_key(label): label for label in taxonomy.schemes.values()}
+        self.everything: dict[str, str] = {}
+        self.by_scheme: dict[str, dict[str, str]] = defaultdict(dict)
+        for scheme, label in taxonomy.schemes.items():
+            for lab, iri in taxonomy.labels_in(scheme).items():
+                name = f"{label}: {taxonomy.concepts[iri].label}"
+                self.by_scheme[scheme][lab] = name
+                self.everything.setdefault(lab, name)
+        self.memo: dict[tuple, list[str]] = {}
+        # a corpus names the same few hundred topics again and again
+        self.topic = functools.lru_cache(maxsize=100_000)(self._topic)
+
+    def _topic(self, vendor: str, label: str) -> tuple:
+        """``(scheme or None, concept IRI, known)`` of a topic (scheme_for and resolve, three label_key calls)."""
+        return (self.taxonomy.scheme_for(vendor),) + self.taxonomy.resolve(vendor, label)
+
+    def guesses(self, scheme: str | None, vendor: str, label: str) -> list[str]:
+        k = (scheme, label_key(vendor), label_key(label))
+        if k not in self.memo:
+            if scheme is None:
+                found = []
+                for v in did_you_mean(vendor, self.vendors, 2):
+                    iri, known = self.taxonomy.resolve(v, label)
+                    found.append(f"{v}: {self.taxonomy.concepts[iri].label}" if known else v)
+                found += did_you_mean(label, self.everything)
+            else:
+                found = did_you_mean(label, self.by_scheme[scheme])
+            self.memo[k] = found
+        return self.memo[k]
+
+
+@functools.lru_cache(maxsize=8)
+def _vocabulary(taxonomy) -> _Vocabulary:
+    """The vocabulary of a loaded taxonomy (a :class:`~topicgraph.taxonomy.Taxonomy` is hashed by identity)."""
+    return _Vocabulary(taxonomy)
+
+
+def topic_findings(rec, taxonomy, index: RecordIndex | None = None) -> list[Finding]:
+    """An unknown vendor (error) or a topic its vendor's scheme lacks (warning), each with a did-you-mean from the
+    taxonomy's prefLabels and altLabels (of the same scheme; of every scheme when the vendor is unknown)."""
+    out: list[Finding] = []
+    vocab = _vocabulary(taxonomy)
+    topics_field = None
+    for i, topic in enumerate(rec.topics):
+        scheme, concept, known = vocab.topic(topic.vendor, topic.label)
+        if scheme is not None and known:
+            continue
+        where = index.topic(concept) if index else None
+        if where is None:
+            if topics_field is None:
+                topics_field = index.field_name("topics") if index else "communityTopics"
+            where = Where(f"{topics_field}[{i}]", rec.line_of("topics"))
+        if scheme is None:
+            fix = _mean(vocab.guesses(None, topic.vendor, topic.label)) + \
+                f"The vendors are {', '.join(sorted(vocab.vendors.values()))}; a new vendor needs its own " \
+                f"taxonomy/{key(topic.vendor)}.ttl"
+            out.append(Finding(rec.path, f"topic {str(topic)!r} names the vendor {topic.vendor!r}, which has no "
+                               "concept scheme in the taxonomy", severity=Severity.ERROR, line=where.line,
+                               field=where.field, rule="record.topics.unknown-vendor", fix=fix))
+            continue
+        vendor = taxonomy.schemes[scheme]
+        guesses = vocab.guesses(scheme, topic.vendor, topic.label)
+        fix = _mean(guesses) + ("Otherwise add" if guesses else "Add") + \
+            f" the concept to taxonomy/{key(vendor)}.ttl"
+        out.append(Finding(rec.path, f"topic {str(topic)!r} is not in the {vendor} scheme of the taxonomy",
+                           severity=Severity.WARNING, line=where.line, field=where.field,
+                           rule="record.topics.unknown-topic", fix=fix, node=concept))
+    return out
+
+
+def _mean(guesses: list[str]) -> str:
+    guesses = list(dict.fromkeys(guesses))
+    if not guesses:
+        return ""
+    also = f" (also close: {', '.join(repr(g) for g in guesses[1:3])})" if len(guesses) > 1 else ""
+    return f"did you mean {guesses[0]!r}?{also} "
