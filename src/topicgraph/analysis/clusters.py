@@ -82,7 +82,8 @@ class Clustering:
     def ntriples(self):
         """Each cluster as a ``skos:Collection`` and ``tg:TopicCluster`` with prefLabel, members, size and the
         run's modularity."""
-        from ._write import XSD_DECIMAL, XSD_INTEGER, decimal, nt_literal
+        from ..mapping.nquads import decimal, literal as nt_literal
+        from ..vocab import XSD_DECIMAL, XSD_INTEGER
 
         skos, tg = "http://www.w3.org/2004/02/skos/core#", "https://w3id.org/topicgraph/ns#"
         rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -98,7 +99,7 @@ class Clustering:
 
     def write_store(self, folder: str | Path) -> tuple[str, int]:
         """Replace the ``clusters`` graph of the build in ``folder`` (see :mod:`topicgraph.analysis._write`)."""
-        from ._write import replace_graph
+        from ..store import replace_graph
 
         return replace_graph(folder, "clusters", self.ntriples())
 

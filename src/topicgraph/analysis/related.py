@@ -170,7 +170,8 @@ class RelatedTable:
         ``tg:relatedArticle``, ``tg:score`` (``xsd:decimal``) and ``tg:rank`` (``xsd:integer``). Five triples a
         link: the node's class, tg:Relatedness, is the range of tg:relatedness, so no ``rdf:type`` triple is
         written (each triple costs about 10 µs of CPU to load)."""
-        from ._write import XSD_DECIMAL, XSD_INTEGER, decimal
+        from ..mapping.nquads import decimal
+        from ..vocab import XSD_DECIMAL, XSD_INTEGER
 
         tg = "https://w3id.org/topicgraph/ns#"
         arts = self.incidence.articles
@@ -258,7 +259,7 @@ class RelatedTable:
 
     def write_store(self, folder: str | Path) -> tuple[str, int]:
         """Replace the ``related`` graph of the build in ``folder`` (see :mod:`topicgraph.analysis._write`)."""
-        from ._write import replace_graph
+        from ..store import replace_graph
 
         return replace_graph(folder, "related", self.ntriples())
 

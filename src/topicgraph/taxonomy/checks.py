@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Finding, Severity, TopicgraphError
+from ..sources import display_path
 
 __all__ = ["TaxonomyCheck", "CHECKS", "PREFIXES", "check_taxonomy", "run_checks", "load_store", "TurtleLines",
            "concept_links", "concept_tree", "find_concept"]
@@ -333,10 +334,7 @@ class _Source:
 
 
 def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return display_path(path)
 
 
 def load_store(files: Sequence[Path]):
