@@ -472,3 +472,26 @@ def test_update_keeps_the_report_counts_and_exports_honest(tmp_path):
     # a full build writes them again, and they are current
     topicgraph.build([src], out=out, formats=["ttl"], jobs=1)
     assert "stale_exports" not in json.loads((out / "topicgraph-store.json").read_text())
+
+
+def test_build_and_validate_apply_the_same_duplicate_rules(tmp_path, monkeypatch):
+    """The build's skip reasons and validate's findings come from one rule set (records.identity): each later
+    duplicate is told against the same first record, by bytes first, then by the article IRI its id mints."""
+    from topicgraph.validation import validate
+
+    monkeypatch.chdir(tmp_path)
+    src = Path("src")
+    write(src, "a.md", record("1", "First"))
+    write(src, "b.md", record("1", "Second"))  # the same id, other bytes
+    write(src, "c.md", record("1", "Second"))  # the bytes of b.md, which the build did not take
+    write(src, "d.md", record("X y", "Third", href="https://example.com/a/d"))
+    write(src, "e.md", record("x_Y", "Fourth", href="https://example.com/a/e"))  # an id that folds to d.md's
+    report = topicgraph.build([src], out="g", jobs=1).report
+    skipped = {f.file: f.reason for f in report.skipped}
+    findings = {f.file: f for f in validate([src], jobs=1, check_taxonomy=False).findings
+                if f.rule in ("record.duplicate-file", "record.duplicate-id")}
+    assert sorted(skipped) == sorted(findings) == ["src/b.md", "src/c.md", "src/e.md"]
+    for file, finding in findings.items():
+        assert skipped[file].startswith(f"{file}: {finding.message}")
+    assert "src/a.md has it too" in skipped["src/c.md"]
+    assert "as id 'X y' in src/d.md" in findings["src/e.md"].message
