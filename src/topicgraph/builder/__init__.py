@@ -19,13 +19,14 @@ from pathlib import Path
 from ..errors import Severity, TopicgraphError
 from ..iris import IriMinter
 from ..mapping import count_mentions, entity_nquads
-from ..namespaces import DEFAULT_BASE_IRI
+from ..vocab import DEFAULT_BASE_IRI
 from ..parallel import default_jobs
 from ..records import DEFAULT_PROFILE, MAX_BYTES, Profile
 from ..records.identity import DuplicateRecords
 from ..sources import discover_entries, display_path, skip_reason
 from ..store import (EXPORT_FORMATS, BuildLock, base_name, clean_leftovers, clear_cache, export_graph,
                      export_name, new_store_name, swap_in, work_folder)
+from ..taxonomy import taxonomy_files
 from .loader import StreamingLoad, export_lines, taxonomy_nquads
 from .report import BuildReport, BuildResult, FileOutcome, UpdateOutcomes, write_report
 from .update import update
@@ -50,7 +51,6 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
     """
     import pyoxigraph
 
-    from ..taxonomy import taxonomy_files
 
     started = time.perf_counter()
     out = Path(out)

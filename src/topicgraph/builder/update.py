@@ -15,6 +15,7 @@ from ..records import DEFAULT_PROFILE, MAX_BYTES, Profile
 from ..records.identity import Duplicate
 from ..sources import display_path, skip_reason, special_kind
 from ..store import EXPORT_FORMATS, BuildLock, clear_cache, export_name, read_manifest, write_manifest
+from ..taxonomy import load_taxonomy
 from ..vocab import (DCTERMS_SOURCE, RDF_TYPE, SCHEMA_ABOUT, SCHEMA_AUTHOR, SCHEMA_IDENTIFIER, SCHEMA_ORGANIZATION,
                      SCHEMA_PERSON, SCHEMA_PUBLISHER, SKOS_CONCEPT, SKOS_CONCEPT_SCHEME, SKOS_IN_SCHEME, TG,
                      TG_COMMUNITY, TG_COMMUNITY_CLASS)
@@ -36,8 +37,6 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
     rebuild; ``update`` writes into the live store, so run it while nothing reads.
     """
     import pyoxigraph
-
-    from ..taxonomy import load_taxonomy
 
     out = Path(out)
     with BuildLock(out):

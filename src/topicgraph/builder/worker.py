@@ -11,6 +11,7 @@ from ..mapping import Mapper
 from ..parallel import WorkerPool
 from ..records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, read_record
 from ..sources import display_path
+from ..taxonomy import load_taxonomy
 from .report import FileOutcome
 
 __all__ = ["map_file", "mapped_files", "record_ntriples"]
@@ -23,8 +24,6 @@ PARALLEL_MIN = 400
 
 def _init_worker(profile: Profile, base_iri: str, taxonomy_dir: str | None, max_bytes: int,
                  nt: bool = False) -> None:
-    from ..taxonomy import load_taxonomy
-
     _WORKER["mapper"] = Mapper(IriMinter(base_iri), load_taxonomy(taxonomy_dir))
     _WORKER["profile"] = profile
     _WORKER["max_bytes"] = max_bytes

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TopicgraphError
+from ..terms import to_python
 from ..vocab import PREFIXES
 from .export import export_graph, rdf_format
 from .layout import read_manifest
@@ -79,8 +80,6 @@ class GraphStore:
 
     def query(self, sparql: str, **kwargs: Any) -> list[dict[str, Any]]:
         """SELECT rows as dicts of Python values (str for IRIs and strings, int/float/bool where typed)."""
-        from ..terms import to_python
-
         result = self.raw_query(sparql, **kwargs)
         names = [v.value for v in result.variables]
         return [{n: to_python(row[n]) for n in names if row[n] is not None} for row in result]
