@@ -111,4 +111,6 @@ class WorkerPool:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.close(wait=True)
+        # every chunk handed out is finished, even after Ctrl-C: a worker stopped halfway through writing its
+        # answer would leave the pool waiting for ever; a second Ctrl-C meanwhile ends the process (cli._interrupted)
+        self.executor.shutdown(wait=True)
