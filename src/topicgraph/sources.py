@@ -201,9 +201,9 @@ def walk_sources(sources: Iterable[str | Path], *, exclude: Sequence[Path] = (),
     return w
 
 
-_BUILD_FOLDER = ("{src} is a build folder (it holds " + BUILD_MANIFEST + "), not a folder of records: name the "
-                 "folder of records instead, and keep records and build folders apart (a build folder inside a folder of "
-                 "records is passed over)")
+_BUILD_FOLDER = ("{src} is a build folder (it holds " + BUILD_MANIFEST + "), not a folder of records: name "
+                 "the folder of records instead, and keep records and build folders apart (a build folder inside a "
+                 "folder of records is passed over)")
 _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
           stat.S_IFBLK: "a block device"}
 

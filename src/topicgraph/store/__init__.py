@@ -15,4 +15,5 @@ from .swap import COPY_ABOVE, derived_graph, replace_graph, swap_in
 
 __all__ = ["GraphStore", "read_rows", "MANIFEST", "REPORT", "CACHE_DIR", "EXPORT_FORMATS", "BuildLock",
            "atomic_write", "export_graph", "export_name", "rdf_format", "read_manifest", "write_manifest",
-           "clean_leftovers", "clear_cache", "new_store_name", "base_name", "work_folder", "swap_in", "replace_graph", "derived_graph", "COPY_ABOVE"]
+           "clean_leftovers", "clear_cache", "new_store_name", "base_name", "work_folder", "swap_in", "replace_graph",
+           "derived_graph", "COPY_ABOVE"]
