@@ -276,7 +276,7 @@ def test_large_graphs_are_replaced_by_copy_and_swap(small, tmp_path):
     import json
     import shutil
 
-    from topicgraph.analysis._write import replace_graph
+    from topicgraph.store import replace_graph
 
     out = tmp_path / "graph"
     shutil.copytree(small[1], out)

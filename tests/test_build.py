@@ -18,7 +18,7 @@ from rdflib.compare import isomorphic
 
 import topicgraph
 from topicgraph.errors import TopicgraphError
-from topicgraph.pipeline import update
+from topicgraph.builder import update
 from topicgraph.store import GraphStore
 
 from .conftest import ROOT, SEEDS
@@ -142,7 +142,7 @@ def test_parallel_build_equals_serial_build(tmp_path):
 def test_segmented_streaming_load_equals_one_load(tmp_path, monkeypatch):
     """Tiny segments, several per bulk-load call, loaded while mapping goes on: the same store and export as one
     segment loaded at the end."""
-    from topicgraph import pipeline
+    from topicgraph import builder
 
     src = tmp_path / "src"
     for i in range(60):
@@ -151,15 +151,15 @@ def test_segmented_streaming_load_equals_one_load(tmp_path, monkeypatch):
     whole = topicgraph.build([src], out=tmp_path / "whole", formats=["nq", "nt"], jobs=1)
     calls = []
 
-    class Counting(pipeline._StreamingLoad):
+    class Counting(builder.StreamingLoad):
         def close(self):
             segments = super().close()
             calls.append((len(segments), self.calls))
             return segments
 
-    monkeypatch.setattr(pipeline, "SEGMENT_QUADS", 97)
-    monkeypatch.setattr(pipeline, "SEGMENTS_PER_CALL", 4)
-    monkeypatch.setattr(pipeline, "_StreamingLoad", Counting)
+    monkeypatch.setattr(builder.loader, "SEGMENT_QUADS", 97)
+    monkeypatch.setattr(builder.loader, "SEGMENTS_PER_CALL", 4)
+    monkeypatch.setattr(builder, "StreamingLoad", Counting)
     pieces = topicgraph.build([src], out=tmp_path / "pieces", formats=["nq", "nt"], jobs=1)
     monkeypatch.undo()
     (segments, loads), = calls  # 60 records of ~20 quads in segments of 97: many segments, at most 4 a call
@@ -266,7 +266,7 @@ def test_a_failed_rebuild_leaves_the_previous_graph(tmp_path, monkeypatch):
     out = tmp_path / "out"
     first = topicgraph.build(["seeds"], out=out, formats=["ttl"], jobs=1)
     before = (out / "graph.ttl").read_bytes()
-    import topicgraph.pipeline as build_module
+    import topicgraph.builder as build_module
 
     def boom(*args, **kwargs):
         raise OSError("disk full (simulated)")
@@ -472,3 +472,26 @@ def test_update_keeps_the_report_counts_and_exports_honest(tmp_path):
     # a full build writes them again, and they are current
     topicgraph.build([src], out=out, formats=["ttl"], jobs=1)
     assert "stale_exports" not in json.loads((out / "topicgraph-store.json").read_text())
+
+
+def test_build_and_validate_apply_the_same_duplicate_rules(tmp_path, monkeypatch):
+    """The build's skip reasons and validate's findings come from one rule set (records.identity): each later
+    duplicate is told against the same first record, by bytes first, then by the article IRI its id mints."""
+    from topicgraph.validation import validate
+
+    monkeypatch.chdir(tmp_path)
+    src = Path("src")
+    write(src, "a.md", record("1", "First"))
+    write(src, "b.md", record("1", "Second"))  # the same id, other bytes
+    write(src, "c.md", record("1", "Second"))  # the bytes of b.md, which the build did not take
+    write(src, "d.md", record("X y", "Third", href="https://example.com/a/d"))
+    write(src, "e.md", record("x_Y", "Fourth", href="https://example.com/a/e"))  # an id that folds to d.md's
+    report = topicgraph.build([src], out="g", jobs=1).report
+    skipped = {f.file: f.reason for f in report.skipped}
+    findings = {f.file: f for f in validate([src], jobs=1, check_taxonomy=False).findings
+                if f.rule in ("record.duplicate-file", "record.duplicate-id")}
+    assert sorted(skipped) == sorted(findings) == ["src/b.md", "src/c.md", "src/e.md"]
+    for file, finding in findings.items():
+        assert skipped[file].startswith(f"{file}: {finding.message}")
+    assert "src/a.md has it too" in skipped["src/c.md"]
+    assert "as id 'X y' in src/d.md" in findings["src/e.md"].message

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 import topicgraph
 from topicgraph.cli import cli
 from topicgraph.errors import TopicgraphError
-from topicgraph.pipeline import _discover, _display
+from topicgraph.sources import discover_entries as _discover, display_path as _display
 from topicgraph.validation import validate
 from topicgraph.validation.core import _discover_files
 

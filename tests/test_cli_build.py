@@ -59,12 +59,12 @@ def test_build_usage_errors_exit_2_without_traceback(tmp_path):
 
 
 def test_unexpected_crash_is_a_message_and_exit_2(monkeypatch, capsys):
-    import topicgraph.pipeline as pipeline
+    import topicgraph.builder as builder
 
     def crash(*a, **k):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pipeline, "build", crash)
+    monkeypatch.setattr(builder, "build", crash)
     try:
         main(["build", "seeds"])
     except SystemExit as exc:

@@ -12,8 +12,8 @@ import pyoxigraph
 import pytest
 
 import topicgraph
-from topicgraph.analysis._write import replace_graph
-from topicgraph.pipeline import update
+from topicgraph.builder import update
+from topicgraph.store import replace_graph
 
 from .conftest import ROOT
 

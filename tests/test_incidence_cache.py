@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
+import pytest
 
 import topicgraph
-from topicgraph.pipeline import update
+from topicgraph.builder import update
 from topicgraph.analysis.graphs import CACHE_DIR, load_incidence
 from topicgraph.store import GraphStore
 
@@ -87,7 +88,7 @@ def test_a_derived_graph_swap_keeps_the_cache(tmp_path):
     """Replacing a derived graph may move the build to a new store folder; what analyses read stays the same."""
     import json
 
-    from topicgraph.analysis._write import replace_graph
+    from topicgraph.store import replace_graph
 
     out = tmp_path / "g"
     topicgraph.build([ROOT / "seeds"], out=out, jobs=1)
@@ -108,14 +109,14 @@ def test_a_derived_graph_swap_keeps_the_cache(tmp_path):
 def test_topics_and_brands_read_one_value_at_a_time_give_every_pair(tmp_path):
     """schema:about and schema:publisher are read per distinct value (or all at once when a value is not an IRI):
     the same pairs as one SELECT over the property."""
-    from topicgraph.analysis._write import replace_graph
-    from topicgraph.analysis.graphs import _select, _select_by_value
+    from topicgraph.store import replace_graph
+    from topicgraph.analysis.graphs import _select_by_value
 
     out = tmp_path / "g"
     topicgraph.build([ROOT / "seeds"], out=out, jobs=1)
 
     def pairs(store, prop):
-        return sorted(map(tuple, _select(store, f"SELECT ?a ?o WHERE {{ ?a {prop} ?o }}")))
+        return sorted(map(tuple, store.rows(f"SELECT ?a ?o WHERE {{ ?a {prop} ?o }}")))
 
     store = GraphStore.open(out)
     for prop in ("schema:about", "schema:publisher"):
@@ -146,11 +147,20 @@ def test_a_large_store_is_read_by_two_processes_with_the_same_answer(tmp_path, m
 
     def spy(self, *args):
         real(self, *args)
-        started.append(self.proc)
+        started.append(self.future)
 
     monkeypatch.setattr(graphs._Helper, "__init__", spy)
     _same(load_incidence(store, cache=False), alone)
-    assert started and started[0] is not None and started[0].returncode == 0
-    monkeypatch.setattr(graphs, "_HELPER", "import sys; sys.exit(3)")
-    _same(load_incidence(store, cache=False), alone)
-    assert started[1].returncode == 3
+    assert started and started[0] is not None and started[0].exception() is None
+    # a worker that dies: its failure is said (not swallowed), and this process reads what it would have
+    monkeypatch.setattr(graphs, "_read_rows", _exit_3)
+    with pytest.warns(RuntimeWarning, match="second process failed"):
+        _same(load_incidence(store, cache=False), alone)
+    assert started[1].exception() is not None
+
+
+def _exit_3(*args):
+    """A worker process that ends with status 3 without answering."""
+    import os
+
+    os._exit(3)

@@ -397,7 +397,7 @@ def test_workers_started_ahead_are_used_or_stopped(tmp_path, monkeypatch):
 
 
 def test_discover_files_finds_what_the_build_finds(tmp_path):
-    from topicgraph.pipeline import _display, discover
+    from topicgraph.sources import discover, display_path as _display
     from topicgraph.validation.core import discover_files
 
     root = tmp_path / "tree"

@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 
 # The public API, imported on first use so that `topicgraph --help` does not pay for rdflib and friends.
 _EXPORTS: dict[str, str] = {
-    "build": "pipeline", "BuildResult": "pipeline", "BuildReport": "pipeline", "FileOutcome": "pipeline",
+    "build": "builder", "BuildResult": "builder", "BuildReport": "builder", "FileOutcome": "builder",
     "GraphStore": "store", "Finding": "errors", "Severity": "errors", "TopicgraphError": "errors",
     "RecordError": "errors", "IriMinter": "iris", "key": "iris", "Profile": "records", "Record": "records",
     "load_profile": "records", "read_record": "records",
@@ -27,7 +27,7 @@ __all__ = [*_EXPORTS, "__version__"]
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import Finding, RecordError, Severity, TopicgraphError
     from .iris import IriMinter, key
-    from .pipeline import BuildReport, BuildResult, FileOutcome, build
+    from .builder import BuildReport, BuildResult, FileOutcome, build
     from .records import Profile, Record, load_profile, read_record
     from .store import GraphStore
 

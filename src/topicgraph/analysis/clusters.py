@@ -89,7 +89,7 @@ class Clustering:
         """Each cluster as a ``skos:Collection`` and ``tg:TopicCluster`` with prefLabel, members, size and the
         run's modularity."""
         from ..mapping.nquads import iri, literal  # rdflib comes with topicgraph.mapping: loaded when used
-        from ._write import decimal
+        from ..mapping.nquads import decimal
 
         rdf_type, collection, cluster = iri(RDF_TYPE), iri(SKOS_COLLECTION), iri(TG_TOPIC_CLUSTER)
         label, size, modularity, member = (iri(SKOS_PREF_LABEL), iri(TG_CLUSTER_SIZE), iri(TG_MODULARITY),
@@ -105,8 +105,8 @@ class Clustering:
                 yield f"{s} {member} {iri(t)} .\n"
 
     def write_store(self, folder: str | Path) -> tuple[str, int]:
-        """Replace the ``clusters`` graph of the build in ``folder`` (see :mod:`topicgraph.analysis._write`)."""
-        from ._write import replace_graph
+        """Replace the ``clusters`` graph of the build in ``folder`` (see :func:`topicgraph.store.replace_graph`)."""
+        from ..store import replace_graph
 
         return replace_graph(folder, "clusters", self.ntriples())
 

@@ -17,10 +17,8 @@ True
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import shutil
+import warnings
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +28,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import TopicgraphError
+from ..parallel import WorkerPool
+from ..store import CACHE_DIR, atomic_write
+from ..store import read_rows as _read_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -43,10 +44,6 @@ __all__ = ["Incidence", "load_incidence", "topic_graph", "bipartite_graph", "art
 WEIGHTS = ("count", "jaccard", "pmi")
 #: The SKOS mapping properties that relate topics across vendors, strongest first (all three are symmetric).
 MAPPING_KINDS = ("exactMatch", "closeMatch", "relatedMatch")
-
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_SCHEMA = "http://schema.org/"
-_TG = "https://w3id.org/topicgraph/ns#"
 
 # One predicate at a time and no join on rdf:type: pyoxigraph spends its time decoding terms, so every extra
 # pattern or row costs (100,000 articles: about 1 s per 100,000 rows on a warm cache, a join several times that).
@@ -70,15 +67,6 @@ _Q_MAPPINGS = """SELECT ?a ?p ?b WHERE {
   VALUES ?p { skos:exactMatch skos:closeMatch skos:relatedMatch } ?a ?p ?b }"""
 
 
-def _select(store: "GraphStore", sparql: str) -> list[list[str]]:
-    """Rows of a SELECT as lists of lexical strings ("" for unbound), through pyoxigraph's CSV serialiser."""
-    from pyoxigraph import QueryResultsFormat
-
-    data = store.raw_query(sparql).serialize(format=QueryResultsFormat.CSV)
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
-    return rows[1:]
-
-
 def _select_by_value(store: "GraphStore", prop: str) -> list[list[str]]:
     """The rows of ``SELECT ?a ?o WHERE { ?a prop ?o }`` (in another order), read one value at a time when every
     value is an IRI (else all at once)."""
@@ -89,10 +77,10 @@ def _select_by_value(store: "GraphStore", prop: str) -> list[list[str]]:
     if values and not values[-1]:
         values.pop()
     if not all(v.startswith("<") and v.endswith(">") for v in values):
-        return _select(store, _Q_ARTICLE.format(prop))
+        return store.rows(_Q_ARTICLE.format(prop))
     rows: list[list[str]] = []
     for value in values:
-        rows += [[a, value[1:-1]] for (a,) in _select(store, _Q_OF_VALUE.format(prop, value[1:-1]))]
+        rows += [[a, value[1:-1]] for (a,) in store.rows(_Q_OF_VALUE.format(prop, value[1:-1]))]
     return rows
 
 
@@ -150,8 +138,7 @@ class Incidence:
         return self.article_title.get(article) or self.article_identifier.get(article) or article
 
 
-#: the build folder's cache of analyses' inputs (see :func:`load_incidence`); build and update empty it
-CACHE_DIR = ".cache"
+#: the format of the cached inputs (in the build folder's ``CACHE_DIR``; build and update empty it)
 _CACHE_FORMAT = 1
 
 
@@ -159,9 +146,10 @@ def load_incidence(store: "GraphStore", *, cache: bool = True) -> Incidence:
     """Read articles, topics, their links, authors, brands, dates and cross-vendor mappings from ``store``.
 
     Reading them takes 6-10 s on 100,000 articles (pyoxigraph decodes every term from disk; two processes share
-    the work above ``SPLIT_READ_ABOVE`` articles), so the result is kept in ``BUILD/.cache/incidence-*.npz``, named after the revision that ``build`` and
-    ``build --update`` write into the manifest, and read back in a fraction of a second by the next
-    ``related``, ``clusters``, ``stats`` or ``export`` on the same build. ``cache=False`` reads the store.
+    the work above ``SPLIT_READ_ABOVE`` articles), so the result is kept in ``BUILD/.cache/incidence-*.npz``, named
+    after the revision that ``build`` and ``build --update`` write into the manifest, and read back in a fraction
+    of a second by the next ``related``, ``clusters``, ``stats`` or ``export`` on the same build. ``cache=False``
+    reads the store.
     Derived graphs (related items, clusters, suggestions) never change what is read here.
     """
     path = _cache_path(store) if cache else None
@@ -196,8 +184,6 @@ def _read_cached(path: Path) -> Incidence | None:
 
 
 def _write_cached(path: Path, inc: Incidence) -> None:
-    from ..store import atomic_write
-
     meta = {f.name: getattr(inc, f.name) for f in fields(inc) if f.name != "matrix"}
     blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
     m = inc.matrix
@@ -215,29 +201,11 @@ def _write_cached(path: Path, inc: Incidence) -> None:
         pass  # a read-only build folder: every run reads the store, which is only slower
 
 
-def clear_cache(folder: str | Path) -> None:
-    """Forget the cached inputs of analyses (after the store changed in place)."""
-    shutil.rmtree(Path(folder) / CACHE_DIR, ignore_errors=True)
-
-
 #: stores of at least this many articles are read by two processes: pyoxigraph holds the GIL while it decodes terms,
 #: so a second process is the only way to use a second core (100,000 articles: ≈ 10 s of reading in ≈ 6 s)
 SPLIT_READ_ABOVE = 20_000
-#: what the helper process reads (about half the work): SELECTs by name
+#: what the worker process reads (about half the work): SELECTs by name
 _HELPER_QUERIES = ("schema:headline", "schema:author", "schema:datePublished", "names")
-_HELPER = r"""
-import csv, io, json, pickle, sys
-import pyoxigraph
-from topicgraph.store import GraphStore
-folder, store_dir, manifest, queries = json.loads(sys.stdin.read())
-store = GraphStore(folder, pyoxigraph.Store.read_only(store_dir), manifest)
-out = {}
-for key, sparql in queries:
-    data = store.raw_query(sparql).serialize(format=pyoxigraph.QueryResultsFormat.CSV)
-    out[key] = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))[1:]
-from topicgraph.streams import write_all
-write_all(sys.stdout.buffer, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
-"""
 
 
 def _query_of(name: str) -> str:
@@ -245,51 +213,44 @@ def _query_of(name: str) -> str:
 
 
 class _Helper:
-    """Some of the SELECTs run in a child process on the same store (opened read-only), while this one runs the
-    rest; :meth:`rows` gives its answers, or runs the SELECTs here if the child failed."""
+    """Some of the SELECTs run in a worker process (:class:`~topicgraph.parallel.WorkerPool`) on the same store,
+    opened read-only, while this one runs the rest; :meth:`rows` gives its answers or, should the worker fail
+    (a warning says how), runs the SELECTs here."""
 
     def __init__(self, store: "GraphStore", names: tuple[str, ...]):
-        import subprocess
-        import sys
-
-        self.store, self.names, self.proc = store, names, None
+        self.store, self.names, self.pool, self.future = store, names, None, None
         store_dir = Path(store.folder) / store.manifest["store"]
-        args = json.dumps([str(store.folder), str(store_dir), store.manifest, [[n, _query_of(n)] for n in names]])
         try:
-            self.proc = subprocess.Popen([sys.executable, "-c", _HELPER], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        except (OSError, ValueError):
-            return
-        try:
-            self.proc.stdin.write(args.encode("utf-8"))
-        except OSError:
-            pass  # the child is gone already: rows() sees how it ended and reads here
-        finally:
-            try:
-                self.proc.stdin.close()
-            except OSError:
-                pass
+            self.pool = WorkerPool(1)
+            self.future = self.pool.submit(_read_rows, str(store_dir), [(n, _query_of(n)) for n in names])
+        except (OSError, ValueError) as exc:
+            _read_here(exc)
+            self.stop()
 
     def rows(self) -> dict[str, list[list[str]]]:
-        import pickle
+        if self.future is not None:
+            try:
+                answer = self.future.result()
+                if set(answer) == set(self.names):
+                    return answer
+                _read_here(f"it answered {sorted(answer)}")
+            except Exception as exc:  # noqa: BLE001 - anything wrong with the worker: read here instead
+                _read_here(exc)
+            finally:
+                self.stop(wait=True)
+        return {n: self.store.rows(_query_of(n)) for n in self.names}
 
-        if self.proc is not None:
-            out = self.proc.stdout.read()
-            self.proc.wait()
-            self.proc.stdout.close()
-            if self.proc.returncode == 0:
-                try:
-                    answer = pickle.loads(out)
-                    if set(answer) == set(self.names):
-                        return answer
-                except Exception:  # noqa: BLE001 - anything wrong with the child: read here instead
-                    pass
-        return {n: _select(self.store, _query_of(n)) for n in self.names}
+    def stop(self, wait: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.close(wait=wait)
+            self.pool = None
 
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+
+def _read_here(why: BaseException | str) -> None:
+    """Say why the worker gave no answer (its error surfaced, never swallowed); the caller then reads here."""
+    what = f"{type(why).__name__}: {why}" if isinstance(why, BaseException) else why
+    warnings.warn(f"reading the store in a second process failed ({what}); reading it in this one",
+                  RuntimeWarning, stacklevel=3)
 
 
 def _read_incidence(store: "GraphStore") -> Incidence:
@@ -300,7 +261,7 @@ def _read_incidence(store: "GraphStore") -> Incidence:
     try:
         about = _select_by_value(store, "schema:about")
         values: dict[str, list[list[str]]] = {
-            p: _select_by_value(store, p) if p in _BY_VALUE else _select(store, _Q_ARTICLE.format(p))
+            p: _select_by_value(store, p) if p in _BY_VALUE else store.rows(_Q_ARTICLE.format(p))
             for p in _ARTICLE_PROPERTIES if helper is None or p not in _HELPER_QUERIES}
     except BaseException:
         if helper is not None:
@@ -334,7 +295,7 @@ def _read_incidence(store: "GraphStore") -> Incidence:
 
     label: dict[str, str] = {}
     vendor: dict[str, str] = {}
-    for t, lab, ven in _select(store, _Q_CONCEPT):
+    for t, lab, ven in store.rows(_Q_CONCEPT):
         if t not in t_index:
             continue
         if lab:
@@ -344,7 +305,7 @@ def _read_incidence(store: "GraphStore") -> Incidence:
 
     strength = {k: i for i, k in enumerate(MAPPING_KINDS)}
     best: dict[tuple[str, str], str] = {}
-    for a, p, b in _select(store, _Q_MAPPINGS):
+    for a, p, b in store.rows(_Q_MAPPINGS):
         if a == b or a not in t_index or b not in t_index:
             continue
         kind = p.rsplit("#", 1)[-1]
@@ -354,7 +315,7 @@ def _read_incidence(store: "GraphStore") -> Incidence:
     mappings = sorted((a, b, k) for (a, b), k in best.items())
 
     names: dict[str, str] = {}
-    for x, name in _select(store, _Q_NAMES) if name_rows is None else name_rows:
+    for x, name in store.rows(_Q_NAMES) if name_rows is None else name_rows:
         names[x] = min(name, names.get(x, name))
 
     return Incidence(

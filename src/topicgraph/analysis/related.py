@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -39,6 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import TopicgraphError
+from ..parallel import default_jobs
 from .graphs import MAPPING_KINDS, Incidence, as_incidence
 from .related_table import RelatedTable
 from .topk import BLOCK_BUDGET, csr_indptr, kth_floor, kth_largest, row_blocks, top_k_rows
@@ -330,7 +330,7 @@ class RelatedIndex:
         the GIL in the heavy parts)."""
         n = len(self.incidence.articles)
         bounds = row_blocks(self._row_cost, BLOCK_BUDGET)
-        jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, 8)
+        jobs = default_jobs(jobs)
 
         def work(span):
             lo, hi = span

@@ -60,7 +60,7 @@ class RelatedTable:
         link: the node's class, tg:Relatedness, is the range of tg:relatedness, so no ``rdf:type`` triple is
         written (each triple costs about 10 µs of CPU to load)."""
         from ..mapping.nquads import iri, literal  # rdflib comes with topicgraph.mapping: loaded when used
-        from ._write import decimal
+        from ..mapping.nquads import decimal
 
         arts = self.incidence.articles
         article = lru_cache(maxsize=None)(lambda i: iri(arts[i]))  # each article's term written once
@@ -134,8 +134,8 @@ class RelatedTable:
         return Path(path)
 
     def write_store(self, folder: str | Path) -> tuple[str, int]:
-        """Replace the ``related`` graph of the build in ``folder`` (see :mod:`topicgraph.analysis._write`)."""
-        from ._write import replace_graph
+        """Replace the ``related`` graph of the build in ``folder`` (see :func:`topicgraph.store.replace_graph`)."""
+        from ..store import replace_graph
 
         return replace_graph(folder, "related", self.ntriples())
 

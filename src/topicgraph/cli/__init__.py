@@ -44,7 +44,7 @@ class LazyGroup(click.Group):
         if name in _WORKER_COMMANDS and _QUIET_TRACKER not in sys.warnoptions:
             # after a second Ctrl-C (_interrupted) multiprocessing's resource tracker unlinks the pools'
             # semaphores, as it should, and warns that they "leaked", which is no news then: its -W options are
-            # taken from sys.warnoptions (the workers ignore Ctrl-C: pipeline.quiet_worker)
+            # taken from sys.warnoptions (the workers ignore Ctrl-C: parallel.quiet_worker)
             sys.warnoptions.append(_QUIET_TRACKER)
         return name, cmd, rest
 

@@ -32,7 +32,7 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
     files are skipped as not records. Every file is accounted for in DIR/build-report.json: mapped, or
     skipped with the reason. The previous graph in DIR stays usable until the new one is complete.
     """
-    from ..pipeline import build
+    from ..builder import build
     from ..namespaces import DEFAULT_BASE_IRI
     from ..records import DEFAULT_PROFILE, MAX_BYTES, load_profile
 
@@ -49,7 +49,7 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
                              "name the files, e.g. from `git diff --name-only`, or run a full build of the folder")
     prof = load_profile(profile) if profile else DEFAULT_PROFILE
     if update:
-        from ..pipeline import update as update_files
+        from ..builder import update as update_files
 
         outcomes = update_files(sources, out=out, profile=prof, taxonomy=taxonomy, max_bytes=max_bytes or MAX_BYTES)
         if as_json:

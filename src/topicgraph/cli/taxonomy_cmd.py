@@ -145,8 +145,9 @@ def check_command(taxonomy_dir, shapes, no_shacl, fmt, strict):
     """
     import time
 
+    from ..sources import display_path
     from ..taxonomy import taxonomy_files
-    from ..taxonomy.checks import check_taxonomy, display_path
+    from ..taxonomy.checks import check_taxonomy
     from ..validation import ValidationReport
     from ..validation.formats import render
 

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from urllib.parse import urlsplit
 
 from ..namespaces import DCTERMS, PROV, RDF, SCHEMA, SKOS, TG, XSD
@@ -110,9 +110,9 @@ class Mapper:
         self.minter = minter
         self.taxonomy = taxonomy
         self.typed_node = triples
-        # (vendor, label) -> taxonomy.resolve's answer: corpora name the same few hundred topics again and again
-        # (the taxonomy does not change once loaded)
-        self._resolved: dict[tuple[str, str], tuple[str, bool]] = {}
+        # taxonomy.resolve's answers kept: corpora name the same few hundred topics again and again (the taxonomy
+        # does not change once loaded)
+        self._resolve = lru_cache(maxsize=100_000)(taxonomy.resolve)
 
     def map(self, rec: Record) -> MappedRecord:
         m = self.minter
@@ -205,15 +205,9 @@ class Mapper:
             ref("publisher", brand)
             host = domain if "/" not in domain else urlsplit(domain).hostname or domain
             entities.append(EntityMention("brand", brand, rec.link.brand.strip(), (f"https://{host}/",)))
-        resolved = self._resolved
+        resolve = self._resolve
         for topic in dict.fromkeys(rec.topics):
-            k = (topic.vendor, topic.label)
-            got = resolved.get(k)
-            if got is None:
-                if len(resolved) > 100_000:
-                    resolved.clear()
-                got = resolved[k] = self.taxonomy.resolve(topic.vendor, topic.label)
-            concept, known = got
+            concept, known = resolve(topic.vendor, topic.label)
             if concept in about:
                 continue  # two spellings of one topic
             about.append(concept)

@@ -20,8 +20,9 @@ from pathlib import Path
 from ..errors import Finding, Severity, TopicgraphError
 from ..shacl import Shapes, TurtleLines
 from ..vocab import RDF, RDF_TYPE, SH, SKOS, SKOS_IN_SCHEME, TAX, TGSH
+from ..sources import display_path
 
-__all__ = ["TaxonomyCheck", "CHECKS", "PREFIXES", "check_taxonomy", "run_checks", "load_store", "display_path",
+__all__ = ["TaxonomyCheck", "CHECKS", "PREFIXES", "check_taxonomy", "run_checks", "load_store",
            "concept_links", "concept_tree", "find_concept"]
 
 #: Prepended to every query.
@@ -263,12 +264,6 @@ class _Source:
     objects: dict = field(default_factory=dict)  # object IRI -> first (subject, predicate) naming it
 
 
-def display_path(path: Path) -> str:
-    """How findings name a taxonomy file: relative to the working directory when under it, else as given."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def load_store(files: Sequence[Path]):

@@ -29,6 +29,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..sources import discover, display_path
+from ..store import GraphStore, replace_graph
+
 __all__ = ["Suggestion", "Tagger", "TaggedFile", "suggest_files", "suggest_store", "write_suggestions",
            "suggestion_ntriples", "SUGGESTIONS_GRAPH"]
 
@@ -178,7 +181,6 @@ def suggest_files(paths: Iterable[str | Path], *, taxonomy: str | Path | None = 
     from ..errors import RecordError
     from ..iris import IriMinter
     from ..namespaces import DEFAULT_BASE_IRI
-    from ..pipeline import discover
     from ..records import DEFAULT_PROFILE, NotARecord, read_record
     from . import load_taxonomy
 
@@ -187,7 +189,7 @@ def suggest_files(paths: Iterable[str | Path], *, taxonomy: str | Path | None = 
     out: list[TaggedFile] = []
     texts: dict[int, str] = {}
     for path in discover(paths):
-        display = _display(path)
+        display = display_path(path)
         try:
             rec = read_record(path, profile=profile or DEFAULT_PROFILE, display=display)
         except (NotARecord, RecordError) as exc:
@@ -201,13 +203,6 @@ def suggest_files(paths: Iterable[str | Path], *, taxonomy: str | Path | None = 
     for i in texts:
         out[i].suggestions = found[str(i)]
     return out
-
-
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 # ----------------------------------------------------------------------------------------------------- store
@@ -225,7 +220,6 @@ def suggest_store(folder: str | Path = "graph", *, taxonomy: str | Path | None =
                   min_score: float = 2.0) -> dict[str, list[Suggestion]]:
     """Suggestions for every article of the build in ``folder`` that has no ``schema:about``, from its headline,
     description and body (the same text as :func:`suggest_files` reads from the file)."""
-    from ..store import GraphStore
     from . import load_taxonomy
 
     store = GraphStore.open(folder)
@@ -260,7 +254,5 @@ def write_suggestions(folder: str | Path, suggestions: Mapping[str, list[Suggest
 
     Close every reader of the store first (RocksDB allows one writer and no reader beside it).
     """
-    from ..analysis._write import replace_graph
-
     lines = [line for article in sorted(suggestions) for line in suggestion_ntriples(article, suggestions[article])]
     return replace_graph(folder, SUGGESTIONS_GRAPH, lines)

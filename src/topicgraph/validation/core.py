@@ -6,17 +6,20 @@ import gc
 import hashlib
 import json
 import os
-import re
 import time
 from collections.abc import Callable, Iterable
-from operator import itemgetter
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import Finding, Severity, TopicgraphError
-from ..namespaces import DEFAULT_BASE_IRI
+from ..iris import IriMinter
+from ..parallel import WorkerDied, WorkerPool, default_jobs
 from ..records import DEFAULT_PROFILE, MAX_BYTES, Profile
+from ..records.identity import DuplicateRecords
+from ..sources import display_path, walk_sources
+from ..vocab import DEFAULT_BASE_IRI
 from .cache import ResultCache
 from .report import ValidationReport
 
@@ -29,8 +32,8 @@ CHUNK = 500
 _TAXONOMY_ENTRY = "\0taxonomy"
 #: bumped when the checks change what they find, so a cache filled by an earlier build of the same version is
 #: not trusted (2: a record rejected for a field error also has its topics checked; 3: ids that mint the same
-#: article IRI are duplicates)
-CHECKS_REVISION = "3"
+#: article IRI are duplicates; 4: duplicates are told by the build's rules, records.identity)
+CHECKS_REVISION = "4"
 
 
 def config_key(*, shapes_digest: str, taxonomy_files: Iterable[Path], profile: Profile, base_iri: str,
@@ -108,8 +111,8 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
     try:
         # Nothing checked yet under this configuration, and files enough for worker processes: start them now, so
         # that they import and load the shapes and taxonomy while this process finds and stats the files.
-        if _jobs(jobs) > 1 and not cache.has_any(ckey) and _at_least(paths, PARALLEL_MIN):
-            pool = _Pool(settings, _jobs(jobs))
+        if default_jobs(jobs) > 1 and not cache.has_any(ckey) and _at_least(paths, PARALLEL_MIN):
+            pool = _Pool(settings, default_jobs(jobs))
         files, passed = _discover_files(paths)
     except BaseException:
         if pool is not None:
@@ -274,7 +277,7 @@ class Found(NamedTuple):
 
 
 def discover_files(sources: Iterable[str | Path]) -> list[Found]:
-    """The files :func:`topicgraph.pipeline.discover` finds (same files, same order, same display paths), each
+    """The files :func:`topicgraph.sources.discover` finds (same files, same order, same display paths), each
     with its size and modification time, for one ``stat`` per file and no per-file path resolution.
 
     >>> [f.display for f in discover_files(["seeds"])][:2]
@@ -284,7 +287,7 @@ def discover_files(sources: Iterable[str | Path]) -> list[Found]:
 
 
 class Passed(NamedTuple):
-    """An entry discovery turns away, as the build reports it (:func:`topicgraph.pipeline._discover`): its path
+    """An entry discovery turns away, as the build reports it (:func:`topicgraph.sources.discover_entries`): its path
     and display path, ``kind`` (``special``: a FIFO, socket or device; ``same``: a symlink to a file found under
     its own name; ``folder``: a folder that cannot be listed) and ``detail`` (what it is; the display path of the
     file checked instead; the OS error)."""
@@ -297,16 +300,10 @@ class Passed(NamedTuple):
 
 def _discover_files(sources: Iterable[str | Path]) -> tuple[list[Found], list[Passed]]:
     """:func:`discover_files`, and the entries it turns away (as the build does: in the order of their paths).
-    The walk is the build's own (:func:`topicgraph.pipeline.walk_sources`); each file gets one ``stat``, by its
-    folder entry."""
-    from ..pipeline import walk_sources
-
+    The walk and the display paths are the build's own (:func:`topicgraph.sources.walk_sources`,
+    :func:`topicgraph.sources.display_path`); each file gets one ``stat``, by its folder entry."""
     w = walk_sources(sources, keep_entries=True)
-    prefix = os.path.realpath(os.getcwd()).rstrip("/") + "/"
-    cut = len(prefix)
-
-    def display(real: str, path: str) -> str:
-        return real[cut:] if real.startswith(prefix) else path
+    cwd = os.getcwd()
 
     def sized(path: str, entry: os.DirEntry | None) -> tuple[int | None, int | None]:
         if entry is not None:
@@ -318,12 +315,11 @@ def _discover_files(sources: Iterable[str | Path]) -> tuple[list[Found], list[Pa
         return st.st_size, st.st_mtime_ns
 
     # a file found through a link is shown where the link is, as the build shows it
-    out = [Found(path, display(w.links.get(real, real), path), *sized(path, w.entries[real]))
-           for real, path in w.found.items()]
+    out = [Found(path, display_path(path, cwd), *sized(path, w.entries[real])) for real, path in w.found.items()]
     out.sort(key=itemgetter(0))
-    turned = [Passed(path, display(where, path), kind,
-                     display(w.links.get(detail, detail), w.found[detail]) if kind == "same" else detail)
-              for path, where, kind, detail in w.skipped]
+    turned = [Passed(path, display_path(path, cwd), kind,
+                     display_path(w.found[detail], cwd) if kind == "same" else detail)
+              for path, _, kind, detail in w.skipped]
     turned.sort(key=itemgetter(0))
     return out, turned
 
@@ -409,13 +405,9 @@ def _check_chunk(items: list[tuple]) -> list[tuple[str, str]]:
                               "set TOPICGRAPH_DEBUG=1 and report it") from exc
 
 
-def _jobs(jobs: int | None) -> int:
-    return jobs if jobs is not None else min(os.cpu_count() or 1, 8)
-
-
 def _parallel(todo: list, jobs: int | None) -> bool:
     """Whether these files are checked by worker processes."""
-    return _jobs(jobs) > 1 and len(todo) >= PARALLEL_MIN
+    return default_jobs(jobs) > 1 and len(todo) >= PARALLEL_MIN
 
 
 def _at_least(paths: list, n: int) -> bool:
@@ -444,34 +436,23 @@ def _at_least(paths: list, n: int) -> bool:
     return False
 
 
-def _noop() -> None:
-    return None
-
-
-class _Pool:
-    """Worker processes (forkserver on POSIX), each with the checking context loaded, started ahead of use."""
+class _Pool(WorkerPool):
+    """Worker processes, each with the checking context of ``settings`` loaded, started ahead of use."""
 
     def __init__(self, settings: dict, jobs: int) -> None:
-        from concurrent.futures import ProcessPoolExecutor
-
-        from ..pipeline import quiet_worker, worker_context
-
-        self.settings, self.jobs = settings, jobs
-        self.executor = ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=quiet_worker,
-                                            initargs=(_init_worker, settings))
-        for _ in range(jobs):  # one task each, so that every worker starts now (they start on demand)
-            self.executor.submit(_noop)
+        super().__init__(jobs, _init_worker, settings, start=True)
+        self.settings = settings
 
     def close(self, wait: bool = False) -> None:
         """Stop the workers (not waiting for them, unless ``wait``: they may still be starting)."""
-        self.executor.shutdown(wait=wait, cancel_futures=True)
+        super().close(wait)
 
 
 def _check_all(todo, settings: dict, jobs: int | None, ckey: str = "", pool: "_Pool | None" = None):
     """Yield ``(item, summary)`` for every file to check, in order: in this process for a few files, else in a
     pool of worker processes (``pool``, if started already), a bounded window of chunks in flight (each chunk's
     records share their SHACL). Closes ``pool`` when done."""
-    jobs = _jobs(jobs)
+    jobs = default_jobs(jobs)
     if pool is not None and (not _parallel(todo, jobs) or pool.settings != settings or pool.jobs != jobs):
         pool.close()
         pool = None
@@ -486,22 +467,13 @@ def _check_all(todo, settings: dict, jobs: int | None, ckey: str = "", pool: "_P
             chunk = todo[i:i + size]
             yield from zip(chunk, _check_chunk(chunk))
         return
-    from collections import deque
-    from concurrent.futures.process import BrokenProcessPool
-
     size = max(20, min(CHUNK, len(todo) // (jobs * 4) or 20))
     chunks = (todo[i:i + size] for i in range(0, len(todo), size))
     try:
-        with (pool or _Pool(settings, jobs)).executor as pool:
-            window: deque = deque((c, pool.submit(_check_chunk, c)) for _, c in zip(range(jobs * 3), chunks))
-            while window:
-                chunk, future = window.popleft()
-                done = future.result()
-                nxt = next(chunks, None)
-                if nxt is not None:
-                    window.append((nxt, pool.submit(_check_chunk, nxt)))
+        with pool or _Pool(settings, jobs) as running:
+            for chunk, done in running.ordered(_check_chunk, chunks):
                 yield from zip(chunk, done)
-    except BrokenProcessPool as exc:
+    except WorkerDied as exc:
         raise TopicgraphError(f"a worker process died ({exc}); run again with --jobs 1 to see which file") from None
 
 
@@ -524,13 +496,11 @@ def _taxonomy_findings(cache: ResultCache, ckey: str, taxonomy, shapes, job: "_B
 
 
 # ------------------------------------------------------------------------------------------------ cross-record
-#: an id that :func:`topicgraph.iris.key` leaves as it is (lower-case ASCII letters, digits and ``.~-``, starting
-#: with a letter, digit or ``~``, not ending with ``-``)
-_PLAIN_ID = re.compile(r"[0-9a-z~](?:[0-9a-z.~-]*[0-9a-z.~])?").fullmatch
 def cross_record_findings(summaries: list[tuple[str, dict]], *, base_iri: str = DEFAULT_BASE_IRI) \
         -> list[Finding]:
     """Duplicate files (same bytes), ids and URLs across records, each reported on every record after the first.
-    Ids are duplicates when they mint the same article IRI (under ``base_iri``), as the build would merge them.
+    Ids are duplicates when they mint the same article IRI (under ``base_iri``), as the build would merge them
+    (the rules of :class:`topicgraph.records.identity.DuplicateRecords`).
 
     >>> a = {"kind": "record", "id": "1", "sha256": "x", "urls": [], "id_line": 2, "id_field": "id"}
     >>> [str(f) for f in cross_record_findings([("a.md", a), ("b.md", dict(a, sha256="y"))])]
@@ -539,12 +509,8 @@ def cross_record_findings(summaries: list[tuple[str, dict]], *, base_iri: str = 
     >>> [f.message for f in cross_record_findings([("a.md", dict(a, id="X y")), ("b.md", b)])]
     ["id 'x_Y' gives the same article IRI <https://w3id.org/topicgraph/id/article/x-y> as id 'X y' in a.md"]
     """
-    from ..iris import IriMinter, key
-    from ..pipeline import _IDS_FOLD
-
     out: list[Finding] = []
-    shas: dict[str, str] = {}
-    ids: dict[str, tuple[str, str]] = {}  # the id's IRI path segment -> (file, id)
+    duplicates = DuplicateRecords(lambda rid: IriMinter(base_iri).article(rid))
     urls: dict[str, str] = {}
     for display, s in summaries:
         if s.get("kind") != "record":
@@ -552,26 +518,13 @@ def cross_record_findings(summaries: list[tuple[str, dict]], *, base_iri: str = 
         rid = s.get("id")
         if rid is None and "id" not in s:
             continue
-        sha = s["sha256"]
-        first = shas.get(sha)
-        if first is not None:
-            out.append(Finding(display, f"duplicate file: the same bytes as {first}",
-                               rule="record.duplicate-file", fix="delete one of the two copies"))
+        dup = duplicates.check(display, s["sha256"], rid)
+        if dup is not None and dup.kind == "file":
+            out.append(Finding(display, dup.message, rule=dup.rule, fix=dup.fix))
             continue
-        shas[sha] = display
-        # most ids (numbers, slugs) are their own IRI segment: key() only for the others
-        segment = rid if not isinstance(rid, str) or _PLAIN_ID(rid) else key(rid)
-        seen = ids.get(segment)
-        if seen is None:
-            ids[segment] = (display, rid)
-        elif seen[1] == rid:
-            out.append(Finding(display, f"duplicate id {rid!r}: {seen[0]} has it too",
-                               line=s.get("id_line"), field=s.get("id_field"), rule="record.duplicate-id",
-                               fix="give each record its own id"))
-        else:
-            out.append(Finding(display, f"id {rid!r} gives the same article IRI <{IriMinter(base_iri).article(rid)}> "
-                               f"as id {seen[1]!r} in {seen[0]}", line=s.get("id_line"), field=s.get("id_field"),
-                               rule="record.duplicate-id", fix=f"give each record its own id: {_IDS_FOLD}"))
+        if dup is not None:
+            out.append(Finding(display, dup.message, line=s.get("id_line"), field=s.get("id_field"), rule=dup.rule,
+                               fix=dup.fix))
         for url, line, fld in s.get("urls", ()):
             first = urls.get(url)
             if first is not None:

@@ -1,4 +1,9 @@
-"""Writing derived graphs (related items, topic clusters) back into a build's store.
+"""Replacing a build's store by a new folder then a rename: the swap that builds and derived graphs share.
+
+:func:`swap_in` moves finished store folders into the build folder and names them in the manifest in one atomic
+rename; ``build`` ends with it, and so does a derived graph written by copy (below).
+
+Derived graphs (related items, topic clusters, tag suggestions) are written back into a build's store here.
 
 A :class:`~topicgraph.store.GraphStore` opens the store read-only. Derived data goes into a named graph of its own
 (``IriMinter(base).graph("related")``, ``.graph("clusters")``), which :func:`replace_graph` replaces whole. The
@@ -11,9 +16,9 @@ so emptying a graph of millions of quads in place takes minutes):
 * in place (the graph is absent or holds fewer than ``COPY_ABOVE`` quads): open the live store folder read-write
   with pyoxigraph, empty that one graph a slice of quads per transaction, bulk-load the new triples into it;
 * copy and swap (larger): a new ``store-*`` folder with everything but that graph, plus the new triples; then
-  the manifest switches to it in one atomic rename (as ``build`` does) and the old folder goes. Readers see the
-  old graph or the new one, never a mix. ``build`` leaves a RocksDB checkpoint of the store as it built it
-  (``base-*``: hard links, so no copy and next to no disk until the live store compacts); the new store starts
+  the manifest switches to it in one atomic rename (:func:`swap_in`, as ``build`` does) and the old folder goes.
+  Readers see the old graph or the new one, never a mix. ``build`` leaves a RocksDB checkpoint of the store as it
+  built it (``base-*``: hard links, so no copy and next to no disk until the live store compacts); the new store starts
   as a checkpoint of that, and only the other derived graphs (listed in the manifest's ``derived``) are dumped
   from the live store and loaded. Without a base (an update changed the store in place), the whole store is
   dumped as N-Quads without that graph and loaded into the new folder: minutes on 100,000 records.
@@ -26,67 +31,33 @@ the graph partly written: run the command again.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import TopicgraphError
 from ..iris import IriMinter
-from ..store import MANIFEST, BuildLock, write_manifest
+from .layout import BuildLock, new_store_name, read_manifest, work_folder, write_manifest
 
-__all__ = ["replace_graph", "derived_graph", "nt_iri", "nt_literal", "decimal", "XSD_DECIMAL", "XSD_INTEGER",
-           "COPY_ABOVE"]
+__all__ = ["swap_in", "replace_graph", "derived_graph", "COPY_ABOVE"]
 
 #: replace a graph holding more quads than this by copying the store without it (see the module docstring)
 COPY_ABOVE = 300_000
 
-XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
-
-def nt_iri(iri: str) -> str:
-    return f"<{iri}>"
-
-
-def nt_literal(value: str, *, datatype: str | None = None, lang: str | None = None) -> str:
-    """An N-Triples literal, escaped.
-
-    >>> nt_literal('say "hi"\\n', lang="en")
-    '"say \\\\"hi\\\\"\\\\n"@en'
-    """
-    text = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
-    if lang:
-        return f'"{text}"@{lang}'
-    if datatype:
-        return f'"{text}"^^<{datatype}>'
-    return f'"{text}"'
-
-
-def decimal(x: float) -> str:
-    """The canonical xsd:decimal form (as pyoxigraph stores it) of ``x`` rounded to 9 places.
-
-    >>> decimal(4.1474009840), decimal(-0.0), decimal(2.0)
-    ('4.147400984', '0', '2')
-    """
-    text = f"{round(x, 9) + 0.0:.9f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "0", "") else text
-
-
-def _manifest(folder: Path) -> dict:
-    try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TopicgraphError(f"no graph in {folder}/: run `topicgraph build SRC --out {folder}` first") from None
-    except ValueError as exc:
-        raise TopicgraphError(f"{folder / MANIFEST} is damaged ({exc}): rebuild with `topicgraph build`") from None
+def swap_in(folder: Path, work: Path, names: Iterable[str], manifest: dict) -> None:
+    """Move the finished folders ``names`` from the work folder ``work`` into the build folder, then write
+    ``manifest`` (which names them) in one atomic rename: readers see the old build or the new one, and folders
+    a killed writer moved but never named are leftovers (:func:`~.layout.clean_leftovers`)."""
+    for name in names:
+        os.replace(work / name, folder / name)
+    write_manifest(folder, manifest)
 
 
 def derived_graph(folder: str | Path, name: str) -> str:
     """The IRI of the derived graph ``name`` of the build in ``folder``."""
-    return IriMinter(_manifest(Path(folder))["base_iri"]).graph(name)
+    return IriMinter(read_manifest(folder)["base_iri"]).graph(name)
 
 
 #: quads removed per transaction: one transaction for a whole large graph is several times slower (and holds it
@@ -110,7 +81,7 @@ def replace_graph(folder: str | Path, name: str, ntriples: Iterable[str], *,
     """
     folder = Path(folder)
     with BuildLock(folder):
-        manifest = _manifest(folder)
+        manifest = read_manifest(folder)
         graph_iri = IriMinter(manifest["base_iri"]).graph(name)
         source = _Source(ntriples)
         _replace(folder, manifest, graph_iri, source, copy_above)
@@ -205,8 +176,7 @@ def _replace(folder: Path, manifest: dict, graph_iri: str, source: _Source, copy
     try:
         _note_derived(folder, manifest, graph_iri)
         _clear(ox, graph)
-        work = folder / f".tmp-build-derived-{uuid.uuid4().hex[:8]}"
-        work.mkdir()
+        work = work_folder(folder, derived=True)
         try:
             source.load_into(ox, graph, work)
         finally:
@@ -236,8 +206,7 @@ def _copy_and_swap(folder: Path, manifest: dict, ox, graph, source: _Source) -> 
     dump end with `` <graph> .``."""
     import pyoxigraph
 
-    work = folder / f".tmp-build-derived-{uuid.uuid4().hex[:8]}"
-    work.mkdir()
+    work = work_folder(folder, derived=True)
     base = manifest.get("base")
     if base and (folder / base).is_dir():
         try:
@@ -265,15 +234,14 @@ def _copy_and_swap(folder: Path, manifest: dict, ox, graph, source: _Source) -> 
                         break
                     dst.writelines(line[: line.rindex(b" .")] + graph_term for line in chunk if line.strip())
         dump.unlink()
-        store_name = f"store-{uuid.uuid4().hex[:12]}"
+        store_name = new_store_name()
         new = pyoxigraph.Store(str(work / store_name))
         new.bulk_load(path=str(quads), format=pyoxigraph.RdfFormat.N_QUADS)
         if not lines:
             new.add_graph(graph)
         new.flush()
         del new
-        os.replace(work / store_name, folder / store_name)
-        return _switch(folder, manifest, store_name, graph.value)
+        return _switch(folder, work, manifest, store_name, graph.value)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -282,7 +250,7 @@ def _swap_from_base(folder: Path, manifest: dict, ox, graph, source: _Source, wo
     """The new store: a checkpoint of the build's base, the other derived graphs copied from ``ox``, and ``data``."""
     import pyoxigraph
 
-    store_name = f"store-{uuid.uuid4().hex[:12]}"
+    store_name = new_store_name()
     base = pyoxigraph.Store.read_only(str(folder / manifest["base"]))
     base.backup(str(work / store_name))  # hard links to the base's files
     del base
@@ -303,14 +271,13 @@ def _swap_from_base(folder: Path, manifest: dict, ox, graph, source: _Source, wo
     source.load_into(new, graph, work)
     new.flush()
     del new
-    os.replace(work / store_name, folder / store_name)
-    return _switch(folder, manifest, store_name, graph.value)
+    return _switch(folder, work, manifest, store_name, graph.value)
 
 
-def _switch(folder: Path, manifest: dict, store_name: str, graph_iri: str) -> Path:
-    """Name ``store_name`` in the manifest (one atomic rename); returns the old store folder, to be removed."""
+def _switch(folder: Path, work: Path, manifest: dict, store_name: str, graph_iri: str) -> Path:
+    """Swap in ``store_name`` from ``work``, with ``graph_iri`` among the derived graphs; returns the old store
+    folder, to be removed."""
     old_store = manifest["store"]
     derived = sorted(set(manifest.get("derived", [])) | {graph_iri})
-    manifest = {**manifest, "store": store_name, "derived": derived}
-    write_manifest(folder, manifest)
+    swap_in(folder, work, [store_name], {**manifest, "store": store_name, "derived": derived})
     return folder / old_store

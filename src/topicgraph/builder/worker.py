@@ -1,0 +1,116 @@
+"""Mapping files in worker processes: each file read, mapped and turned into N-Quads (and N-Triples) bytes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import RecordError, Severity
+from ..iris import IriMinter
+from ..mapping import Mapper
+from ..parallel import WorkerPool
+from ..records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, read_record
+from ..sources import display_path
+from ..taxonomy import load_taxonomy
+from .report import FileOutcome
+
+__all__ = ["map_file", "mapped_files", "record_ntriples"]
+
+#: the mapper and settings of this process (a worker's, or the main process's when it maps alone)
+_WORKER: dict = {}
+#: below this many files, worker processes cost more than they save
+PARALLEL_MIN = 400
+
+
+def _init_worker(profile: Profile, base_iri: str, taxonomy_dir: str | None, max_bytes: int,
+                 nt: bool = False) -> None:
+    _WORKER["mapper"] = Mapper(IriMinter(base_iri), load_taxonomy(taxonomy_dir))
+    _WORKER["profile"] = profile
+    _WORKER["max_bytes"] = max_bytes
+    _WORKER["nt"] = nt
+
+
+def map_file(path: str | Path, display: str, mapper: Mapper, profile: Profile = DEFAULT_PROFILE,
+             max_bytes: int = MAX_BYTES):
+    """Read and map one file: ``(outcome, mapped record or None, sha256 or None)``. Never raises for bad input."""
+    try:
+        rec = read_record(path, profile=profile, max_bytes=max_bytes, display=display)
+    except NotARecord as exc:
+        return FileOutcome(display, "skipped", reason=f"{display}: not a record: {exc}"), None, None
+    except RecordError as exc:
+        first = next((f for f in exc.findings if f.severity >= Severity.ERROR), exc.findings[0])
+        return FileOutcome(display, "skipped", reason=str(first), findings=exc.findings), None, None
+    try:
+        mapped = mapper.map(rec)
+    except ValueError as exc:  # an IRI that slipped past the reader's checks: skip, never corrupt the graph
+        return FileOutcome(display, "skipped", reason=f"{display}: cannot be mapped: {exc}"), None, rec.sha256
+    # topics the taxonomy lacks are counted for the whole build (report "unknown_topics"); `validate` names them
+    # per file with a did-you-mean, so the build report stays small on large corpora
+    outcome = FileOutcome(display, "mapped", record_id=rec.id, article=mapped.article, triples=mapped.triples,
+                          findings=list(rec.findings))
+    return outcome, mapped, rec.sha256
+
+
+def _work_chunk(items: list[tuple[str, str]]):
+    """Map a chunk of files: ``(results, N-Quads, N-Triples or None, ends)``.
+
+    The records' N-Quads (and, with ``--format nt``, N-Triples) come back as one UTF-8 block each, with where
+    each record's lines end (``ends``: a pair of offsets per result); their text is taken out of the results.
+    Bytes cross between processes as a copy, where a string would be encoded and decoded again, and the main
+    process (the build's busiest) writes them as they are.
+    """
+    mapper, profile, max_bytes, nt = _WORKER["mapper"], _WORKER["profile"], _WORKER["max_bytes"], _WORKER["nt"]
+    results = [map_file(p, d, mapper, profile, max_bytes) for p, d in items]
+    nq_parts: list[bytes] = []
+    nt_parts: list[bytes] = []
+    ends: list[tuple[int, int]] = []
+    nq_end = nt_end = 0
+    for _, mapped, _ in results:
+        if mapped is not None:
+            text, mapped.nquads = mapped.nquads, ""
+            data = text.encode("utf-8")
+            nq_parts.append(data)
+            nq_end += len(data)
+            if nt:
+                data = record_ntriples(text, mapped.triples, mapped.graph).encode("utf-8")
+                nt_parts.append(data)
+                nt_end += len(data)
+        ends.append((nq_end, nt_end))
+    return results, b"".join(nq_parts), b"".join(nt_parts) if nt else None, ends
+
+
+def record_ntriples(text: str, lines: int, graph: str) -> str:
+    """A record's N-Quads (``lines`` of them, all in ``graph``) as N-Triples: each line ends with its graph term
+    (a literal never holds a raw line break, so the term can only stand at a line's end)."""
+    end = f" <{graph}> .\n"
+    if text.count(end) == lines:
+        return text.replace(end, " .\n")
+    return "".join(line[: line.rindex(" <")] + " .\n" for line in text.split("\n") if line)
+
+
+def mapped_files(paths: list[str], *, jobs: int, profile: Profile, base_iri: str, taxonomy_dir: str | None,
+                 max_bytes: int, nt: bool = False, cwd: Path | None = None):
+    """``(outcome, mapped or None, sha256 or None, N-Quads, N-Triples or None)`` of each file, in order; the two
+    texts are UTF-8 views (empty for a file not mapped). Display paths are relative to ``cwd`` (default: the
+    working folder)."""
+    cwd = cwd if cwd is not None else Path(os.getcwd())
+    items = [(p, display_path(p, cwd)) for p in paths]
+    if jobs <= 1 or len(items) < PARALLEL_MIN:
+        _init_worker(profile, base_iri, taxonomy_dir, max_bytes, nt)
+        for i in range(0, len(items), 50):
+            yield from _unpack(_work_chunk(items[i:i + 50]))
+        return
+    size = max(50, min(500, len(items) // (jobs * 8) or 50))
+    chunks = (items[i:i + size] for i in range(0, len(items), size))
+    with WorkerPool(jobs, _init_worker, profile, base_iri, taxonomy_dir, max_bytes, nt) as pool:
+        for _, done in pool.ordered(_work_chunk, chunks):
+            yield from _unpack(done)
+
+
+def _unpack(chunk):
+    results, nq, nt, ends = chunk
+    nq, nt = memoryview(nq), memoryview(nt if nt is not None else b"")
+    nq_start = nt_start = 0
+    for (outcome, mapped, sha), (nq_end, nt_end) in zip(results, ends):
+        yield outcome, mapped, sha, nq[nq_start:nq_end], nt[nt_start:nt_end]
+        nq_start, nt_start = nq_end, nt_end

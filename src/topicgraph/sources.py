@@ -1,0 +1,233 @@
+"""Walking the inputs: which files a build or a validation reads, what it turns away, and how a path is shown.
+
+One walk (:func:`walk_sources`) for ``build``, ``validate`` and ``taxonomy tag``, so they find the same files and
+turn away the same entries, and one display path (:func:`display_path`) for every file a report names.
+
+The symlink policy: a symlinked file is followed (a file reached twice is read once: the file itself rather than
+a link to it, the link reported); a symlinked folder is not walked into; a path is shown as it was reached, never
+resolved, so a file under a symlinked source folder keeps that folder's name.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import TopicgraphError
+
+__all__ = ["BUILD_MANIFEST", "display_path", "discover", "discover_entries", "walk_sources", "Walked", "special_kind",
+           "skip_reason", "SKIP_DIRS"]
+
+#: the file that makes a folder a build folder, never walked into (its manifest: ``store.layout.MANIFEST``)
+BUILD_MANIFEST = "topicgraph-store.json"
+#: tool and version-control folders never walked into (hidden folders neither)
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox"})
+
+
+def display_path(path: str | Path, cwd: str | Path | None = None) -> str:
+    """``path`` as reports show it: relative to the working folder (``cwd``, default the current one) where it
+    lies under it, else as given; ``/``-separated, symlinks not resolved.
+
+    >>> display_path("seeds/a.md"), display_path(os.path.join(os.getcwd(), "seeds", "a.md"))
+    ('seeds/a.md', 'seeds/a.md')
+    >>> display_path("/elsewhere/b.md", "/work")
+    '/elsewhere/b.md'
+    """
+    # abspath, not resolve(): no system call per path component, and a symlinked folder keeps its name
+    here = str(cwd) if cwd is not None else os.getcwd()
+    full = os.path.abspath(path)
+    if os.sep == "/":  # plain string work: a build names every file once, and pathlib's parsing cost 8 us a path
+        if full == here:
+            return "."
+        prefix = here if here.endswith("/") else here + "/"
+        return full[len(prefix):] if full.startswith(prefix) else Path(path).as_posix()
+    try:
+        return Path(full).relative_to(here).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def discover(sources: Iterable[str | Path], *, exclude: Sequence[Path] = ()) -> list[Path]:
+    """Every regular file under ``sources`` (files as given; folders walked), hidden files and build folders left
+    out.
+
+    Symlinked files are followed (a file reached twice is listed once: the file itself rather than a link to it);
+    symlinked folders are not walked into. A build also reports what this leaves out (:func:`discover_entries`).
+    """
+    return [Path(p) for p, skip in discover_entries(sources, exclude=exclude)[0] if skip is None]
+
+
+def discover_entries(sources: Iterable[str | Path], *, exclude: Sequence[Path] = ()) \
+        -> tuple[list[tuple[str, tuple[str, str] | None]], Counter]:
+    """Every entry discovery meets that a build must account for, in order: ``(path, None)`` for a file to read,
+    ``(path, (kind, detail))`` for one it must not: ``("special", "a FIFO")`` (a FIFO, socket or device: opening
+    it could block for ever), ``("same", path of the file read instead)`` (a symlink to a file found under its own
+    name), ``("folder", OS error)`` (a folder that cannot be listed). And how many entries were ignored without a
+    word, as documented (hidden files, hidden and tool folders, build folders, symlinked folders).
+
+    Raises :class:`TopicgraphError` for a source that is missing, cannot be listed, or is a build folder.
+    """
+    w = walk_sources(sources, exclude=exclude)
+    as_posix = (lambda p: p) if os.sep == "/" else (lambda p: p.replace(os.sep, "/"))
+    entries: list[tuple[str, tuple[str, str] | None]] = [(p, None) for p in w.found.values()]
+    entries += [(p, (kind, w.found[detail] if kind == "same" else detail)) for p, _, kind, detail in w.skipped]
+    entries.sort(key=lambda item: as_posix(item[0]))
+    return entries, w.ignored
+
+
+@dataclass
+class Walked:
+    """What :func:`walk_sources` met: ``found`` (real path -> the path it was found by; the file itself rather
+    than a link to it), ``entries`` (with ``keep_entries``: real path -> its folder entry, None for a file
+    named as a source), ``links`` (real path -> where the link is, for a file found only through a symlink),
+    ``skipped`` (``(path, where, kind, detail)``: ``where`` the entry's real location; ``kind`` ``special``,
+    ``same`` (detail: the real path of the file read instead) or ``folder`` (detail: the OS error)) and
+    ``ignored`` (counts by kind)."""
+
+    found: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, os.DirEntry | None] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    skipped: list[tuple[str, str, str, str]] = field(default_factory=list)
+    ignored: Counter = field(default_factory=Counter)
+
+
+def walk_sources(sources: Iterable[str | Path], *, exclude: Sequence[Path] = (), keep_entries: bool = False) \
+        -> Walked:
+    """The one walk under ``sources`` that ``build`` (:func:`discover_entries`) and ``validate``
+    (:func:`topicgraph.validation.core.discover_files`) share, so they find the same files and turn away the same
+    entries: folders in name order, hidden files, hidden and tool folders, symlinked folders and build folders
+    passed over (a build folder: one holding :data:`BUILD_MANIFEST`); one system call per file at most (the folder
+    listing knows the others' types). Each file's folder entry is kept only with ``keep_entries`` (validate stats
+    it; a million of them is memory a build does not need)."""
+    w = Walked()
+    found, links, skipped, ignored = w.found, w.links, w.skipped, w.ignored
+    entries = w.entries if keep_entries else {}
+    excluded = {str(Path(p).resolve()) for p in exclude}
+
+    def again(real: str, path: str, own: str | None, entry: os.DirEntry | None) -> None:
+        """``path`` leads to the file ``real`` (``own``: where the link is, for a link); the first time, or again."""
+        kept = found.get(real)
+        if kept is None:
+            found[real] = path
+            if keep_entries:
+                entries[real] = entry
+            if own is not None:
+                links[real] = own
+        elif (own or real) == links.get(real, real):
+            pass  # the same entry reached twice, through sources that overlap
+        elif own is None and real in links:  # the file itself after a link to it: read the file, report the link
+            skipped.append((kept, links.pop(real), "same", real))
+            found[real] = path
+            if keep_entries:
+                entries[real] = entry
+        else:
+            skipped.append((path, own or real, "same", real))
+
+    def walk(folder: str, real: str, top: bool = False) -> None:
+        try:
+            listing = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            if top:
+                raise TopicgraphError(f"{folder}: cannot read this folder ({exc.strerror or exc}): check its "
+                                      "permissions") from None
+            skipped.append((folder, real, "folder", exc.strerror or str(exc)))
+            return
+        if real in excluded or any(e.name == BUILD_MANIFEST for e in listing):
+            if top:
+                raise TopicgraphError(_BUILD_FOLDER.format(src=folder))
+            ignored["build folders"] += 1
+            return  # a build folder: never read our own output back in
+        folders = []
+        for e in listing:
+            name = e.name
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if e.is_symlink():
+                    ignored["symlinked folders"] += 1
+                elif name.startswith(".") or name in SKIP_DIRS:
+                    ignored["hidden or tool folders"] += 1
+                else:
+                    folders.append(e)
+                continue
+            if name.startswith("."):
+                ignored["hidden files"] += 1
+                continue
+            try:
+                regular = e.is_file()  # from the folder's listing: no system call, except for a symlink
+            except OSError:
+                regular = True
+            mine = os.path.join(real, name)  # the folder is resolved once; only a symlinked file needs it alone
+            if not regular:
+                kind = special_kind(e.path)  # None: a broken link, which the reader reports
+                if kind is not None:
+                    skipped.append((e.path, mine, "special", kind))
+                    continue
+            if e.is_symlink():
+                again(os.path.realpath(e.path), e.path, mine, e)
+            elif mine in found:
+                again(mine, e.path, None, e)
+            else:
+                found[mine] = e.path
+                if keep_entries:
+                    entries[mine] = e
+        for e in folders:
+            walk(e.path, os.path.join(real, e.name))
+
+    for src in sources:
+        path = str(Path(src))
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            raise TopicgraphError(f"{src}: no such file or folder") from None
+        except OSError as exc:
+            raise TopicgraphError(f"{src}: cannot read it ({exc.strerror or exc}): check its permissions") from None
+        if stat.S_ISDIR(st.st_mode):
+            walk(path, os.path.realpath(path), top=True)
+        elif not stat.S_ISREG(st.st_mode):
+            skipped.append((path, os.path.abspath(path), "special",
+                            _KINDS.get(stat.S_IFMT(st.st_mode), "not a file or folder")))
+        elif os.path.islink(path):
+            head, name = os.path.split(os.path.abspath(path))
+            again(os.path.realpath(path), path, os.path.join(os.path.realpath(head), name), None)
+        else:
+            again(os.path.realpath(path), path, None, None)
+    return w
+
+
+_BUILD_FOLDER = ("{src} is a build folder (it holds " + BUILD_MANIFEST + "), not a folder of records: name "
+                 "the folder of records instead, and keep records and build folders apart (a build folder inside a "
+                 "folder of records is passed over)")
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device"}
+
+
+def special_kind(path: str) -> str | None:
+    """What ``path`` is when it is neither a regular file nor a folder (a FIFO, socket, device); None otherwise,
+    or when it cannot be stat'ed (a broken link)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return _KINDS.get(stat.S_IFMT(mode), "not a file or folder")
+
+
+def skip_reason(display: str, skip: tuple[str, str], cwd: Path | None = None) -> str:
+    """The build report's reason for an entry :func:`discover_entries` turned away."""
+    kind, detail = skip
+    if kind == "special":
+        return (f"{display}: not a regular file ({detail}): not read (a record is a regular file: leave it out of "
+                "the sources)")
+    if kind == "same":
+        return (f"{display}: same file as {display_path(Path(detail), cwd)} (a symbolic link to it): mapped once, "
+                "under the file's own name")
+    return (f"{display}: cannot read this folder ({detail}): nothing under it was mapped (give it read and "
+            "execute permission, or move it out of the sources)")
