@@ -1,4 +1,4 @@
-"""Topic suggestions (topicgraph.taxonomy.tag, `topicgraph taxonomy tag`): matching, scores derived by hand for the
+"""Topic suggestions (topicgraph.tagging, `topicgraph taxonomy tag`): matching, scores derived by hand for the
 three plain seeds, and suggestions stored apart from curated topics."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from topicgraph.cli import cli
 from topicgraph.records import read_record
 from topicgraph.taxonomy import load_taxonomy
-from topicgraph.taxonomy.tag import Tagger, suggest_files, suggest_store, write_suggestions
+from topicgraph.tagging import Tagger, suggest_files, suggest_store, write_suggestions
 
 S002, S003, S004 = "seeds/002_e2043c317a839aa3.txt", "seeds/003_93b4219c4437b57c.txt", "seeds/004_7f7bd89bfa8fa00f.txt"
 N = 3  # the three plain seeds are tagged together: idf = 1 + ln((1 + N) / (1 + df))

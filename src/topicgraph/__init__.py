@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from .version import __version__
 
 # The public API, imported on first use so that `topicgraph --help` does not pay for rdflib and friends.
 _EXPORTS: dict[str, str] = {

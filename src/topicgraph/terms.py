@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .vocab import XSD as _XSD
+
 __all__ = ["to_python"]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
                             "unsignedInt", "unsignedLong", "negativeInteger", "nonPositiveInteger")}
 

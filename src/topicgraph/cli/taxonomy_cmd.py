@@ -180,7 +180,7 @@ def tag_command(files, store, write, top, min_score, include_tagged, taxonomy_di
     schema:about. docs/taxonomy.md explains the scoring.
     """
     from ..errors import TopicgraphError
-    from ..taxonomy.tag import suggest_files, suggest_store, write_suggestions
+    from ..tagging import suggest_files, suggest_store, write_suggestions
 
     if bool(files) == bool(store):
         raise TopicgraphError("give record FILES, or --store DIR for the articles of a build")

@@ -39,7 +39,7 @@ def _sha256(text: str) -> str:
 def page_html(G: "nx.Graph", *, articles: dict | None = None, title: str | None = None,
               color_by: str | None = None, seed: int = 42) -> str:
     """The page for ``G`` (already cleaned) as a string."""
-    from .. import __version__
+    from ..version import __version__
     from .writers import cytoscape_elements
 
     elements = cytoscape_elements(G, seed=seed)

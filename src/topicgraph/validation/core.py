@@ -39,7 +39,7 @@ CHECKS_REVISION = "4"
 def config_key(*, shapes_digest: str, taxonomy_files: Iterable[Path], profile: Profile, base_iri: str,
                max_bytes: int) -> str:
     """What every cached result depends on besides the file itself."""
-    from .. import __version__
+    from ..version import __version__
 
     h = hashlib.sha256()
     for part in (__version__, CHECKS_REVISION, shapes_digest, repr(profile), base_iri, str(max_bytes)):

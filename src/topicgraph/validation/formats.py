@@ -163,7 +163,7 @@ def _uri(file: str) -> tuple[str, bool]:
 def to_sarif(report: ValidationReport) -> str:
     from pathlib import Path
 
-    from .. import __version__
+    from ..version import __version__
 
     rules: dict[str, int] = {}
     rule_objs = []

@@ -29,8 +29,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..sources import discover, display_path
-from ..store import GraphStore, replace_graph
+from .errors import RecordError
+from .iris import IriMinter
+from .mapping.nquads import iri, literal
+from .namespaces import DEFAULT_BASE_IRI, RDF, TG, XSD
+from .records import DEFAULT_PROFILE, NotARecord, read_record
+from .sources import discover, display_path
+from .store import GraphStore, replace_graph
+from .taxonomy import load_taxonomy
 
 __all__ = ["Suggestion", "Tagger", "TaggedFile", "suggest_files", "suggest_store", "write_suggestions",
            "suggestion_ntriples", "SUGGESTIONS_GRAPH"]
@@ -178,11 +184,6 @@ def suggest_files(paths: Iterable[str | Path], *, taxonomy: str | Path | None = 
     >>> [(f.file, [s.topic for s in f.suggestions][:2]) for f in suggest_files(["seeds/004_7f7bd89bfa8fa00f.txt"])]
     [('seeds/004_7f7bd89bfa8fa00f.txt', ['Medigy: Patient Experience', 'Symplur: Patient Experience'])]
     """
-    from ..errors import RecordError
-    from ..iris import IriMinter
-    from ..namespaces import DEFAULT_BASE_IRI
-    from ..records import DEFAULT_PROFILE, NotARecord, read_record
-    from . import load_taxonomy
 
     minter = IriMinter(base_iri or DEFAULT_BASE_IRI)
     tax = load_taxonomy(taxonomy)
@@ -220,7 +221,6 @@ def suggest_store(folder: str | Path = "graph", *, taxonomy: str | Path | None =
                   min_score: float = 2.0) -> dict[str, list[Suggestion]]:
     """Suggestions for every article of the build in ``folder`` that has no ``schema:about``, from its headline,
     description and body (the same text as :func:`suggest_files` reads from the file)."""
-    from . import load_taxonomy
 
     store = GraphStore.open(folder)
     try:
@@ -233,8 +233,6 @@ def suggest_store(folder: str | Path = "graph", *, taxonomy: str | Path | None =
 
 def suggestion_ntriples(article: str, suggestions: Iterable[Suggestion]) -> list[str]:
     """N-Triples lines stating ``suggestions`` of ``article`` (node ``{article}#suggestion-{vendor}-{label}``)."""
-    from ..namespaces import RDF, TG, XSD
-    from ..mapping.nquads import iri, literal
 
     lines = []
     for s in suggestions:

@@ -1,0 +1,3 @@
+"""The package's version, in a module of its own so that any layer can name it without importing the whole API."""
+
+__version__ = "0.1.0"
