@@ -25,5 +25,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+docs: $(STAMP)
+	$(BIN)/python -m topicgraph.cli.reference > docs/cli.md
+
 clean:
 	rm -rf graph/store-* graph/base-* graph/.cache graph/*.json graph/*.csv graph/graph.* graph/.build.lock .pytest_cache
