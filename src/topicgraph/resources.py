@@ -5,7 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["taxonomy_dir", "ontology_dir", "shapes_dir", "queries_dir"]
+from .errors import TopicgraphError
+
+__all__ = ["taxonomy_dir", "ontology_dir", "shapes_dir", "queries_dir", "turtle_files"]
 
 
 def _data_dir(name: str) -> Path:
@@ -35,3 +37,23 @@ def shapes_dir() -> Path:
 def queries_dir() -> Path:
     """Named SPARQL queries shipped inside the package."""
     return Path(str(resources.files("topicgraph"))) / "queries" / "library"
+
+
+def turtle_files(folder: str | Path | None, default: Path, *, missing: str, empty: str) -> list[Path]:
+    """The ``*.ttl`` files of ``folder`` (``default`` when None), or the one file it names, sorted by name.
+
+    ``missing`` and ``empty`` are the messages (with ``{root}``) of the error raised when the folder does not exist
+    or holds no Turtle.
+
+    >>> [p.name for p in turtle_files(None, shapes_dir(), missing="", empty="")][:2]
+    ['article.ttl', 'community.ttl']
+    """
+    root = Path(folder) if folder is not None else default
+    if root.is_file():
+        return [root]
+    if not root.is_dir():
+        raise TopicgraphError(missing.format(root=root))
+    files = sorted(root.glob("*.ttl"))
+    if not files:
+        raise TopicgraphError(empty.format(root=root))
+    return files

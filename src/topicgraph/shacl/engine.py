@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Finding, Severity, TopicgraphError
+from ..resources import shapes_dir, turtle_files
 from ..vocab import OWL_CLASS, RDF_FIRST, SH, TG_RECORD_FORMAT
 from . import _compat
 from .ntriples import Graph
@@ -65,17 +66,8 @@ class ShaclResult:
 
 def shapes_files(folder: str | Path | None = None) -> list[Path]:
     """The ``*.ttl`` files of the shapes folder (default: the shipped ``ontology/shapes/``)."""
-    from ..resources import shapes_dir
-
-    root = Path(folder) if folder is not None else shapes_dir()
-    if root.is_file():
-        return [root]
-    if not root.is_dir():
-        raise TopicgraphError(f"shapes folder {root} does not exist: give a folder of SHACL .ttl files")
-    files = sorted(root.glob("*.ttl"))
-    if not files:
-        raise TopicgraphError(f"shapes folder {root} has no .ttl files")
-    return files
+    return turtle_files(folder, shapes_dir(), missing="shapes folder {root} does not exist: give a folder of SHACL "
+                        ".ttl files", empty="shapes folder {root} has no .ttl files")
 
 
 class Shapes:

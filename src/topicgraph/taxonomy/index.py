@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import TopicgraphError
 from ..iris import IriMinter, label_key
+from ..resources import taxonomy_dir, turtle_files
 from ..vocab import RDF_TYPE, SKOS, SKOS_CONCEPT, SKOS_CONCEPT_SCHEME, SKOS_IN_SCHEME
 
 __all__ = ["Taxonomy", "ConceptInfo", "load_taxonomy", "taxonomy_files"]
@@ -91,18 +92,10 @@ class Taxonomy:
 
 
 def taxonomy_files(folder: str | Path | None = None) -> list[Path]:
-    from ..resources import taxonomy_dir
-
-    root = Path(folder) if folder is not None else taxonomy_dir()
-    if root.is_file():
-        return [root]
-    if not root.is_dir():
-        raise TopicgraphError(f"taxonomy folder {root} does not exist: give a folder of .ttl files")
-    files = sorted(root.glob("*.ttl"))
-    if not files:
-        raise TopicgraphError(f"taxonomy folder {root} holds no .ttl file: give the folder with the vendors' "
-                              "concept schemes in Turtle (the shipped one is taxonomy/)")
-    return files
+    """The taxonomy's ``*.ttl`` files (default: the shipped ``taxonomy/``)."""
+    return turtle_files(folder, taxonomy_dir(), missing="taxonomy folder {root} does not exist: give a folder of "
+                        ".ttl files", empty="taxonomy folder {root} holds no .ttl file: give the folder with the "
+                        "vendors' concept schemes in Turtle (the shipped one is taxonomy/)")
 
 
 def load_taxonomy(folder: str | Path | None = None, *, strict: bool = True) -> Taxonomy:
