@@ -232,9 +232,9 @@ def test_validate_writes_nothing_into_the_tree_it_checks(tmp_path, monkeypatch, 
     for args in ([".", "--format", "json"], [".", "--format", "sarif"], ["seeds", "link.md"], ["."]):
         assert _validate(*args).exit_code == 1 or args[0] == "seeds"
     assert _snapshot(tree) == before
-    # the cache went to the user's cache folder, one folder per set of paths, readable by its owner only
+    # the cache went to the user's cache folder, one folder for the tree, readable by its owner only
     folders = sorted((user_cache / "topicgraph").iterdir())
-    assert len(folders) == 2 and all((f / "validate.sqlite").is_file() for f in folders)
+    assert len(folders) == 1 and all((f / "validate.sqlite").is_file() for f in folders)
     for made in (user_cache, user_cache / "topicgraph", *folders):
         assert stat.S_IMODE(made.stat().st_mode) == 0o700
     # and a second run over the same paths is served from it

@@ -21,7 +21,7 @@ from .common import (handle_errors, mapping_options, progress_bar, quiet_option,
 @click.option("--cache-dir", "--cache", "cache_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Keep each file's result in DIR (a CI cache, say), keyed by its content, the shapes, the taxonomy "
                    "and the topicgraph version. Default: a folder of $XDG_CACHE_HOME/topicgraph (else "
-                   "~/.cache/topicgraph) for these PATHS. A folder inside the PATHS is not used, nor is a cache "
+                   "~/.cache/topicgraph) for the folder holding the PATHS. A folder inside the PATHS is not used, nor is a cache "
                    "found among them.")
 @click.option("--no-cache", is_flag=True, help="Check every file again and keep nothing.")
 @shapes_option

@@ -49,10 +49,14 @@ RUNS_KEPT = 8
 
 def user_cache_dir(roots: Iterable[str | Path]) -> Path | None:
     """The cache folder of a run over ``roots`` by default: a folder of the user's cache folder
-    (``$XDG_CACHE_HOME/topicgraph``, else ``~/.cache/topicgraph``) named by a digest of the roots' absolute paths,
-    so that each set of paths keeps its own; None when the user has no home folder.
+    (``$XDG_CACHE_HOME/topicgraph``, else ``~/.cache/topicgraph``) named by a digest of the absolute path of the
+    folder that holds every root (a file counting as its folder), so that each tree keeps its own, and a
+    pre-commit hook, which names a different set of files each time, keeps one; None when the user has no home
+    folder.
 
-    >>> user_cache_dir(["seeds"]) == user_cache_dir([os.path.abspath("seeds"), "seeds"])
+    >>> user_cache_dir(["seeds"]) == user_cache_dir([os.path.abspath("seeds"), "seeds/"])
+    True
+    >>> user_cache_dir(["seeds/000_e196614bccfeda88.txt"]) == user_cache_dir(["seeds/001_46930356a44fedc4.txt"])
     True
     """
     base = os.environ.get("XDG_CACHE_HOME", "")
@@ -61,8 +65,9 @@ def user_cache_dir(roots: Iterable[str | Path]) -> Path | None:
             base = str(Path.home() / ".cache")
         except (RuntimeError, KeyError):
             return None
-    names = sorted({os.path.abspath(r) for r in roots})
-    key = hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    folders = [full if os.path.isdir(full) else os.path.dirname(full) for full in map(os.path.abspath, roots)]
+    top = os.path.commonpath(folders) if folders else os.getcwd()
+    key = hashlib.sha256(top.encode("utf-8", "surrogateescape")).hexdigest()[:24]
     return Path(base) / "topicgraph" / f"validate-{key}"
 
 
