@@ -253,3 +253,21 @@ def test_a_cache_that_cannot_be_written_is_a_note_not_a_failure(tmp_path, monkey
         notes = [f for f in _findings(result) if f["rule"] == "cache.unavailable"]
         assert len(notes) == 1 and notes[0]["severity"] == "info", result.stdout
         assert "checked without a cache" in notes[0]["message"]
+
+
+def test_an_update_reads_no_link_out_of_the_builds_sources(tmp_path, monkeypatch):
+    """`build --update` takes the files a pull request changed (`git diff --name-only`): a link among them is
+    judged against the sources of the build it updates, as the full build would judge it."""
+    (tmp_path / "records").mkdir()
+    shutil.copy(SEED, tmp_path / "records" / "good.md")
+    (tmp_path / "gitconfig").write_text(f"{SECRET}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["build", "records", "--out", "graph", "-j", "1"]).exit_code == 0
+    os.symlink(tmp_path / "gitconfig", tmp_path / "records" / "b.txt")
+    result = CliRunner().invoke(cli, ["build", "--update", "records/b.txt", "--out", "graph", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{
+        "file": "records/b.txt", "status": "skipped",
+        "reason": "records/b.txt: a symbolic link to gitconfig, outside the paths given: not read "
+                  "(copy the file into the repository or remove the link)"}]
+    assert b"c2VjcmV0" not in _every_byte(tmp_path / "graph")

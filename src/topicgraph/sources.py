@@ -24,7 +24,7 @@ from pathlib import Path
 from .errors import TopicgraphError
 
 __all__ = ["BUILD_MANIFEST", "display_path", "discover", "discover_entries", "walk_sources", "Walked", "special_kind",
-           "skip_reason", "link_problem", "SKIP_DIRS", "VCS_DIRS", "LINK_FIX"]
+           "skip_reason", "link_problem", "link_leaves", "SKIP_DIRS", "VCS_DIRS", "LINK_FIX"]
 
 #: the file that makes a folder a build folder, never walked into (its manifest: ``store.layout.MANIFEST``)
 BUILD_MANIFEST = "topicgraph-store.json"
@@ -246,6 +246,20 @@ class _Roots:
             return True
         return any((real.startswith(folder) or real + os.sep == folder)
                    and VCS_DIRS.isdisjoint(real[len(folder):].split(os.sep)) for folder in self.folders)
+
+
+def link_leaves(path: str | Path, roots: Sequence[str | Path]) -> tuple[str, str] | None:
+    """``("outside", target)`` or ``("broken", target)`` when ``path`` is reached through a symbolic link (itself
+    or a folder above it) whose target lies outside ``roots`` (or in a version-control folder) or does not exist,
+    as :func:`walk_sources` judges a link it meets; None otherwise. For files named one by one against the roots
+    of an earlier walk (``build --update``)."""
+    full = os.path.abspath(path)
+    real = os.path.realpath(full)
+    if real == full:
+        return None
+    if not os.path.lexists(real):
+        return "broken", real
+    return None if _Roots([str(r) for r in roots])(real) else ("outside", real)
 
 
 _BUILD_FOLDER = ("{src} is a build folder (it holds " + BUILD_MANIFEST + "), not a folder of records: name "
