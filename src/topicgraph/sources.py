@@ -191,7 +191,7 @@ def walk_sources(sources: Iterable[str | Path], *, exclude: Sequence[Path] = (),
                     skipped.append((e.path, mine, "outside", target))
                     continue
             if not regular:
-                kind = special_kind(e.path)  # None: a broken link, which the reader reports
+                kind = special_kind(e.path)  # None: gone since the listing, which the reader reports
                 if kind is not None:
                     skipped.append((e.path, mine, "special", kind))
                     continue
