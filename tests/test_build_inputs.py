@@ -189,7 +189,8 @@ def test_the_report_counts_what_discovery_ignores_as_documented(tmp_path):
     (src / "node_modules").mkdir()
     (src / ".hidden.md").write_text("---\nid: h\n---\n")
     shutil.copy(SEED, src / "a.md")
-    os.symlink(SEEDS, src / "linked")
+    # a folder link inside the sources is passed over; one leading outside is reported (tests/test_redteam_gate.py)
+    os.symlink(src / "node_modules", src / "linked")
     result = topicgraph.build([src], out=tmp_path / "g", jobs=1)
     assert result.report.counts["files"] == 1
     assert _report(tmp_path / "g")["ignored"] == {"hidden files": 1, "hidden or tool folders": 2,

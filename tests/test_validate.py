@@ -334,14 +334,15 @@ def _record(rid: str, n: int) -> str:
             f"  href: https://example.com/u{n}\ndate: '2021-02-03'\n---\n<p>Body {n}.</p>\n")
 
 
-def test_ids_that_mint_one_article_iri_are_duplicate_ids(tmp_path):
+def test_ids_that_mint_one_article_iri_are_duplicate_ids(tmp_path, tmp_path_factory):
     """The build would give 'ABC' and 'abc' (or 'x y' and 'x_y', or NFC and NFD spellings) one article node:
     validate says so on the later file, naming the earlier one; run from the cache, the same."""
     ids = ["ABC", "abc", "x y", "x_y", "caf\u00e9", "cafe\u0301"]
     for n, rid in enumerate(ids):
         (tmp_path / f"r{n}.md").write_text(_record(rid, n), encoding="utf-8")
+    cache = tmp_path_factory.mktemp("cache")  # outside the folder validated: a cache inside it is not used
     for _ in range(2):
-        report = validate([tmp_path], jobs=1, check_taxonomy=False, cache_dir=tmp_path / ".cache")
+        report = validate([tmp_path], jobs=1, check_taxonomy=False, cache_dir=cache)
         found = [(Path(f.file).name, f.rule, f.severity, f.line, f.field, f.message) for f in report.findings]
         base = "https://w3id.org/topicgraph/id/article/"
         assert found == [

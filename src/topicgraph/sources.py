@@ -3,9 +3,13 @@
 One walk (:func:`walk_sources`) for ``build``, ``validate`` and ``taxonomy tag``, so they find the same files and
 turn away the same entries, and one display path (:func:`display_path`) for every file a report names.
 
-The symlink policy: a symlinked file is followed (a file reached twice is read once: the file itself rather than
-a link to it, the link reported); a symlinked folder is not walked into; a path is shown as it was reached, never
-resolved, so a file under a symlinked source folder keeps that folder's name.
+The symlink policy: inputs stay inside their roots. The paths given (files or folders, links among them) are
+the roots, trusted as named; a symbolic link met while walking a folder is followed only when its target lies
+inside a root and outside any version-control folder (``.git``, ``.hg``, ``.svn``, which hold credentials): else
+it is turned away unread and reported with its target, as is a link whose target does not exist. A symlinked
+file inside the roots is followed (a file reached twice is read once: the file itself rather than a link to it,
+the link reported); a symlinked folder is not walked into; a path is shown as it was reached, never resolved, so
+a file under a symlinked source folder keeps that folder's name.
 """
 
 from __future__ import annotations
@@ -20,12 +24,16 @@ from pathlib import Path
 from .errors import TopicgraphError
 
 __all__ = ["BUILD_MANIFEST", "display_path", "discover", "discover_entries", "walk_sources", "Walked", "special_kind",
-           "skip_reason", "SKIP_DIRS"]
+           "skip_reason", "link_problem", "link_leaves", "SKIP_DIRS", "VCS_DIRS", "LINK_FIX"]
 
 #: the file that makes a folder a build folder, never walked into (its manifest: ``store.layout.MANIFEST``)
 BUILD_MANIFEST = "topicgraph-store.json"
 #: tool and version-control folders never walked into (hidden folders neither)
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv", ".tox"})
+#: version-control folders: what a link leads into under one of them is never read (a checkout's token lives there)
+VCS_DIRS = frozenset({".git", ".hg", ".svn"})
+#: what to do about a symbolic link turned away (its target outside the roots, or missing)
+LINK_FIX = "copy the file into the repository or remove the link"
 
 
 def display_path(path: str | Path, cwd: str | Path | None = None) -> str:
@@ -66,8 +74,10 @@ def discover_entries(sources: Iterable[str | Path], *, exclude: Sequence[Path] =
     """Every entry discovery meets that a build must account for, in order: ``(path, None)`` for a file to read,
     ``(path, (kind, detail))`` for one it must not: ``("special", "a FIFO")`` (a FIFO, socket or device: opening
     it could block for ever), ``("same", path of the file read instead)`` (a symlink to a file found under its own
-    name), ``("folder", OS error)`` (a folder that cannot be listed). And how many entries were ignored without a
-    word, as documented (hidden files, hidden and tool folders, build folders, symlinked folders).
+    name), ``("folder", OS error)`` (a folder that cannot be listed), ``("outside", target)`` (a symlink whose
+    target is outside the roots or in a version-control folder), ``("broken", target)`` (a symlink whose target
+    does not exist). And how many entries were ignored without a word, as documented (hidden files, hidden and
+    tool folders, build folders, symlinked folders inside the roots).
 
     Raises :class:`TopicgraphError` for a source that is missing, cannot be listed, or is a build folder.
     """
@@ -85,8 +95,8 @@ class Walked:
     than a link to it), ``entries`` (with ``keep_entries``: real path -> its folder entry, None for a file
     named as a source), ``links`` (real path -> where the link is, for a file found only through a symlink),
     ``skipped`` (``(path, where, kind, detail)``: ``where`` the entry's real location; ``kind`` ``special``,
-    ``same`` (detail: the real path of the file read instead) or ``folder`` (detail: the OS error)) and
-    ``ignored`` (counts by kind)."""
+    ``same`` (detail: the real path of the file read instead), ``folder`` (detail: the OS error), ``outside`` or
+    ``broken`` (a symlink, never followed; detail: its resolved target)) and ``ignored`` (counts by kind)."""
 
     found: dict[str, str] = field(default_factory=dict)
     entries: dict[str, os.DirEntry | None] = field(default_factory=dict)
@@ -100,9 +110,12 @@ def walk_sources(sources: Iterable[str | Path], *, exclude: Sequence[Path] = (),
     """The one walk under ``sources`` that ``build`` (:func:`discover_entries`) and ``validate``
     (:func:`topicgraph.validation.core.discover_files`) share, so they find the same files and turn away the same
     entries: folders in name order, hidden files, hidden and tool folders, symlinked folders and build folders
-    passed over (a build folder: one holding :data:`BUILD_MANIFEST`); one system call per file at most (the folder
-    listing knows the others' types). Each file's folder entry is kept only with ``keep_entries`` (validate stats
-    it; a million of them is memory a build does not need)."""
+    passed over (a build folder: one holding :data:`BUILD_MANIFEST`); a symlink whose target is outside every
+    source (or in a version-control folder, or missing) turned away unread; one system call per file at most (the
+    folder listing knows the others' types, a symlink needs its target resolved). Each file's folder entry is kept
+    only with ``keep_entries`` (validate stats it; a million of them is memory a build does not need)."""
+    given = list(sources)
+    inside = _Roots([str(Path(src)) for src in given])
     w = Walked()
     found, links, skipped, ignored = w.found, w.links, w.skipped, w.ignored
     entries = w.entries if keep_entries else {}
@@ -150,7 +163,11 @@ def walk_sources(sources: Iterable[str | Path], *, exclude: Sequence[Path] = (),
                 is_dir = False
             if is_dir:
                 if e.is_symlink():
-                    ignored["symlinked folders"] += 1
+                    target = os.path.realpath(e.path)
+                    if inside(target):
+                        ignored["symlinked folders"] += 1
+                    else:
+                        skipped.append((e.path, os.path.join(real, name), "outside", target))
                 elif name.startswith(".") or name in SKIP_DIRS:
                     ignored["hidden or tool folders"] += 1
                 else:
@@ -164,13 +181,22 @@ def walk_sources(sources: Iterable[str | Path], *, exclude: Sequence[Path] = (),
             except OSError:
                 regular = True
             mine = os.path.join(real, name)  # the folder is resolved once; only a symlinked file needs it alone
+            target = None
+            if e.is_symlink():  # judged before it is stat'ed as a FIFO or a device: nothing outside is touched
+                target = os.path.realpath(e.path)
+                if not os.path.lexists(target):
+                    skipped.append((e.path, mine, "broken", target))
+                    continue
+                if not inside(target):
+                    skipped.append((e.path, mine, "outside", target))
+                    continue
             if not regular:
-                kind = special_kind(e.path)  # None: a broken link, which the reader reports
+                kind = special_kind(e.path)  # None: gone since the listing, which the reader reports
                 if kind is not None:
                     skipped.append((e.path, mine, "special", kind))
                     continue
-            if e.is_symlink():
-                again(os.path.realpath(e.path), e.path, mine, e)
+            if target is not None:
+                again(target, e.path, mine, e)
             elif mine in found:
                 again(mine, e.path, None, e)
             else:
@@ -180,7 +206,7 @@ def walk_sources(sources: Iterable[str | Path], *, exclude: Sequence[Path] = (),
         for e in folders:
             walk(e.path, os.path.join(real, e.name))
 
-    for src in sources:
+    for src in given:
         path = str(Path(src))
         try:
             st = os.stat(path)
@@ -199,6 +225,41 @@ def walk_sources(sources: Iterable[str | Path], *, exclude: Sequence[Path] = (),
         else:
             again(os.path.realpath(path), path, None, None)
     return w
+
+
+class _Roots:
+    """Whether a resolved path lies inside the roots: the sources as given, resolved (a folder and what is under
+    it, a file itself), and not inside a version-control folder below a root."""
+
+    def __init__(self, sources: list[str]) -> None:
+        self.files: set[str] = set()
+        self.folders: list[str] = []
+        for src in sources:
+            real = os.path.realpath(src)
+            if os.path.isdir(real):
+                self.folders.append(real.rstrip(os.sep) + os.sep)
+            else:
+                self.files.add(real)
+
+    def __call__(self, real: str) -> bool:
+        if real in self.files:
+            return True
+        return any((real.startswith(folder) or real + os.sep == folder)
+                   and VCS_DIRS.isdisjoint(real[len(folder):].split(os.sep)) for folder in self.folders)
+
+
+def link_leaves(path: str | Path, roots: Sequence[str | Path]) -> tuple[str, str] | None:
+    """``("outside", target)`` or ``("broken", target)`` when ``path`` is reached through a symbolic link (itself
+    or a folder above it) whose target lies outside ``roots`` (or in a version-control folder) or does not exist,
+    as :func:`walk_sources` judges a link it meets; None otherwise. For files named one by one against the roots
+    of an earlier walk (``build --update``)."""
+    full = os.path.abspath(path)
+    real = os.path.realpath(full)
+    if real == full:
+        return None
+    if not os.path.lexists(real):
+        return "broken", real
+    return None if _Roots([str(r) for r in roots])(real) else ("outside", real)
 
 
 _BUILD_FOLDER = ("{src} is a build folder (it holds " + BUILD_MANIFEST + "), not a folder of records: name "
@@ -229,5 +290,22 @@ def skip_reason(display: str, skip: tuple[str, str], cwd: Path | None = None) ->
     if kind == "same":
         return (f"{display}: same file as {display_path(Path(detail), cwd)} (a symbolic link to it): mapped once, "
                 "under the file's own name")
+    if kind in ("outside", "broken"):
+        return f"{display}: {link_problem(kind, display_path(Path(detail), cwd))}: not read ({LINK_FIX})"
     return (f"{display}: cannot read this folder ({detail}): nothing under it was mapped (give it read and "
             "execute permission, or move it out of the sources)")
+
+
+def link_problem(kind: str, target: str) -> str:
+    """What is wrong with a symbolic link turned away (``kind`` ``outside`` or ``broken``), naming its target.
+
+    >>> link_problem("outside", "/etc/passwd")
+    'a symbolic link to /etc/passwd, outside the paths given'
+    >>> link_problem("outside", "records/.git/config")
+    'a symbolic link to records/.git/config, inside a version-control folder'
+    """
+    if kind == "broken":
+        return f"a symbolic link to {target}, which does not exist"
+    if not VCS_DIRS.isdisjoint(Path(target).parts):
+        return f"a symbolic link to {target}, inside a version-control folder"
+    return f"a symbolic link to {target}, outside the paths given"

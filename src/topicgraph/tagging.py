@@ -34,7 +34,7 @@ from .iris import IriMinter
 from .mapping.nquads import iri, literal
 from .namespaces import DEFAULT_BASE_IRI, RDF, TG, XSD
 from .records import DEFAULT_PROFILE, NotARecord, read_record
-from .sources import discover, display_path
+from .sources import discover_entries, display_path, link_problem
 from .store import GraphStore, replace_graph
 from .taxonomy import load_taxonomy
 
@@ -189,8 +189,13 @@ def suggest_files(paths: Iterable[str | Path], *, taxonomy: str | Path | None = 
     tax = load_taxonomy(taxonomy)
     out: list[TaggedFile] = []
     texts: dict[int, str] = {}
-    for path in discover(paths):
+    for path, skip in discover_entries(paths)[0]:
         display = display_path(path)
+        if skip is not None:  # a symlink leading out of the paths is reported as the build reports it, unread
+            if skip[0] in ("outside", "broken"):
+                out.append(TaggedFile(display, None, None, False,
+                                      problem=f"{link_problem(skip[0], display_path(skip[1]))}: not read"))
+            continue
         try:
             rec = read_record(path, profile=profile or DEFAULT_PROFILE, display=display)
         except (NotARecord, RecordError) as exc:

@@ -13,7 +13,7 @@ from ..iris import IriMinter
 from ..mapping import Mapper, count_mentions, entity_nquads
 from ..records import DEFAULT_PROFILE, MAX_BYTES, Profile
 from ..records.identity import Duplicate
-from ..sources import display_path, skip_reason, special_kind
+from ..sources import display_path, link_leaves, skip_reason, special_kind
 from ..store import EXPORT_FORMATS, BuildLock, clear_cache, export_name, read_manifest, write_manifest
 from ..taxonomy import load_taxonomy
 from ..vocab import (DCTERMS_SOURCE, RDF_TYPE, SCHEMA_ABOUT, SCHEMA_AUTHOR, SCHEMA_IDENTIFIER, SCHEMA_ORGANIZATION,
@@ -49,6 +49,7 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
             shutil.rmtree(out / base, ignore_errors=True)
         # the build's display paths are relative to the folder it ran in (a manifest without it: the working one)
         here = Path(manifest.get("cwd") or os.getcwd())
+        roots = [here / src for src in manifest.get("sources", [])]
         report = read_report(out)
         counts = dict(manifest.get("counts") or {})
         unknown: Counter | None = Counter(report.get("unknown_topics") or {}) if report is not None else None
@@ -92,6 +93,13 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
                 outcomes.append(FileOutcome(display, "skipped", reason=reason))
                 if sources:
                     changes.append((outcomes[-1], True))
+                continue
+            # the files named are changes to the build's sources: a link among them stays inside those, as in a
+            # full build (a CI job passes `git diff --name-only`, names a pull request chose)
+            leaves = link_leaves(path, roots) if roots else None
+            if leaves is not None:
+                outcomes.append(FileOutcome(display, "skipped", reason=skip_reason(display, leaves, here)))
+                changes.append((outcomes[-1], False))
                 continue
             kind = special_kind(str(path))  # a FIFO would block the reader for ever
             if kind is not None:

@@ -18,9 +18,11 @@ from .common import (handle_errors, mapping_options, progress_bar, quiet_option,
               help="Write the report to this file instead of standard output (the summary line still goes to "
                    "standard error).")
 @strict_option()
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=".topicgraph-cache",
-              show_default=True, help="Keep each file's result here, keyed by its content, the shapes, the "
-                                      "taxonomy and the topicgraph version.")
+@click.option("--cache-dir", "--cache", "cache_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Keep each file's result in DIR (a CI cache, say), keyed by its content, the shapes, the taxonomy "
+                   "and the topicgraph version. Default: a folder of $XDG_CACHE_HOME/topicgraph (else "
+                   "~/.cache/topicgraph) for the folder holding the PATHS. A folder inside the PATHS is not used, nor is a cache "
+                   "found among them.")
 @click.option("--no-cache", is_flag=True, help="Check every file again and keep nothing.")
 @shapes_option
 @mapping_options(base_iri_help="Base IRI the records are mapped under.",
@@ -52,6 +54,13 @@ def validate_command(paths, fmt, output, strict, cache_dir, no_cache, taxonomy, 
         if not os.path.isdir(folder):
             raise TopicgraphError(f"cannot write the report to {output}: the folder {folder} does not exist "
                                   "(create it first)")
+    if not no_cache and cache_dir is None:
+        from ..validation.cache import user_cache_dir
+
+        cache_dir = user_cache_dir(paths)
+        if cache_dir is None:
+            click.echo("note: no home folder to keep the cache in: checked without a cache (give --cache-dir)",
+                       err=True)
     with progress_bar("Validating", enabled=not quiet) as bar:
         report = validate(paths, strict=strict, cache_dir=None if no_cache else cache_dir, taxonomy=taxonomy,
                           shapes=shapes, profile=load_profile(profile) if profile else DEFAULT_PROFILE,

@@ -18,9 +18,9 @@ from ..iris import IriMinter
 from ..parallel import WorkerDied, WorkerPool, default_jobs
 from ..records import DEFAULT_PROFILE, MAX_BYTES, Profile
 from ..records.identity import DuplicateRecords
-from ..sources import display_path, walk_sources
+from ..sources import LINK_FIX, display_path, link_problem, walk_sources
 from ..vocab import DEFAULT_BASE_IRI
-from .cache import ResultCache
+from .cache import ResultCache, cache_files_found, cache_outside
 from .report import ValidationReport
 
 __all__ = ["validate", "config_key", "discover_files", "no_gc"]
@@ -63,7 +63,10 @@ def validate(paths: Iterable[str | Path], *, strict: bool = False, cache_dir: st
 
     With ``cache_dir``, each file's result is kept keyed by its bytes and path and by the shapes, taxonomy,
     profile and topicgraph version, so an unchanged file is not checked again (nor read: its size and
-    modification time are compared first). Raises :class:`~topicgraph.errors.TopicgraphError` when it cannot
+    modification time are compared first). A cache folder inside the paths validated is not used, nor is any
+    cache found among them (a tree could carry one that says its files passed): each is noted (``cache.in-tree``,
+    an info), as is a cache that cannot be written (``cache.unavailable``: the run goes on without it). Nothing
+    is written under the paths validated. Raises :class:`~topicgraph.errors.TopicgraphError` when it cannot
     run (a missing path, unreadable shapes or taxonomy, a crash in pyshacl).
 
     >>> report = validate(["seeds"])
@@ -106,6 +109,8 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
     settings = dict(taxonomy=str(taxonomy) if taxonomy is not None else None,
                     shapes=str(shapes) if shapes is not None else None, profile=profile, base_iri=base_iri,
                     max_bytes=max_bytes)
+    cwd = os.getcwd()
+    cache_dir, notes = cache_outside(paths, cache_dir, cwd)
     cache = ResultCache(cache_dir)
     pool = None
     try:
@@ -120,7 +125,9 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
         cache.close()
         raise
     displays = [f.display for f in files]
-    turned_away = _passed_findings(passed)  # never cached: they cost nothing to find again
+    notes += cache_files_found([(f.path, f.display) for f in files], notes)
+    # never cached: they cost nothing to find again
+    turned_away = _passed_findings(passed)
     scope, listing = _run_keys(ckey, paths, check_taxonomy, files) if cache.db is not None else ("", None)
     if listing is not None:
         found = cache.run_get(scope, listing)
@@ -130,7 +137,7 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
             cache.close()
             if progress is not None and files:
                 progress(len(files), len(files))
-            return ValidationReport(found + turned_away, displays, strict=strict,
+            return ValidationReport(found + turned_away + notes, displays, strict=strict,
                                     seconds=time.perf_counter() - started, cached=len(files), stats={"checked": 0})
     summaries: dict[str, dict] = {}
     todo: list[tuple[str, str, int | None, int | None, str]] = []  # (path, display, size, mtime_ns, sha256)
@@ -207,6 +214,7 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
         if pool is not None:
             pool.close()
         cache.close()
+    findings.extend(notes + cache.notes(cwd))
     return ValidationReport(findings, displays, strict=strict, seconds=time.perf_counter() - started,
                             cached=cached, stats={"checked": len(todo)})
 
@@ -289,8 +297,9 @@ def discover_files(sources: Iterable[str | Path]) -> list[Found]:
 class Passed(NamedTuple):
     """An entry discovery turns away, as the build reports it (:func:`topicgraph.sources.discover_entries`): its path
     and display path, ``kind`` (``special``: a FIFO, socket or device; ``same``: a symlink to a file found under
-    its own name; ``folder``: a folder that cannot be listed) and ``detail`` (what it is; the display path of the
-    file checked instead; the OS error)."""
+    its own name; ``folder``: a folder that cannot be listed; ``outside`` and ``broken``: a symlink whose target is
+    outside the paths given or in a version-control folder, or does not exist) and ``detail`` (what it is; the
+    display path of the file checked instead; the OS error; the link's target)."""
 
     path: str
     display: str
@@ -317,8 +326,8 @@ def _discover_files(sources: Iterable[str | Path]) -> tuple[list[Found], list[Pa
     # a file found through a link is shown where the link is, as the build shows it
     out = [Found(path, display_path(path, cwd), *sized(path, w.entries[real])) for real, path in w.found.items()]
     out.sort(key=itemgetter(0))
-    turned = [Passed(path, display_path(path, cwd), kind,
-                     display_path(w.found[detail], cwd) if kind == "same" else detail)
+    turned = [Passed(path, display_path(path, cwd), kind, display_path(w.found[detail], cwd) if kind == "same"
+                     else display_path(detail, cwd) if kind in ("outside", "broken") else detail)
               for path, _, kind, detail in w.skipped]
     turned.sort(key=itemgetter(0))
     return out, turned
@@ -334,10 +343,14 @@ def _entry_stat(e: os.DirEntry) -> tuple[int | None, int | None]:
 
 def _passed_findings(passed: list[Passed]) -> list[Finding]:
     """A finding for each entry discovery turned away: as for a file that cannot be read (an error), except a
-    second name for a file checked under its own (an info)."""
+    second name for a file checked under its own (an info). A symlink leading out of the paths given is an error:
+    what it points at is not read, and a pull request must not smuggle in a file from outside the checkout."""
     out = []
     for p in passed:
-        if p.kind == "special":
+        if p.kind in ("outside", "broken"):
+            out.append(Finding(p.display, f"{link_problem(p.kind, p.detail)}: not read",
+                               rule=f"source.symlink-{p.kind}", fix=LINK_FIX))
+        elif p.kind == "special":
             out.append(Finding(p.display, f"not a regular file ({p.detail}): not read", rule="record.io",
                                fix="a record is a regular file: leave it out of the paths to validate"))
         elif p.kind == "same":
