@@ -21,6 +21,19 @@ def _run_from_repository_root():
     os.chdir(old)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_folder(tmp_path_factory):
+    """validate's default cache is the user's cache folder: the tests (and the processes they start) use one of
+    their own instead of filling ~/.cache/topicgraph."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
+
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory):
     """The seeds built once (with every export format) for the tests that only read the result."""
