@@ -34,7 +34,7 @@ def planted_truth(manifest: dict, taxonomy: Taxonomy, links: TaxonomyLinks | Non
                   ) -> tuple[set[frozenset[str]], set[tuple[str, str]]]:
     """The planted cross-vendor pairs (concept IRI pairs) and narrower -> broader links of a generated corpus's
     manifest, resolved through ``taxonomy`` as the build resolves topics. Pairs the taxonomy already maps or
-    links cannot be suggested and are left out."""
+    links, or that name a topic the taxonomy lacks, cannot be suggested and are left out."""
     planted = manifest.get("planted") or {}
 
     def concept(key: str) -> str:
@@ -45,8 +45,9 @@ def planted_truth(manifest: dict, taxonomy: Taxonomy, links: TaxonomyLinks | Non
     broader = links.broader if links is not None else {}
     cross = {frozenset((concept(a), concept(b))) for a, b in planted.get("crosswalk", [])}
     narrow = {(concept(n), concept(b)) for n, b in planted.get("broader", [])}
-    return ({p for p in cross if p not in mapped and len(p) == 2},
-            {(n, b) for n, b in narrow if b not in broader.get(n, set()) and n != b})
+    known = taxonomy.concepts
+    return ({p for p in cross if p not in mapped and len(p) == 2 and all(c in known for c in p)},
+            {(n, b) for n, b in narrow if b not in broader.get(n, set()) and n != b and n in known and b in known})
 
 
 def precision_recall(found: Sequence[Suggestion], truth: set, ks: Iterable[int], *, broader: bool = False

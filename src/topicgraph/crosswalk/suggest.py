@@ -141,6 +141,11 @@ def _suggestion(inc: CoTagging, a: int, b: int, predicate: str, confidence: floa
         f("p_so_lo"), f("p_so_hi"), f("jaccard"), f("npmi"), f("p"), f("q"), f("label"))
 
 
+def _vendors(inc: CoTagging, taxonomy: Taxonomy | None) -> list[str | None]:
+    """Each topic's vendor; None for a topic the taxonomy lacks (a suggestion about it could not be accepted)."""
+    return [inc.topic_vendor.get(t) if taxonomy is None or t in taxonomy.concepts else None for t in inc.topics]
+
+
 def _ordered(found: list[Suggestion], top: int | None) -> list[Suggestion]:
     found.sort(key=lambda s: (-s.confidence, -s.shared_articles, s.subject, s.object))
     return found[:top] if top else found
@@ -153,10 +158,10 @@ def _noisy_or(conf: float, label: float, weight: float) -> float:
 def suggest_crosswalks(inc: CoTagging, *, taxonomy: Taxonomy | None = None, links: TaxonomyLinks | None = None,
                        negatives: Iterable[frozenset[str]] = (), settings: Settings = Settings(),
                        top: int | None = None) -> list[Suggestion]:
-    """Mappings between concepts of different vendors, strongest first. Pairs the taxonomy already maps, and pairs
-    in ``negatives`` (rejected before), are never suggested."""
+    """Mappings between concepts of different vendors, strongest first. Pairs the taxonomy already maps, pairs
+    in ``negatives`` (rejected before) and topics the taxonomy lacks are never suggested."""
     counts, co, total = _counts(inc)
-    vendor = [inc.topic_vendor.get(t) for t in inc.topics]
+    vendor = _vendors(inc, taxonomy)
     by_vendor: dict[str, int] = {}
     for j, v in enumerate(vendor):
         if v and counts[j] > 0:
@@ -210,7 +215,7 @@ def suggest_broader(inc: CoTagging, *, taxonomy: Taxonomy | None = None, links: 
     scheme has (directly or through ancestors) are left out, and so is any link that would close a cycle with the
     scheme's links or with a stronger suggestion. ``rank_all`` drops the thresholds (for the leave-one-out)."""
     counts, co, total = _counts(inc)
-    vend = [inc.topic_vendor.get(t) for t in inc.topics]
+    vend = _vendors(inc, taxonomy)
     want = vendor.casefold() if vendor else None
     by_vendor: dict[str, int] = {}
     for j, v in enumerate(vend):

@@ -101,3 +101,4 @@ class SynthCorpus:
     topics: list[Topic] = field(default_factory=list)
     config: SynthConfig | None = None
     manifest: Path | None = None
+    planted: dict[str, list[list[str]]] = field(default_factory=dict)  # "crosswalk"/"broader" -> topic-key pairs

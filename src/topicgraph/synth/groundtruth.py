@@ -38,8 +38,7 @@ def write_manifest(corpus: SynthCorpus, gen: RecordMaker | None = None) -> Path:
     if gen.crosswalk or gen.broader:
         # the truth `topicgraph crosswalk evaluate` scores against: "Vendor: Label" keys
         data["planted"] = {"crosswalk": [[gen.keys[a], gen.keys[b]] for a, b in gen.crosswalk],
-                           "broader": [[gen.keys[n], gen.keys[b]] for n, b in gen.broader],
-                           "cotag_rate": config.cotag_rate}
+                           "broader": [[gen.keys[n], gen.keys[b]] for n, b in gen.broader]}
     with open(corpus.manifest, "w", encoding="utf-8", newline="\n") as fh:
         json.dump(data, fh, ensure_ascii=False, indent=1)
         fh.write("\n")
