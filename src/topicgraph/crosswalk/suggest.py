@@ -92,7 +92,7 @@ def record_id(subject: str, predicate: str, obj: str) -> str:
     """A short stable id for a suggestion (the same pair and predicate always get the same id).
 
     >>> record_id("https://x/a", "skos:exactMatch", "https://x/b")
-    'cw-3a4b3f1c'
+    'cw-9ad526e3'
     """
     return "cw-" + hashlib.sha256(f"{subject} {predicate} {obj}".encode()).hexdigest()[:8]
 
