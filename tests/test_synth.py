@@ -328,3 +328,26 @@ def test_build_and_validate_of_a_generated_folder_see_records_only(tmp_path):
     assert synth.load_manifest(out)["config"]["n"] == 40
     generate(out, SynthConfig(n=10, seed=2, shard_size=20), overwrite=True)
     assert not legacy.exists() and synth.load_manifest(out)["config"]["n"] == 10
+
+
+def test_shipped_synonyms_table_matches_the_shipped_taxonomy():
+    from topicgraph.synth.synonyms import SHIPPED_SYNONYMS, shipped_synonyms
+    from topicgraph.synth.words import HEADS, MODIFIERS, THEMES
+    from topicgraph.taxonomy import load_taxonomy
+
+    labels = {lab for theme in THEMES for lab in theme} | {lab for _, lab in SEED_TOPICS}
+    labels |= {f"{m} {h}" for m in MODIFIERS for h in HEADS}
+    vendors = {v for v, _ in SHIPPED_SYNONYMS} | {"Medigy", "Gartner", "Symplur"}
+    assert shipped_synonyms(load_taxonomy(), labels, vendors) == SHIPPED_SYNONYMS
+
+
+@pytest.mark.parametrize("seed", [0, 6, 11, 39])
+def test_no_two_planted_topics_are_one_concept_of_the_shipped_taxonomy(seed):
+    # Medigy: Care Transitions is an altLabel of Medigy: Care Coordination: planted in two groups, the build merged
+    # them (and their groups) into one concept, so the ground truth contradicted the taxonomy
+    from topicgraph.taxonomy import load_taxonomy
+
+    tax = load_taxonomy()
+    vocab = synth.build_vocabulary(seed, 20, 12, ("Medigy", "Gartner", "Symplur"))
+    concepts = [tax.resolve(t.vendor, t.label)[0] for t in vocab]
+    assert len(set(concepts)) == len(concepts)

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "stats": "topicgraph.cli.stats_cmd:stats_command",
     "export": "topicgraph.cli.export_cmd:export_command",
     "generate": "topicgraph.cli.generate_cmd:generate_command",
+    "crosswalk": "topicgraph.cli.crosswalk_cmd:crosswalk_group",
 }
 
 

@@ -19,9 +19,17 @@ from .common import handle_errors
 @click.option("--taxonomy", "taxonomy_out", type=click.Path(file_okay=False), default=None,
               help="Also write a taxonomy folder for the corpus here: the shipped taxonomy plus a concept for "
                    "most generated topics (5% stay unknown), to pass to build and validate as --taxonomy.")
+@click.option("--crosswalk-pairs", type=click.IntRange(0), default=0, show_default=True,
+              help="Plant this many cross-vendor topic pairs that curators co-tag (truth in .manifest.json; "
+                   "see docs/crosswalks.md).")
+@click.option("--broader-pairs", type=click.IntRange(0), default=0, show_default=True,
+              help="Plant this many narrower -> broader topic pairs inside one vendor.")
+@click.option("--cotag-rate", type=click.FloatRange(0, 1), default=0.9, show_default=True,
+              help="Chance that a planted partner is added to an article that has the other topic.")
 @click.option("--force", is_flag=True, help="Replace a corpus already in OUT.")
 @handle_errors
-def generate_command(out, n, seed, plain_fraction, groups, in_group_share, taxonomy_out, force):
+def generate_command(out, n, seed, plain_fraction, groups, in_group_share, taxonomy_out, crosswalk_pairs,
+                     broader_pairs, cotag_rate, force):
     """Write N synthetic records to OUT, with OUT/.manifest.json holding the planted ground truth.
 
     Topics, authors and brands follow Zipf-like popularity; each article draws most of its topics from one
@@ -32,7 +40,8 @@ def generate_command(out, n, seed, plain_fraction, groups, in_group_share, taxon
 
     try:
         config = SynthConfig(n=n, seed=seed, plain_fraction=plain_fraction, groups=groups,
-                             in_group_share=in_group_share)
+                             in_group_share=in_group_share, crosswalk_pairs=crosswalk_pairs,
+                             broader_pairs=broader_pairs, cotag_rate=cotag_rate)
         corpus = generate(out, config, overwrite=force)
     except (ValueError, FileExistsError) as exc:
         raise TopicgraphError(str(exc)) from None

@@ -218,3 +218,35 @@ def _print(name: str, suggestions) -> None:
     for s in suggestions:
         evidence = ", ".join(f"{phrase!r} x{n}" for phrase, n in s.evidence)
         click.echo(f"  {s.rank}. {s.topic}  score {s.score:g}  ({evidence})")
+
+
+@taxonomy_group.command("suggest-broader")
+@click.option("--store", "store", default="graph", show_default=True, metavar="DIR",
+              type=click.Path(file_okay=False), help="Build folder to read the co-tagging from.")
+@click.option("--vendor", default=None, help="Only this vendor's scheme (default: every scheme).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
+              help="The SSSOM TSV to write (FILE.sssom.tsv).")
+@click.option("--min-support", type=click.IntRange(1), default=3, show_default=True,
+              help="Shared articles a pair needs before anything is suggested.")
+@click.option("--top", type=click.IntRange(1), default=None, help="At most this many rows.")
+@taxonomy_option("taxonomy_dir")
+@handle_errors
+def suggest_broader_command(store, vendor, output, min_support, top, taxonomy_dir):
+    """Suggest skos:broader links inside a vendor's scheme from co-tagging: X is broader than Y when most articles
+    about Y are about X (P(X|Y) >= 0.8, with its Wilson interval) and not the other way round (Sanderson & Croft).
+
+    Links the scheme already has, or implies, are left out, and so is a link that would make a cycle. Review and
+    accept the rows with `topicgraph crosswalk review` / `accept` (see docs/crosswalks.md).
+    """
+    from ..crosswalk import Settings, load_negatives, negatives_path, suggest_broader, write_sssom
+    from .crosswalk_cmd import MAPPING_SET, load_inputs
+
+    inc, tax, links = load_inputs(store, taxonomy_dir)
+    if vendor is not None:
+        _scheme(tax, vendor)
+    found = suggest_broader(inc, taxonomy=tax, links=links, vendor=vendor, settings=Settings(min_support=min_support),
+                            negatives=load_negatives(negatives_path(taxonomy_dir)), top=top)
+    path = write_sssom(output, found, mapping_set_id=MAPPING_SET + "broader",
+                       mapping_tool="topicgraph taxonomy suggest-broader",
+                       comment=f"skos:broader links suggested from the co-tagging of {len(inc.articles)} articles.")
+    click.echo(f"wrote {len(found)} suggestions to {path}")

@@ -30,6 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--brands", type=int, default=None, help="default: max(50, n/200)")
     p.add_argument("--vendors", default=",".join(d.vendors), help="comma-separated (default %(default)s)")
     p.add_argument("--shard-size", type=int, default=d.shard_size)
+    p.add_argument("--crosswalk-pairs", type=int, default=d.crosswalk_pairs,
+                   help="plant this many cross-vendor pairs that curators co-tag")
+    p.add_argument("--broader-pairs", type=int, default=d.broader_pairs,
+                   help="plant this many narrower -> broader pairs inside one vendor")
+    p.add_argument("--cotag-rate", type=float, default=d.cotag_rate)
     p.add_argument("--taxonomy", type=Path, default=None,
                    help="also write a taxonomy folder for the corpus here (see write_taxonomy)")
     p.add_argument("--force", action="store_true", help="replace a corpus already in OUT")
@@ -43,7 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              topics_per_group=args.topics_per_group, in_group_share=args.in_group_share,
                              topics_per_article=tuple(args.topics_per_article), authors=args.authors,
                              brands=args.brands, vendors=tuple(v.strip() for v in args.vendors.split(",")),
-                             shard_size=args.shard_size)
+                             shard_size=args.shard_size, crosswalk_pairs=args.crosswalk_pairs,
+                             broader_pairs=args.broader_pairs, cotag_rate=args.cotag_rate)
         start = time.perf_counter()
         corpus = generate(args.out, config, overwrite=args.force)
     except (ValueError, FileExistsError, NotADirectoryError) as exc:

@@ -21,6 +21,11 @@ class SynthConfig:
     brands: int | None = None                   # default max(50, n // 200), Zipf-distributed use
     vendors: tuple[str, ...] = ("Medigy", "Gartner", "Symplur")
     shard_size: int = 1000                      # files per sub-folder
+    # planted pairs for measuring crosswalk suggestions (docs/crosswalks.md); 0 plants none and leaves the output
+    # byte-identical to a corpus made without these options
+    crosswalk_pairs: int = 0                    # cross-vendor pairs curators co-tag as one topic
+    broader_pairs: int = 0                      # narrower -> broader pairs inside one vendor
+    cotag_rate: float = 0.9                     # chance that a planted partner is added to an article
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "topics_per_article", tuple(int(x) for x in self.topics_per_article))
@@ -39,6 +44,8 @@ class SynthConfig:
             problems.append("groups and topics_per_group must be >= 1")
         elif hi > self.groups * self.topics_per_group:
             problems.append("topics_per_article high exceeds the number of topics")
+        if self.crosswalk_pairs < 0 or self.broader_pairs < 0 or not 0.0 <= self.cotag_rate <= 1.0:
+            problems.append("crosswalk_pairs and broader_pairs must be >= 0 and cotag_rate in [0, 1]")
         if self.shard_size < 1:
             problems.append("shard_size must be >= 1")
         if self.authors is not None and self.authors < 1 or self.brands is not None and self.brands < 1:
@@ -61,6 +68,10 @@ class SynthConfig:
         d = asdict(self)
         d["topics_per_article"] = list(self.topics_per_article)
         d["vendors"] = list(self.vendors)
+        if not self.crosswalk_pairs and not self.broader_pairs:
+            # nothing planted: the manifest stays as it was before these options existed
+            for name in ("crosswalk_pairs", "broader_pairs", "cotag_rate"):
+                del d[name]
         return d
 
 
@@ -90,3 +101,4 @@ class SynthCorpus:
     topics: list[Topic] = field(default_factory=list)
     config: SynthConfig | None = None
     manifest: Path | None = None
+    planted: dict[str, list[list[str]]] = field(default_factory=dict)  # "crosswalk"/"broader" -> topic-key pairs

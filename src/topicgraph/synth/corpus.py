@@ -57,6 +57,8 @@ def generate(out_dir: str | Path, config: SynthConfig, *, overwrite: bool = Fals
     corpus = SynthCorpus(root=root, files=files, group_of_article=group_of_article,
                          group_of_topic={t.key: t.group for t in gen.vocab}, topics_of_article=topics_of,
                          mentioned_of_article=mentioned_of, plain_articles=plain_ids, topics=list(gen.vocab),
-                         config=config, manifest=root / MANIFEST_NAME)
+                         config=config, manifest=root / MANIFEST_NAME,
+                         planted={"crosswalk": [[keys[a], keys[b]] for a, b in gen.crosswalk],
+                                  "broader": [[keys[n], keys[b]] for n, b in gen.broader]})
     write_manifest(corpus, gen)
     return corpus

@@ -35,6 +35,10 @@ def write_manifest(corpus: SynthCorpus, gen: RecordMaker | None = None) -> Path:
         "topics_of_article": corpus.topics_of_article,
         "mentioned_of_article": corpus.mentioned_of_article,
     }
+    if gen.crosswalk or gen.broader:
+        # the truth `topicgraph crosswalk evaluate` scores against: "Vendor: Label" keys
+        data["planted"] = {"crosswalk": [[gen.keys[a], gen.keys[b]] for a, b in gen.crosswalk],
+                           "broader": [[gen.keys[n], gen.keys[b]] for n, b in gen.broader]}
     with open(corpus.manifest, "w", encoding="utf-8", newline="\n") as fh:
         json.dump(data, fh, ensure_ascii=False, indent=1)
         fh.write("\n")

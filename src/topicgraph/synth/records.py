@@ -7,7 +7,7 @@ import json
 import uuid
 from random import Random
 
-from .config import SynthConfig
+from .config import SynthConfig, Topic
 from .names import author_names, brand_names, zipf_cum, zipf_pick
 from .text import (EPOCH, SPAN_SECONDS, headline, iso_timestamp, paragraphs, slugify, topic_sentences,
                    yaml_quote)
@@ -39,6 +39,13 @@ class RecordMaker:
         self.brand_cum = zipf_cum(len(self.brands), _ZIPF_BRANDS)
         self.seed_topics = [i for i, t in enumerate(self.vocab)
                             if (t.vendor, t.label) in SEED_TOPICS][:c.topics_per_article[1]]
+        self.crosswalk, self.broader = plant_pairs(self.vocab, c)
+        self.partners: dict[int, list[int]] = {}
+        for a, b in self.crosswalk:
+            self.partners.setdefault(a, []).append(b)
+            self.partners.setdefault(b, []).append(a)
+        for narrower, broader in self.broader:
+            self.partners.setdefault(narrower, []).append(broader)
 
     # -- planted structure --------------------------------------------------------------------------------------
     def draw_topics(self, rng: Random, group: int) -> list[int]:
@@ -58,6 +65,16 @@ class RecordMaker:
             picked.append(t)
         return picked
 
+    def cotag(self, rng: Random, topics: list[int]) -> list[int]:
+        """Add each planted partner of the drawn topics with probability ``cotag_rate`` (curators tagging a
+        topic's equivalent in another vendor's scheme, or a narrow topic's broader one)."""
+        out = list(topics)
+        for t in topics:
+            for partner in self.partners.get(t, ()):
+                if partner not in out and rng.random() < self.c.cotag_rate:
+                    out.append(partner)
+        return out
+
     def author(self, rng: Random, plain: bool) -> str:
         for _ in range(8):
             name = self.authors[zipf_pick(rng, self.author_cum)]
@@ -73,6 +90,8 @@ class RecordMaker:
         plain = rng.random() < c.plain_fraction
         group = rng.randrange(c.groups)
         topics = self.draw_topics(rng, group)
+        if self.partners:
+            topics = self.cotag(rng, topics)
         if index == 0 and self.seed_topics:
             plain, group, topics = False, 0, list(self.seed_topics)
         secs, micro = rng.randrange(SPAN_SECONDS), rng.randrange(1_000_000)
@@ -226,3 +245,45 @@ class RecordMaker:
             body,
         ]
         return "\n".join(lines), mentioned, str(rid)
+
+
+def plant_pairs(vocab: tuple[Topic, ...] | list[Topic], c: SynthConfig) -> tuple[list[tuple[int, int]],
+                                                                                list[tuple[int, int]]]:
+    """The planted cross-vendor pairs (topic indexes, in one group, of different vendors) and narrower -> broader
+    pairs (one vendor; the broader one among the three most popular of its group, the narrower one less popular
+    and from another group). Group 0, which holds the seed topics, and every topic already planted are left out,
+    so each topic is in at most one planted pair. Deterministic for the seed; raises ValueError when the
+    vocabulary cannot hold as many pairs as asked."""
+    if not c.crosswalk_pairs and not c.broader_pairs:
+        return [], []
+    rng = Random(f"topicgraph.synth/planted/{c.seed}")
+    free = [i for i, t in enumerate(vocab) if t.group != 0]
+    rng.shuffle(free)
+    used: set[int] = set()
+    crosswalk: list[tuple[int, int]] = []
+    for a in free:
+        if len(crosswalk) >= c.crosswalk_pairs:
+            break
+        if a in used:
+            continue
+        for b in free:
+            if b not in used and b != a and vocab[b].group == vocab[a].group and vocab[b].vendor != vocab[a].vendor:
+                used.update((a, b))
+                crosswalk.append((a, b) if a < b else (b, a))
+                break
+    broader: list[tuple[int, int]] = []
+    for b in free:
+        if len(broader) >= c.broader_pairs:
+            break
+        if b in used or vocab[b].rank > 2:
+            continue
+        for n in free:
+            if (n not in used and n != b and vocab[n].vendor == vocab[b].vendor and vocab[n].group != vocab[b].group
+                    and vocab[n].rank > 2):
+                used.update((b, n))
+                broader.append((n, b))
+                break
+    if len(crosswalk) < c.crosswalk_pairs or len(broader) < c.broader_pairs:
+        raise ValueError(f"the vocabulary holds only {len(crosswalk)} cross-vendor and {len(broader)} broader pairs "
+                         "to plant: ask for fewer, or more groups")
+    return sorted(crosswalk), sorted(broader)

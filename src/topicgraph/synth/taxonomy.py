@@ -15,7 +15,8 @@ from .config import SynthCorpus
 def write_taxonomy(corpus: SynthCorpus, folder: str | Path, *, unknown_share: float = 0.05) -> Path:
     """A taxonomy folder for the corpus: the shipped taxonomy plus ``synthetic.ttl``, one SKOS concept per topic of
     the vocabulary that the shipped taxonomy lacks, except about ``unknown_share`` of them (never a seed topic),
-    left out on purpose so that ``validate`` still has unknown topics to report, as a real corpus would.
+    left out on purpose so that ``validate`` still has unknown topics to report, as a real corpus would (never a
+    topic of a planted crosswalk or broader pair either).
 
     A real corpus comes with the taxonomy its curators use; benchmarking against the shipped starting set instead
     would make every record carry unknown-topic warnings, and measure the writing of warnings rather than the
@@ -38,7 +39,10 @@ def write_taxonomy(corpus: SynthCorpus, folder: str | Path, *, unknown_share: fl
     # a vendor the shipped taxonomy lacks keeps its topics unknown (no scheme to put them in)
     missing = [t for t in sorted(corpus.topics, key=lambda t: t.key) if known.scheme_for(t.vendor) is not None
                if not known.resolve(t.vendor, t.label)[1]]
-    leave_out = {t.key for t in rng.sample(missing, round(len(missing) * unknown_share))}
+    # a planted pair must be acceptable into this taxonomy, so its topics are never left out
+    planted = {key for pairs in corpus.planted.values() for pair in pairs for key in pair}
+    candidates = [t for t in missing if t.key not in planted] if planted else missing
+    leave_out = {t.key for t in rng.sample(candidates, round(len(missing) * unknown_share))}
     lines = ["# Synthetic concepts for a topicgraph.synth corpus (generated: do not edit).",
              f"@prefix skos: <{SKOS}> .", ""]
     for t in missing:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from random import Random
 
 from .config import Topic
+from .synonyms import concept_of
 from .words import (AIRLINES, CITIES, COMMENT_TAGS, DROP_LINE, FILLER_SENTENCES, FIRST_NAMES, HEADS, LAST_NAMES,
                     MEMBERS_BOILERPLATE, MODIFIERS, MONTH_NAMES, ORGS, PAIR_SENTENCES, SPAM, SUBHEADINGS,
                     SUBHEADINGS_T, THEMES, TITLES_ONE, TITLES_TWO, TOPIC_SENTENCES, WHO)
@@ -75,7 +76,9 @@ def build_vocabulary(seed: int, groups: int, topics_per_group: int, vendors: tup
     """The ``groups * topics_per_group`` topics, group by group, each group in popularity order.
 
     Labels are unique across vendors, no label's words are a run of another label's words, and no label occurs in
-    the generator's filler text, so a label found in a record's text is one the generator put there.
+    the generator's filler text, so a label found in a record's text is one the generator put there. No two topics
+    of one vendor are one concept of the shipped taxonomy (:mod:`.synonyms`): a label whose drawn vendor already
+    has its synonym goes to the next vendor that has not, so the planted topics stay distinct once built.
     """
     rng = Random(f"topicgraph.synth/vocabulary/{seed}")
     filler = filler_ngrams()
@@ -107,6 +110,7 @@ def build_vocabulary(seed: int, groups: int, topics_per_group: int, vendors: tup
     spill_iter = itertools.chain(spill, combos)
     weights = [_VENDOR_WEIGHT_FIRST] + [1] * (len(vendors) - 1)
     out: list[Topic] = []
+    taken = {(v, concept_of(v, label)) for v, label in seeds}
     for g in range(groups):
         members: list[tuple[str, str]] = list(seeds) if g == 0 else []
         own = iter(themes[g]) if g < len(themes) else iter(())
@@ -115,7 +119,14 @@ def build_vocabulary(seed: int, groups: int, topics_per_group: int, vendors: tup
                 if len(members) >= topics_per_group:
                     break
                 if accept(label):
-                    members.append((rng.choices(vendors, weights)[0], label))
+                    vendor = rng.choices(vendors, weights)[0]
+                    if (vendor, concept_of(vendor, label)) in taken:
+                        free = [v for v in vendors if (v, concept_of(v, label)) not in taken]
+                        if not free:
+                            continue
+                        vendor = free[0]
+                    taken.add((vendor, concept_of(vendor, label)))
+                    members.append((vendor, label))
         if len(members) < topics_per_group:
             raise ValueError(f"the vocabulary holds too few labels for {groups} groups x {topics_per_group} topics")
         out.extend(Topic(f"{v}: {lab}", v, lab, g, r) for r, (v, lab) in enumerate(members[:topics_per_group]))
