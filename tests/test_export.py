@@ -405,7 +405,10 @@ def test_svg_and_png_pictures(store, tmp_path, weight):
     assert len(doc.findall(".//s:g[@class='node']", ns)) == G.number_of_nodes()
     assert len(doc.findall(".//s:g[@class='edge']", ns)) == G.number_of_edges()
     texts = {t.text for t in doc.iter("{http://www.w3.org/2000/svg}text")}
-    assert "Medigy: Patient Acquisition" in texts
+    # the vendor is the node's shape (named in the legend), not repeated in its label; the full label is its tooltip
+    assert "Patient Acquisition" in texts and "Medigy" in texts
+    titles = {a.get("{http://www.w3.org/1999/xlink}title") for a in doc.iter("{http://www.w3.org/2000/svg}a")}
+    assert "Medigy: Patient Acquisition" in titles
     (png,) = export_graph(G, tmp_path / "g.png", "png")
     head = png.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
