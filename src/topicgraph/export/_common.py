@@ -19,7 +19,7 @@ __all__ = ["clean_graph", "palette", "node_colors", "node_sizes", "layout", "lay
 
 #: ``G.graph[ARTICLES_KEY]``: the articles behind each node, for the HTML page (never written to the data formats,
 #: which keep only scalar graph attributes): ``{"table": [[id, title, url, date], ...], "by_node": {node: [row, ...]},
-#: "total": {node: n}}``.
+#: "total": {node: n}, "months": {node: {"YYYY-MM": n}}}``.
 ARTICLES_KEY = "topicgraph_articles"
 
 #: How nodes can be coloured.

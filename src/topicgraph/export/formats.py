@@ -65,7 +65,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = _formats(
     ExportFormat("csv", "CSV nodes and edges tables (Gephi, Neo4j)", ".writers:write_csv", (".csv",),
                  frozenset({"csv_dialect"})),
     ExportFormat("html", "one self-contained interactive page (Cytoscape.js inlined)", ".html:write_html",
-                 (".html", ".htm"), frozenset({"color_by", "seed", "title", "articles"})),
+                 (".html", ".htm"), frozenset({"color_by", "seed", "title", "articles", "alpha"})),
     ExportFormat("svg", "a picture rendered by Graphviz", ".render:render_svg", (".svg",),
                  frozenset({"color_by", "engine", "timeout", "dpi", "seed", "alpha", "title"})),
     ExportFormat("png", "a picture rendered by Graphviz", ".render:render_png", (".png",),

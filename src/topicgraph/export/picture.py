@@ -114,13 +114,13 @@ def _clip(text: str, most: int = 40) -> str:
 
 
 def picture_dot(G: "nx.Graph", *, color_by: str | None = None, seed: int = 42, alpha: float = DEFAULT_ALPHA,
-                title: str | None = None) -> tuple[str, dict[str, int]]:
+                title: str | None = None, thinned: "nx.Graph | None" = None) -> tuple[str, dict[str, int]]:
     """The DOT text of the picture of ``G`` (already cleaned), for ``neato -n2``, and what it holds
-    (``nodes``, ``edges``, ``labels``)."""
+    (``nodes``, ``edges``, ``labels``); ``thinned`` is :func:`thin` of ``G`` when the caller has it."""
     from .layout import clustered_layout
     from .writers import dot_quote
 
-    H = thin(G, alpha=alpha)
+    H = thinned if thinned is not None else thin(G, alpha=alpha)
     weight = layout_weight(G)
     pos = clustered_layout(G, seed=seed, weight=weight) if len(G) else {}
     colors, legend = node_colors(G, color_by)
@@ -212,7 +212,7 @@ def draw(G: "nx.Graph", path: Path, fmt: str, *, color_by: str | None = None, se
             f"a picture of {H.number_of_nodes()} nodes and {H.number_of_edges()} links would take about "
             f"{guess:.0f}s, more than the {timeout:g}s allowed: keep fewer nodes (--top N), fewer links "
             "(--alpha smaller, --min-weight W), or allow more time (--timeout)")
-    text, _ = picture_dot(G, color_by=color_by, seed=seed, alpha=alpha, title=title)
+    text, _ = picture_dot(G, color_by=color_by, seed=seed, alpha=alpha, title=title, thinned=H)
     if fmt == "png":
         text = text.replace("  graph [", f"  graph [dpi={int(dpi)}, ", 1)
     with tempfile.TemporaryDirectory(prefix="topicgraph-picture-") as tmp:
