@@ -47,11 +47,13 @@ from .common import Number, console, handle_errors, store_option
                    "smaller keeps fewer links; 1 keeps them all.  [default: 0.001]")
 @click.option("--timeout", type=Number(min=0, min_open=True), default=30, show_default=True, metavar="SECONDS",
               help="Longest time an svg or png may take: a picture estimated to take longer is refused up front.")
+@click.option("--dpi", type=click.IntRange(10, 600), default=96, show_default=True,
+              help="Resolution of a png (a smaller one makes a smaller file).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the paths written.")
 @click.pass_context
 @handle_errors
 def export_command(ctx, store, graph, fmt, output, vendors, cluster, min_weight, top, weight, authors, brands,
-                   color_by, seed, title, csv_dialect, engine, alpha, timeout, quiet):
+                   color_by, seed, title, csv_dialect, engine, alpha, timeout, dpi, quiet):
     """Export a graph of the build in --store for visualisation tools, or as an interactive HTML page.
 
     Nodes carry label, kind, vendor, cluster, articles, degree and pagerank; edges weight and kind. Prints the
@@ -92,7 +94,7 @@ def export_command(ctx, store, graph, fmt, output, vendors, cluster, min_weight,
         path.parent.mkdir(parents=True, exist_ok=True)
     opts = {"alpha": alpha} if alpha is not None else {}
     written = export_graph(G, path, fmt, color_by=color_by, seed=seed, title=title, csv_dialect=csv_dialect,
-                           engine=engine, timeout=timeout, **opts)
+                           engine=engine, timeout=timeout, dpi=dpi, **opts)
     if not quiet:
         err = console(err=True)
         err.print(f"Exported the {graph} graph as {fmt}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges"

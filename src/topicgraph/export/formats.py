@@ -75,7 +75,7 @@ EXPORT_FORMATS: dict[str, ExportFormat] = _formats(
 #: Options that only some formats read, each with its command-line spelling: given with another format, the
 #: command line refuses them rather than ignore them silently.
 STRICT_OPTIONS: dict[str, str] = {"csv_dialect": "--csv-dialect", "engine": "--engine", "alpha": "--alpha",
-                                   "timeout": "--timeout"}
+                                   "timeout": "--timeout", "dpi": "--dpi"}
 
 
 def formats_honouring(option: str) -> list[str]:
