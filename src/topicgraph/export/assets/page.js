@@ -382,12 +382,10 @@
   }
 
   // labels: the most central first, each only where it overlaps no label already drawn; constant on screen
-  var ranked = null;
   function relabel() {
     var z = cy.zoom();
     var vis = cy.nodes(":visible");
     if (!$("show-labels").checked) { cy.nodes().addClass("nolabel"); return 0; }
-    if (!ranked) { ranked = true; }
     var order = vis.sort(function (a, b) {
       return (b.hasClass("ov") - a.hasClass("ov")) || (b.selected() - a.selected()) ||
              (b.data("pagerank") || 0) - (a.data("pagerank") || 0) || (b.data("articles") || 0) - (a.data("articles") || 0);
