@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test venv bench bench-smoke docs clean
+.PHONY: demo test venv bench bench-smoke docs gallery clean
 
 venv: $(STAMP)
 
@@ -27,6 +27,11 @@ test: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m topicgraph.cli.reference > docs/cli.md
+
+# Screenshots of the page and static pictures of 500-, 10,000- and 100,000-record generated corpora (docs/export.md);
+# the corpora are built once into bench/corpus/ (the 100,000 takes a few minutes) and reused.
+gallery: $(STAMP)
+	$(BIN)/python bench/gallery.py --out docs/img
 
 clean:
 	rm -rf graph/store-* graph/base-* graph/.cache graph/*.json graph/*.csv graph/graph.* graph/.build.lock .pytest_cache

@@ -207,7 +207,8 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
             ("related --all", ["related", "--all", "--store", str(store), "-k", "10"]),
             ("clusters", ["clusters", "--store", str(store), "--seed", "1"]),
             ("export (topics, graphml)", ["export", "--store", str(store), "--graph", "topics", "--format",
-                                          "graphml", "-o", str(work / f"topics-{n}.graphml")])):
+                                          "graphml", "-o", str(work / f"topics-{n}.graphml")]),
+            *picture_commands(store, work, n)):
         try:
             ours[name] = median_of(lambda cmd=cmd: run_measured(TG + cmd)[:2], args.repeat)
         except Exception as exc:  # noqa: BLE001
@@ -255,6 +256,38 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
     return {"ours": ours, "naive": naive_m}
 
 
+PICTURES = ("png", "svg", "html")
+
+
+def picture_commands(store: Path, work: Path, n: int) -> list[tuple[str, list[str]]]:
+    """The static pictures (and the page) of the topic graph, each written by one `topicgraph export`."""
+    return [(f"export (topics, {fmt})", ["export", "--store", str(store), "--format", fmt, "-q",
+                                         "-o", str(work / f"topics-{n}.{fmt}")]) for fmt in PICTURES]
+
+
+def bench_pictures(stores: dict[int, Path], args, work: Path) -> str:
+    """``--pictures``: only the picture stages, on builds that exist already; a Markdown table."""
+    lines = ["| records | topics / links (drawn) | format | seconds (median) | peak MB | file size |", "|---|---|---|---|---|---|"]
+    for n, store in stores.items():
+        for name, cmd in picture_commands(store, work, n):
+            m = median_of(lambda cmd=cmd: run_measured(TG + cmd)[:2], args.repeat)
+            fmt = name.split(", ")[1].rstrip(")")
+            out = work / f"topics-{n}.{fmt}"
+            size = f"{out.stat().st_size / 1024:.0f} KB" if out.exists() else "—"
+            lines.append(f"| {n:,} | {_drawn(store)} | {fmt} | {fmt_s(m.median) if m.seconds else m.note} | "
+                         f"{m.peak or 0:.0f} | {size} |")
+    return "\n".join(lines)
+
+
+def _drawn(store: Path) -> str:
+    from topicgraph.export import build_export_graph
+    from topicgraph.export._common import clean_graph
+    from topicgraph.export.picture import thin
+
+    G = clean_graph(build_export_graph(store, articles=False))
+    return f"{G.number_of_nodes()} / {G.number_of_edges():,} ({thin(G).number_of_edges():,})"
+
+
 def fmt_s(v: float | None) -> str:
     if v is None:
         return "—"
@@ -299,10 +332,22 @@ def main(argv=None) -> int:
     parser.add_argument("--corpus-cache", default=str(ROOT / "bench" / "corpus"))
     parser.add_argument("--work", default=str(ROOT / "bench" / "out"))
     parser.add_argument("--out", default=None, help="append the report to this Markdown file")
+    parser.add_argument("--pictures", default=None, metavar="N=STORE,...",
+                        help="only time the pictures (png, svg, html) of these existing builds")
     args = parser.parse_args(argv)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%d %H:%M")
+    if args.pictures:
+        stores = {int(k): Path(v) for k, v in (item.split("=", 1) for item in args.pictures.split(","))}
+        text = (f"### Static pictures, {started}\n\n`python bench/run.py --pictures ... --repeat {args.repeat}` "
+                f"({os.cpu_count()} cores, Python {platform.python_version()}); a whole `topicgraph export` each, "
+                "store loading included.\n\n" + bench_pictures(stores, args, work))
+        print(text)
+        if args.out:
+            with open(args.out, "a", encoding="utf-8") as fh:
+                fh.write("\n" + text + "\n")
+        return 0
     results = {}
     for n in (int(s) for s in args.sizes.split(",")):
         print(f"benchmarking {n} records…", file=sys.stderr)

@@ -405,7 +405,10 @@ def test_svg_and_png_pictures(store, tmp_path, weight):
     assert len(doc.findall(".//s:g[@class='node']", ns)) == G.number_of_nodes()
     assert len(doc.findall(".//s:g[@class='edge']", ns)) == G.number_of_edges()
     texts = {t.text for t in doc.iter("{http://www.w3.org/2000/svg}text")}
-    assert "Medigy: Patient Acquisition" in texts
+    # the vendor is the node's shape (named in the legend), not repeated in its label; the full label is its tooltip
+    assert "Patient Acquisition" in texts and "Medigy" in texts
+    titles = {a.get("{http://www.w3.org/1999/xlink}title") for a in doc.iter("{http://www.w3.org/2000/svg}a")}
+    assert "Medigy: Patient Acquisition" in titles
     (png,) = export_graph(G, tmp_path / "g.png", "png")
     head = png.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
@@ -475,3 +478,75 @@ def test_export_colours_are_the_clusters_command_answers(tmp_path_factory):
         expected = find_clusters(store, seed=seed).membership()
         got = {n: (d["cluster"], d["cluster_label"]) for n, d in G.nodes(data=True) if "cluster" in d}
         assert got == expected and len(set(n for n, _ in got.values())) >= 2
+
+
+def test_export_colours_the_clusters_that_topicgraph_clusters_stores(tmp_path):
+    """One clustering everywhere: without stored clusters, export computes what `topicgraph clusters` (same code,
+    weight and seed) would store, so the page and pictures colour a build the same before and after it ran."""
+    import subprocess
+    import sys
+
+    from topicgraph.analysis.clusters import find_clusters
+    from topicgraph.export._common import node_colors
+
+    tg = [sys.executable, "-m", "topicgraph"]
+    subprocess.run([*tg, "generate", str(tmp_path / "rec"), "-n", "500", "--seed", "19", "--taxonomy",
+                    str(tmp_path / "tax")], check=True, capture_output=True, timeout=300)
+    out = tmp_path / "g"
+    subprocess.run([*tg, "build", str(tmp_path / "rec"), "--taxonomy", str(tmp_path / "tax"), "--out", str(out),
+                    "-q", "-j", "1"], check=True, capture_output=True, timeout=300)
+    computed = build_export_graph(GraphStore.open(out), articles=False)
+    assert computed.graph["clusters"] == "louvain (seed 0)"
+    clustering = find_clusters(GraphStore.open(out), seed=0)
+    assert len(clustering.clusters) > 5
+    subprocess.run([*tg, "clusters", "--store", str(out)], check=True, capture_output=True, timeout=300)
+    stored = build_export_graph(GraphStore.open(out), articles=False)
+    assert stored.graph["clusters"].startswith("store")
+    a = {n: (d.get("cluster"), d.get("cluster_label")) for n, d in computed.nodes(data=True)}
+    b = {n: (d.get("cluster"), d.get("cluster_label")) for n, d in stored.nodes(data=True)}
+    assert a == b
+    assert {t: c for t, (c, _label) in clustering.membership().items()} == \
+        {n: c for n, (c, _label) in a.items() if c is not None}
+    assert node_colors(computed, "cluster") == node_colors(stored, "cluster")
+
+
+def test_pictures_that_cannot_finish_in_time_are_refused_up_front(tmp_path):
+    """A dense graph: Graphviz laying it out itself would take minutes, so it is refused at once, with a hint;
+    the default picture (its backbone, positions from Python) is estimated and refused only past --timeout."""
+    import random
+    import time
+
+    rng = random.Random(3)
+    G = nx.Graph()
+    for a in range(170):
+        for b in range(a + 1, 170):
+            G.add_edge(f"t{a}", f"t{b}", weight=rng.randint(1, 40))
+    t = time.perf_counter()
+    with pytest.raises(TopicgraphError, match=r"would take about \d+s.*leave out --engine"):
+        export_graph(G, tmp_path / "g.png", "png", engine="sfdp", timeout=30)
+    with pytest.raises(TopicgraphError, match=r"would take about \d+s, more than the 0.5s allowed.*--top N"):
+        export_graph(G, tmp_path / "g.svg", "svg", timeout=0.5)
+    assert time.perf_counter() - t < 10 and not list(tmp_path.iterdir())
+
+
+def test_backbone_keeps_a_few_links_per_node_and_isolates_none():
+    from topicgraph.export.backbone import backbone, disparity
+    from topicgraph.export.picture import thin
+
+    rng = __import__("random").Random(5)
+    G = nx.Graph()
+    for a in range(120):
+        for b in range(a + 1, 120):
+            if rng.random() < 0.5:
+                same = a // 12 == b // 12  # ten planted groups: heavy links inside, light across
+                G.add_edge(a, b, weight=rng.randint(20, 40) if same else rng.randint(1, 3))
+    H = backbone(G, alpha=0.001)
+    assert H.number_of_nodes() == G.number_of_nodes()
+    assert all(H.degree(n) > 0 for n in G if G.degree(n) > 0)
+    assert H.number_of_edges() / H.number_of_nodes() <= 4 < G.number_of_edges() / G.number_of_nodes()
+    inside = sum(1 for a, b in H.edges if a // 12 == b // 12)
+    assert inside / H.number_of_edges() > 0.9
+    assert all(0 <= a <= 1 for a in disparity(G).values())
+    assert backbone(G, alpha=1).number_of_edges() == G.number_of_edges()
+    small = nx.cycle_graph(5)
+    assert thin(small) is small  # readable already: drawn whole

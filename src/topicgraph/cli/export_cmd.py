@@ -42,11 +42,18 @@ from .common import Number, console, handle_errors, store_option
               help="CSV headers for Gephi's importer or for neo4j-admin import.")
 @click.option("--engine", type=click.Choice(ENGINES), default=None,
               help="Graphviz layout for svg/png (default: neato below 200 nodes, else sfdp).")
+@click.option("--alpha", type=Number(min=0, min_open=True), default=None, metavar="A",
+              help="Significance of the backbone (disparity filter) drawn by svg, png and the page's first view: "
+                   "smaller keeps fewer links; 1 keeps them all.  [default: 0.001]")
+@click.option("--timeout", type=Number(min=0, min_open=True), default=30, show_default=True, metavar="SECONDS",
+              help="Longest time an svg or png may take: a picture estimated to take longer is refused up front.")
+@click.option("--dpi", type=click.IntRange(10, 600), default=96, show_default=True,
+              help="Resolution of a png (a smaller one makes a smaller file).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the paths written.")
 @click.pass_context
 @handle_errors
 def export_command(ctx, store, graph, fmt, output, vendors, cluster, min_weight, top, weight, authors, brands,
-                   color_by, seed, title, csv_dialect, engine, quiet):
+                   color_by, seed, title, csv_dialect, engine, alpha, timeout, dpi, quiet):
     """Export a graph of the build in --store for visualisation tools, or as an interactive HTML page.
 
     Nodes carry label, kind, vendor, cluster, articles, degree and pagerank; edges weight and kind. Prints the
@@ -56,6 +63,7 @@ def export_command(ctx, store, graph, fmt, output, vendors, cluster, min_weight,
     topicgraph export --format html -o topics.html        # open it in a browser, works offline
     topicgraph export --format gexf -o topics.gexf        # Gephi
     topicgraph export --graph bipartite --vendor Medigy --format cytoscape -o medigy.cyjs
+    topicgraph export --format png -o topics.png          # the backbone, in seconds at any size
     topicgraph export --top 50 --min-weight 2 --format png -o top50.png
     """
     from ..errors import TopicgraphError
@@ -80,11 +88,13 @@ def export_command(ctx, store, graph, fmt, output, vendors, cluster, min_weight,
                                  "weights; give a weight of 0 or more", param_hint="'--min-weight'")
     path = Path(output) if output else Path(store) / f"{graph}.{EXPORT_FORMATS[fmt].extension}"
     G = build_export_graph(GraphStore.open(store), graph, vendor=list(vendors) or None, min_weight=min_weight,
-                           top=top, cluster=cluster, weight=weight, seed=seed, authors=authors, brands=brands)
+                           top=top, cluster=cluster, weight=weight, seed=seed, authors=authors, brands=brands,
+                           articles=fmt == "html")
     if not (fmt == "csv" and path.is_dir()):
         path.parent.mkdir(parents=True, exist_ok=True)
+    opts = {"alpha": alpha} if alpha is not None else {}
     written = export_graph(G, path, fmt, color_by=color_by, seed=seed, title=title, csv_dialect=csv_dialect,
-                           engine=engine)
+                           engine=engine, timeout=timeout, dpi=dpi, **opts)
     if not quiet:
         err = console(err=True)
         err.print(f"Exported the {graph} graph as {fmt}: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges"

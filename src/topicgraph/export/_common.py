@@ -15,11 +15,11 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
 __all__ = ["clean_graph", "palette", "node_colors", "node_sizes", "layout", "layout_weight", "write_atomically",
-           "ARTICLES_KEY", "COLOR_BY", "default_color_by", "json_for_script"]
+           "ARTICLES_KEY", "COLOR_BY", "default_color_by", "json_for_script", "short_label", "vendor_index"]
 
 #: ``G.graph[ARTICLES_KEY]``: the articles behind each node, for the HTML page (never written to the data formats,
 #: which keep only scalar graph attributes): ``{"table": [[id, title, url, date], ...], "by_node": {node: [row, ...]},
-#: "total": {node: n}}``.
+#: "total": {node: n}, "months": {node: {"YYYY-MM": n}}}``.
 ARTICLES_KEY = "topicgraph_articles"
 
 #: How nodes can be coloured.
@@ -187,15 +187,40 @@ def node_sizes(G: "nx.Graph", *, smallest: float = 10.0, largest: float = 50.0) 
     return {n: round(smallest + (largest - smallest) * math.sqrt(max(v, 0.0) / top), 2) for n, v in raw.items()}
 
 
+def short_label(d: dict) -> str:
+    """A node's label without its vendor prefix (``Medigy: Telehealth`` -> ``Telehealth``): the vendor is shown
+    by the node's shape instead of repeated in every label.
+
+    >>> short_label({"label": "Medigy: Telehealth", "vendor": "Medigy"}), short_label({"label": "x: y"})
+    ('Telehealth', 'x: y')
+    """
+    label = str(d.get("label", ""))
+    vendor = str(d.get("vendor") or "")
+    if vendor and label.startswith(vendor + ": ") and len(label) > len(vendor) + 2:
+        return label[len(vendor) + 2:]
+    return label
+
+
+def vendor_index(G: "nx.Graph") -> dict[str, int]:
+    """Vendor -> its number (vendors sorted by name), which picks its shape in the pictures and the page."""
+    vendors = sorted({str(d["vendor"]) for _, d in G.nodes(data=True) if d.get("vendor") not in (None, "")})
+    return {v: i for i, v in enumerate(vendors)}
+
+
 def layout(G: "nx.Graph", *, seed: int = 42) -> dict[Any, tuple[float, float]]:
-    """Seeded force-directed positions (pixels, spread wider as nodes grow in number): the same graph gets
-    the same picture every time. Edges pull by their co-occurrence ``count`` (or a non-negative ``weight``);
-    PMI can be negative, so it never drives the layout. From 500 nodes on, Graphviz's ``sfdp`` lays the graph
-    out when it is installed (seconds where networkx takes minutes), else networkx's spring layout."""
+    """Seeded positions (pixels): the same graph gets the same picture every time. When nodes carry clusters,
+    :func:`topicgraph.export.layout.clustered_layout` keeps each cluster together. Otherwise force-directed:
+    edges pull by their co-occurrence ``count`` (or a non-negative ``weight``); PMI can be negative, so it never
+    drives the layout. From 500 nodes on, Graphviz's ``sfdp`` lays the graph out when it is installed (seconds
+    where networkx takes minutes), else networkx's spring layout."""
     import networkx as nx
 
     if G.number_of_nodes() == 0:
         return {}
+    if any(d.get("cluster") not in (None, "") for _, d in G.nodes(data=True)) and len(G) < 5000:
+        from .layout import clustered_layout
+
+        return clustered_layout(G, seed=seed, weight=layout_weight(G))
     pos = _sfdp_layout(G, seed=seed) if len(G) >= 500 else None
     if pos is None:
         weight = layout_weight(G)

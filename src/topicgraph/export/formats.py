@@ -65,16 +65,17 @@ EXPORT_FORMATS: dict[str, ExportFormat] = _formats(
     ExportFormat("csv", "CSV nodes and edges tables (Gephi, Neo4j)", ".writers:write_csv", (".csv",),
                  frozenset({"csv_dialect"})),
     ExportFormat("html", "one self-contained interactive page (Cytoscape.js inlined)", ".html:write_html",
-                 (".html", ".htm"), frozenset({"color_by", "seed", "title", "articles"})),
+                 (".html", ".htm"), frozenset({"color_by", "seed", "title", "articles", "alpha"})),
     ExportFormat("svg", "a picture rendered by Graphviz", ".render:render_svg", (".svg",),
-                 frozenset({"color_by", "engine", "timeout", "dpi"})),
+                 frozenset({"color_by", "engine", "timeout", "dpi", "seed", "alpha", "title"})),
     ExportFormat("png", "a picture rendered by Graphviz", ".render:render_png", (".png",),
-                 frozenset({"color_by", "engine", "timeout", "dpi"})),
+                 frozenset({"color_by", "engine", "timeout", "dpi", "seed", "alpha", "title"})),
 )
 
 #: Options that only some formats read, each with its command-line spelling: given with another format, the
 #: command line refuses them rather than ignore them silently.
-STRICT_OPTIONS: dict[str, str] = {"csv_dialect": "--csv-dialect", "engine": "--engine"}
+STRICT_OPTIONS: dict[str, str] = {"csv_dialect": "--csv-dialect", "engine": "--engine", "alpha": "--alpha",
+                                   "timeout": "--timeout", "dpi": "--dpi"}
 
 
 def formats_honouring(option: str) -> list[str]:

@@ -41,7 +41,7 @@ _Q_URLS = "SELECT ?a ?u WHERE { ?a a schema:Article ; schema:url ?u }"
 def build_export_graph(store: "GraphStore | str | Path", graph: str = "topics", vendor: str | Iterable[str] | None = None,
                        min_weight: float | None = None, top: int | None = None, cluster: str | int | None = None,
                        *, weight: str = "count", seed: int = 0, authors: bool = False, brands: bool = False,
-                       max_articles: int = 100) -> "nx.Graph":
+                       max_articles: int = 100, articles: bool = True) -> "nx.Graph":
     """The ``graph`` (``topics``, ``articles``, ``bipartite`` or ``clusters``) of ``store``, ready to export.
 
     Nodes carry ``label``, ``kind`` (topic, article, author, brand or cluster), ``vendor`` (topics), ``cluster``
@@ -57,7 +57,8 @@ def build_export_graph(store: "GraphStore | str | Path", graph: str = "topics", 
     - ``top``: keep the ``top`` nodes with the most ``articles`` (weighted degree where a node has no count).
 
     ``authors``/``brands`` add each article's authors and publisher as nodes (``articles`` and ``bipartite``).
-    ``G.graph["topicgraph_articles"]`` lists up to ``max_articles`` articles per node for the HTML page.
+    ``G.graph["topicgraph_articles"]`` lists up to ``max_articles`` articles per node for the HTML page, with
+    each node's articles by month (left out with ``articles=False``: only the page reads them).
     """
     from ..analysis.clusters import find_clusters
     from ..analysis.graphs import article_graph, bipartite_graph, load_incidence, topic_graph
@@ -86,7 +87,8 @@ def build_export_graph(store: "GraphStore | str | Path", graph: str = "topics", 
     else:
         G = _cluster_graph(topics_g, clusters, inc, store.base_iri)
     xr = inc.matrix.tocsr()
-    art_topics = {a: [inc.topics[j] for j in xr[i].indices] for i, a in enumerate(inc.articles)}
+    ptr, idx = xr.indptr, xr.indices  # row slices of the raw arrays: indexing the matrix row by row costs 100x
+    art_topics = {a: [inc.topics[j] for j in idx[ptr[i]:ptr[i + 1]]] for i, a in enumerate(inc.articles)}
     _assign_clusters(topics_g, clusters, art_topics)
     if graph != "clusters":
         _assign_clusters(G, clusters, art_topics)
@@ -96,7 +98,10 @@ def build_export_graph(store: "GraphStore | str | Path", graph: str = "topics", 
     G.graph.update(name=f"topicgraph {graph}", graph=graph, clusters=source)
     if graph == "topics":
         G.graph["weight"] = weight
-    G.graph[ARTICLES_KEY] = _articles_by_node(G, inc, store, clusters, max_articles=max_articles)
+    if articles:
+        G.graph[ARTICLES_KEY] = _articles_by_node(G, inc, store, clusters, max_articles=max_articles)
+    else:
+        G.graph.pop("_members", None)
     topics_of = None
     if graph == "articles":  # no topic nodes to filter articles by: give the filter each article's topics
         topics_of = {a: [topics_g.nodes[t] for t in ts] for a, ts in art_topics.items()}
@@ -251,6 +256,8 @@ def _articles_by_node(G: "nx.Graph", inc: "Incidence", store: "GraphStore", clus
     def order(arts: Iterable[str]) -> list[str]:
         return sorted(set(arts), key=lambda a: (inc.article_date.get(a) or "", inc.article_label(a)), reverse=True)
 
+    month = {a: str(inc.article_date.get(a) or "")[:7] for a in inc.articles}
+    months: dict[str, dict[str, int]] = {}
     for n, d in G.nodes(data=True):
         kind = d.get("kind")
         if kind == "topic" and n in inc.topic_index:
@@ -264,6 +271,9 @@ def _articles_by_node(G: "nx.Graph", inc: "Incidence", store: "GraphStore", clus
             continue
         arts = order(arts)
         total[n] = len(arts)
+        by_month = Counter(month[a] for a in arts if len(month.get(a, "")) == 7)
+        if by_month:
+            months[n] = dict(sorted(by_month.items()))
         rows = []
         for a in arts[:max_articles]:
             if a not in row_of:
@@ -271,7 +281,12 @@ def _articles_by_node(G: "nx.Graph", inc: "Incidence", store: "GraphStore", clus
                 table.append([a, inc.article_label(a), urls.get(a, ""), inc.article_date.get(a) or ""])
             rows.append(row_of[a])
         by_node[n] = rows
-    return {"table": table, "by_node": by_node, "total": total}
+    cluster_cols: dict[int, list[int]] = {}
+    for t, (number, _label) in clusters.items():
+        if t in inc.topic_index:
+            cluster_cols.setdefault(number, []).append(inc.topic_index[t])
+    cluster_articles = {str(c): int((x[:, cols].sum(axis=1) > 0).sum()) for c, cols in sorted(cluster_cols.items())}
+    return {"table": table, "by_node": by_node, "total": total, "months": months, "clusters": cluster_articles}
 
 
 def filter_graph(G: "nx.Graph", *, vendor: str | Iterable[str] | None = None, cluster: str | int | None = None,
