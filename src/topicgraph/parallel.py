@@ -3,18 +3,20 @@
 Workers start by forkserver on POSIX (spawn elsewhere): a clean process that imports what it needs, never a fork
 of a main process holding an open store or a half-written report. Each worker ignores Ctrl-C
 (:func:`quiet_worker`): the terminal sends it to the whole process group, and the main process, which unwinds
-and stops its pool, is the one that should answer it.
+and stops its pool, is the one that should answer it. Each worker also ends with the process that started its
+pool, kill -9 included (:func:`end_with_parent`); the fork server then exits too, once its last worker is gone.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-__all__ = ["default_jobs", "worker_context", "quiet_worker", "WorkerPool", "WorkerDied"]
+__all__ = ["default_jobs", "worker_context", "quiet_worker", "end_with_parent", "WorkerPool", "WorkerDied"]
 
 T = TypeVar("T")
 
@@ -40,12 +42,60 @@ def worker_context():
     return multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
 
 
-def quiet_worker(init: Callable | None, *args) -> None:
-    """A pool worker's initializer: Ctrl-C is ignored, then ``init(*args)``. The terminal sends Ctrl-C to the
+def end_with_parent(owner: int, every: float = 0.5) -> None:
+    """End this process (exit 1) once ``owner``, the process it works for, has ended, kill -9 included.
+
+    A daemon thread looks every ``every`` seconds. A pipe would not tell: the fork server hands its own pipe's
+    writing end to every worker, so it outlives the main process as long as they do. On Linux the kernel also
+    kills this process at once when its parent ends (``PR_SET_PDEATHSIG``), as when the fork server is killed.
+    """
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no C library to ask: the thread below still ends it
+            pass
+
+    def watch() -> None:
+        while _alive(owner):
+            time.sleep(every)
+        os._exit(1)
+
+    if not _alive(owner) or os.getppid() == 1:
+        os._exit(1)
+    threading.Thread(target=watch, name="topicgraph-watch-owner", daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie, killed but not yet reaped, counts as ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
+
+
+def quiet_worker(owner: int, init: Callable | None, *args) -> None:
+    """A pool worker's initializer: Ctrl-C is ignored, the worker ends with ``owner`` (the process of the pool,
+    :func:`end_with_parent`), then ``init(*args)``. The terminal sends Ctrl-C to the
     whole process group; the main process unwinds and its pool stops the workers once their chunk is done, so a
     worker taking it too would only print a KeyboardInterrupt traceback of its own (in the middle of loading the
     taxonomy, say). A signal mask would not do: multiprocessing starts the fork server with an empty one."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_with_parent(owner)
     if init is not None:
         init(*args)
 
@@ -74,7 +124,7 @@ class WorkerPool:
 
         self.jobs = jobs
         self.executor = ProcessPoolExecutor(jobs, mp_context=worker_context(), initializer=quiet_worker,
-                                            initargs=(init, *initargs))
+                                            initargs=(os.getpid(), init, *initargs))
         if start:
             for _ in range(jobs):  # one task each, so that every worker starts now
                 self.executor.submit(_noop)

@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> None:
     previous = signal.getsignal(signal.SIGINT)
     if previous is signal.default_int_handler:  # not when started with Ctrl-C ignored
         _INTERRUPTED.clear()
+        _TOLD.clear()
         signal.signal(signal.SIGINT, _interrupted)
     try:
         # not click's standalone mode: it turns Ctrl-C into "Aborted!" and exit 1, which reads as "found problems"
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
 
         reader_went_away()
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        _say_interrupted()
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("TOPICGRAPH_DEBUG"):
@@ -121,8 +122,17 @@ def main(argv: list[str] | None = None) -> None:
                    "This is a bug; please report it with TOPICGRAPH_DEBUG=1 set to include the traceback.", err=True)
         sys.exit(2)
     finally:
-        if previous is signal.default_int_handler:  # called in-process (tests, embedders): leave it as it was
-            signal.signal(signal.SIGINT, previous)
+        if previous is signal.default_int_handler:
+            _wait_for_workers()
+            if argv is None and _TOLD:
+                # the process ends now with 130, its workers gone. Python's finalisation puts SIGINT's default
+                # action back before the process ends, and a second Ctrl-C then killed it by the signal instead
+                _INTERRUPTED.append(signal.SIGINT)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+            elif argv is None:  # a Ctrl-C while the interpreter exits (joining threads) ends it with 130 at once
+                _INTERRUPTED.append(signal.SIGINT)
+            else:  # called in-process (tests, embedders): leave it as it was
+                signal.signal(signal.SIGINT, previous)
 
 
 def _interrupted(signum, frame) -> None:
@@ -133,11 +143,28 @@ def _interrupted(signum, frame) -> None:
         mp = sys.modules.get("multiprocessing")
         for child in mp.active_children() if mp is not None else ():
             child.kill()
-        click.echo("Interrupted.", err=True)
+        _say_interrupted()
         os._exit(130)
     _INTERRUPTED.append(signum)
     raise KeyboardInterrupt
 
 
+def _say_interrupted() -> None:
+    if not _TOLD:
+        _TOLD.append(True)
+        click.echo("Interrupted.", err=True)
+
+
+def _wait_for_workers() -> None:
+    """Wait for the worker processes still finishing a chunk while Ctrl-C is still ours. A pool closed without
+    waiting (validate stops its pool so) is otherwise joined by ``concurrent.futures`` as the interpreter exits,
+    after the handler went back to Python's: a second Ctrl-C then raised KeyboardInterrupt in that exit hook,
+    and the process died by SIGINT instead of exiting 130."""
+    mp = sys.modules.get("multiprocessing")
+    for child in mp.active_children() if mp is not None else ():
+        child.join()
+
+
 _INTERRUPTED: list[int] = []  # the Ctrl-C main() has seen
+_TOLD: list[bool] = []  # "Interrupted." was written
 _QUIET_TRACKER = "ignore:resource_tracker:UserWarning"

@@ -11,6 +11,8 @@ from .common import Number, handle_errors, store_option
 
 FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
 ENDPOINT_TIMEOUT = 60.0
+#: the stack of the thread that runs a query on the store (address space, taken only as used)
+QUERY_STACK = 256 * 2**20
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
@@ -146,8 +148,12 @@ def _run_local(run, timeout: float | None):
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
             done["error"] = exc
 
-    thread = threading.Thread(target=work, name="topicgraph-query", daemon=True)
-    thread.start()
+    previous = threading.stack_size(QUERY_STACK)  # pyoxigraph recurses: give it a main thread's room and more
+    try:
+        thread = threading.Thread(target=work, name="topicgraph-query", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
     try:
         thread.join(timeout)
     except KeyboardInterrupt:

@@ -18,12 +18,24 @@ from ..errors import TopicgraphError
 from . import syntax
 from .terms import predeclared
 
-__all__ = ["check_query", "check_nesting", "syntax_error", "CheckedQuery", "QueryRefused", "QuerySyntaxError",
-           "QueryTooComplex", "ResultTooLarge", "MAX_NESTING"]
+__all__ = ["check_query", "check_nesting", "check_complexity", "syntax_error", "CheckedQuery", "QueryRefused", "QuerySyntaxError",
+           "QueryTooComplex", "ResultTooLarge", "MAX_NESTING", "MAX_OPERATORS", "MAX_PATTERNS"]
 
 #: the deepest nesting of ``{}``, ``()`` and ``[]`` a query may have (pyoxigraph overflows its stack at a few
 #: thousand; real queries stay under twenty)
 MAX_NESTING = 128
+#: the most operators (``!``, ``||``, ``&&``, comparisons, arithmetic, and the path operators ``/``, ``|``,
+#: ``^``) one query may hold: pyoxigraph's recursive parser and optimiser overflow the stack of a process at
+#: 10,000 in one chain (5,000 pass); the named queries hold at most a few dozen
+MAX_OPERATORS = 2_000
+#: the most graph pattern keywords (``OPTIONAL``, ``UNION``, ``MINUS``, ``BIND``, ``FILTER``, ``GRAPH``,
+#: ``SERVICE``, ``EXISTS``, ``VALUES``) and ``AS`` (projected expressions) one query may hold: 5,000 ``BIND``,
+#: ``MINUS`` or ``(1 AS ?x)`` overflow the stack (2,000 pass); the named queries hold at most a dozen
+MAX_PATTERNS = 1_000
+
+_OPERATORS = frozenset({"!", "||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^"})
+_PATTERNS = frozenset({"OPTIONAL", "UNION", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "EXISTS", "VALUES",
+                       "AS"})
 
 class QueryRefused(TopicgraphError):
     """A query that would change data or reach out to the network: refused before it runs."""
@@ -50,6 +62,8 @@ class QueryTooComplex(QuerySyntaxError):
 class CheckedQuery:
     form: str | None
     has_service: bool
+    #: the query names its own dataset (``FROM`` / ``FROM NAMED``)
+    has_dataset: bool = False
 
 
 def _node_names(node) -> list[str]:
@@ -89,6 +103,43 @@ def check_nesting(sparql: str, max_depth: int | None = MAX_NESTING) -> None:
         line, col = syntax.line_col(sparql, offset)
         raise QueryTooComplex(f"brackets ({{ }}, ( ) and [ ]) nest more than {max_depth} levels deep here, "
                               "this endpoint's limit: flatten the groups and expressions", sparql, line, col)
+
+
+def check_complexity(sparql: str, tokens=None) -> None:
+    """Raise :class:`QueryTooComplex` when a query holds more operators than :data:`MAX_OPERATORS` or more
+    graph pattern keywords than :data:`MAX_PATTERNS`: beyond those, pyoxigraph would overflow its stack and
+    take the process down (a signal, no message). ``tokens`` are the query's tokens, if already split.
+
+    >>> check_complexity("SELECT * WHERE { FILTER(" + "!" * 3000 + "true) }")
+    Traceback (most recent call last):
+    ...
+    topicgraph.queries.checks.QueryTooComplex: SPARQL syntax error at line 1, column ...: the query holds 3001 operators ...
+    """
+    operators = patterns = 0
+    for tok in tokens if tokens is not None else syntax.tokenize(sparql):
+        if tok.kind == "PUNCT" and tok.text in _OPERATORS:
+            operators += 1
+            if operators > MAX_OPERATORS:
+                _too_many(sparql, tok.start, "operators (!, ||, &&, comparisons, arithmetic, path steps / | ^)",
+                          _count(tokens, sparql, _OPERATORS, "PUNCT"), MAX_OPERATORS)
+        elif tok.kind == "WORD" and tok.text.upper() in _PATTERNS:
+            patterns += 1
+            if patterns > MAX_PATTERNS:
+                _too_many(sparql, tok.start, "graph patterns and expressions (OPTIONAL, UNION, "
+                          "MINUS, BIND, FILTER, GRAPH, VALUES, EXISTS, AS)", _count(tokens, sparql, _PATTERNS, "WORD"), MAX_PATTERNS)
+
+
+def _count(tokens, sparql: str, words: frozenset[str], kind: str) -> int:
+    """How many tokens of ``kind`` in ``sparql`` are one of ``words`` (upper-cased for keywords)."""
+    toks = tokens if tokens is not None else syntax.tokenize(sparql)
+    return sum(1 for t in toks if t.kind == kind and (t.text.upper() if kind == "WORD" else t.text) in words)
+
+
+def _too_many(sparql: str, offset: int, what: str, count: int, limit: int) -> None:
+    line, col = syntax.line_col(sparql, offset)
+    raise QueryTooComplex(f"the query holds {count} {what}, more than the limit of {limit} (beyond "
+                          "it the SPARQL engine could overflow its stack): split the query, or put long lists of "
+                          "values in a VALUES block", sparql, line, col)
 
 
 def check_query(sparql: str, *, allow_service: bool = False, max_depth: int | None = MAX_NESTING) -> CheckedQuery:
@@ -132,12 +183,14 @@ def _check(sparql: str, allow_service: bool, max_depth: int | None) -> CheckedQu
     if not "".join(t.text for t in tokens).strip():
         raise QuerySyntaxError("the query is empty", sparql or " ", 1, 1)
     check_nesting(sparql, max_depth)
+    check_complexity(sparql, tokens)
     form = syntax.query_form(sparql)
+    has_dataset = syntax.has_dataset_clause(sparql)
     if form in syntax.QUERY_FORMS and "service" not in sparql.lower() \
             and "service" not in syntax.expand_escapes(sparql).lower():
         # without the word anywhere, no parser can find a SERVICE; and pyoxigraph's query parser never runs an
         # update. Only a text that has the word pays for rdflib's parse (10-50 ms) to tell where it is.
-        return CheckedQuery(form, False)
+        return CheckedQuery(form, False, has_dataset)
     try:
         tree = parseQuery(sparql)
     except Exception:  # noqa: BLE001 - any parse failure: fall back to the conservative checks below
@@ -160,7 +213,7 @@ def _check(sparql: str, allow_service: bool, max_depth: int | None) -> CheckedQu
         form = next((_FORMS[n] for n in names if n in _FORMS), None)
     if has_service and not allow_service:
         raise QueryRefused(_SERVICE_MSG)
-    return CheckedQuery(form, has_service)
+    return CheckedQuery(form, has_service, has_dataset)
 
 def syntax_error(sparql: str, exc: SyntaxError, prefixes: dict[str, str] | None = None) -> TopicgraphError:
     prefixes = predeclared() if prefixes is None else prefixes

@@ -23,6 +23,7 @@ import json
 
 from .. import vocab
 from ..errors import TopicgraphError
+from ..store import readable
 from .result import QueryResult
 
 __all__ = ["serialize", "render_table", "media_type", "negotiate", "formats_for", "BINDINGS_FORMATS",
@@ -146,6 +147,12 @@ def serialize(result: QueryResult, fmt: str, *, prefixes: dict[str, str] | None 
         if fmt not in GRAPH_FORMATS:
             raise TopicgraphError(f"{result.form} returns RDF: choose --format {', '.join(GRAPH_FORMATS)} "
                                   f"(not {fmt})")
+        if fmt in ("ttl", "jsonld"):  # sorted, grouped, and readable by every parser (store.readable)
+            lines = (pyoxigraph.serialize(result.triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"").decode(
+                "utf-8").splitlines()
+            if fmt == "ttl":
+                return readable.turtle(lines, dict(prefixes or PREFIXES))
+            return readable.jsonld([], _used_prefixes(result.triples, prefixes or PREFIXES), lines)
         rdf_format = getattr(pyoxigraph.RdfFormat, GRAPH_FORMATS[fmt][2])
         used = None if fmt == "nt" else _used_prefixes(result.triples, prefixes or PREFIXES)
         data = pyoxigraph.serialize(result.triples, format=rdf_format, prefixes=used) or b""

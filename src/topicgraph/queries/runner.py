@@ -54,7 +54,8 @@ def run_query(target, sparql: str, *, params: dict[str, Any] | None = None, max_
     :func:`~topicgraph.queries.named.to_term`) by a ``VALUES`` block that opens the WHERE clause: the same on
     every store and server, and never text pasted into the query. ``max_rows`` raises :class:`ResultTooLarge` beyond that many
     rows or triples. On the embedded store the default graph is the union of all named graphs, unless
-    ``default_graphs`` names the graphs to use instead. ``max_depth`` bounds how deep brackets may nest.
+    ``default_graphs`` names the graphs to use instead, or the query has ``FROM`` / ``FROM NAMED`` clauses: then
+    its dataset is the graphs they name that exist (SPARQL's rules; none that exists gives an empty dataset). ``max_depth`` bounds how deep brackets may nest.
     """
     target = _open_target(target)
     if base_iri is None and hasattr(target, "base_iri"):
@@ -101,7 +102,10 @@ def _run_store(ox, sparql, bindings, max_rows, default_graphs, named_graphs, max
                base_iri: str | None = None) -> QueryResult:
     checked = check_query(sparql, max_depth=max_depth)
     prefixes = predeclared(base_iri)
-    kwargs: dict[str, Any] = {"prefixes": prefixes, "use_default_graph_as_union": not default_graphs}
+    # a query's own FROM / FROM NAMED make its dataset (a graph that does not exist adds nothing), as SPARQL says;
+    # pyoxigraph would ignore them under the union default graph, so the union applies only to queries without
+    kwargs: dict[str, Any] = {"prefixes": prefixes,
+                              "use_default_graph_as_union": not default_graphs and not checked.has_dataset}
     if default_graphs:
         kwargs["default_graph"] = _graph_iris(default_graphs, "default-graph-uri")
     if named_graphs:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 __all__ = ["Token", "tokenize", "expand_escapes", "nesting_depth", "query_form", "declared_prefixes",
            "undeclared_prefix", "insert_values", "limit_offset_editable", "with_limit_offset", "line_col", "excerpt",
-           "UPDATE_KEYWORDS", "QUERY_FORMS"]
+           "UPDATE_KEYWORDS", "QUERY_FORMS", "has_dataset_clause"]
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 #: Words that only ever start or shape a SPARQL Update operation (none of them is a query keyword or function).
@@ -152,6 +152,20 @@ def query_form(sparql: str) -> str | None:
         if word not in ("PREFIX", "BASE"):
             return None
     return None
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """True when the query names its dataset with ``FROM`` or ``FROM NAMED`` (a keyword nowhere else).
+
+    >>> has_dataset_clause("SELECT * FROM <http://e/g> WHERE { ?s ?p ?o }")
+    True
+    >>> has_dataset_clause("SELECT ?from WHERE { ?from ?p 'FROM' } # FROM")
+    False
+    """
+    text = expand_escapes(sparql) if "\\" in sparql else sparql
+    if "from" not in text.lower():
+        return False
+    return any(t.kind == "WORD" and t.text.upper() == "FROM" for t in tokenize(text))
 
 
 def declared_prefixes(sparql: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from http import HTTPStatus
 from urllib.parse import parse_qs
 
 from .. import vocab
-from ..queries.checks import QueryTooComplex, check_nesting
+from ..queries.checks import QueryTooComplex, check_complexity, check_nesting
 from .cache import AnswerCache
 from .settings import ServerSettings
 from .workers import Busy, Job, QueryTimeout, Reply, WorkerDied, WorkerPool
@@ -153,6 +153,7 @@ class SparqlApp:
                                 f"{settings.max_query_bytes} bytes here.")
         try:
             check_nesting(query, settings.max_depth)
+            check_complexity(query)
         except QueryTooComplex as exc:
             raise _Refusal(400, f"Bad query: {exc}") from None
         fmt = (params.get("format") or [None])[0]

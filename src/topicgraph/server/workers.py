@@ -103,8 +103,10 @@ def _write_message(stream, obj) -> None:
 
 def _worker_main(folder: str, memory_mb: int = 0) -> None:  # pragma: no cover - runs in a child process
     """The child's loop: read a job from stdin, write the reply to stdout, until stdin closes."""
+    from ..parallel import end_with_parent
     from ..store import MANIFEST, GraphStore
 
+    end_with_parent(os.getppid())  # a server killed outright takes its workers with it, busy or not
     if memory_mb > 0:  # heap and anonymous maps only: RocksDB's read-only file maps do not count
         import resource
 

@@ -1,4 +1,8 @@
-"""Exporting a store as a file of one of the RDF formats a build folder can hold (``graph.<ext>``)."""
+"""Exporting a store as a file of one of the RDF formats a build folder can hold (``graph.<ext>``).
+
+N-Triples and N-Quads are pyoxigraph's own; Turtle, TriG and JSON-LD are written by :mod:`.readable` from them,
+sorted and grouped by subject, with prefixed names only where every reader takes them and a JSON-LD ``@context``.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,13 @@ from typing import TYPE_CHECKING
 
 from ..errors import TopicgraphError
 from ..vocab import PREFIXES
+from . import readable
 from .layout import EXPORT_FORMATS, atomic_write
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
 
-__all__ = ["EXPORT_FORMATS", "export_graph", "rdf_format"]
+__all__ = ["EXPORT_FORMATS", "export_graph", "rdf_format", "store_lines"]
 
 
 def rdf_format(name: str):
@@ -20,6 +25,24 @@ def rdf_format(name: str):
     import pyoxigraph
 
     return getattr(pyoxigraph.RdfFormat, name)
+
+
+def store_lines(ox: "pyoxigraph.Store") -> tuple[list[str], list[str]]:
+    """The store as N-Quads lines of its named graphs and N-Triples lines of its default graph."""
+    import pyoxigraph
+
+    lines = ox.dump(format=rdf_format("N_QUADS")).decode("utf-8").splitlines()
+    if next(iter(ox.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())), None) is None:
+        return lines, []
+    default = ox.dump(format=rdf_format("N_TRIPLES"), from_graph=pyoxigraph.DefaultGraph()).decode("utf-8")
+    default_lines = default.splitlines()
+    in_default = set(default_lines)  # a quad's line has one term more than any triple's, so never equals one
+    return [line for line in lines if line not in in_default], default_lines
+
+
+def _without_graph(line: str) -> str:
+    """An N-Quads line with a graph name as the N-Triples line of its triple."""
+    return line[:line.rfind(" ", 0, len(line) - 2)] + " ."
 
 
 def export_graph(ox: "pyoxigraph.Store", path: str | Path, fmt: str) -> Path:
@@ -32,12 +55,21 @@ def export_graph(ox: "pyoxigraph.Store", path: str | Path, fmt: str) -> Path:
     fmt_obj = rdf_format(name)
 
     def write(tmp: str) -> None:
-        if quads:
-            ox.dump(tmp, fmt_obj, prefixes=None if fmt == "nq" else PREFIXES)
+        if fmt in ("ttl", "trig", "jsonld"):
+            named, default = store_lines(ox)
+            with open(tmp, "wb") as fh:
+                if fmt == "ttl":
+                    default.extend(_without_graph(line) for line in named)
+                    del named
+                    readable.turtle(default, PREFIXES, fh)
+                else:
+                    (readable.trig if fmt == "trig" else readable.jsonld)(named, PREFIXES, default, fh)
+        elif quads:
+            ox.dump(tmp, fmt_obj)
         else:
             triples = (pyoxigraph.Triple(q.subject, q.predicate, q.object)
                        for q in ox.quads_for_pattern(None, None, None, None))
-            pyoxigraph.serialize(triples, tmp, fmt_obj, prefixes=None if fmt == "nt" else PREFIXES)
+            pyoxigraph.serialize(triples, tmp, fmt_obj)
 
     atomic_write(path, write)
     return Path(path)
