@@ -84,8 +84,7 @@ def count_findings(name: str, counts: dict[str, tuple[int, str | None, int | Non
         what, fix = _WHAT[cap]
         out.append(Finding(name, f"the record holds {count:,} {what}, over the cap of {limit:,} for one record",
                            severity=Severity.ERROR, line=line, field=field, rule=f"record.limit.{cap}",
-                           fix=f"{fix} (at most {limit:,}), or raise the cap with `{cap} = N` in the [limits] "
-                               "table of a --profile"))
+                           fix=f"{fix}, or raise the cap with `{cap} = N` in the [limits] table of a --profile"))
     return out
 
 
@@ -113,7 +112,7 @@ def term_findings(name: str, terms: dict[str, tuple[str, str | None, int | None]
         size = term_bytes(text)
         if size <= limits.term_bytes:
             continue
-        out.append(Finding(name, f"its {what} is {size:,} bytes once written as RDF (escapes included), over the "
+        out.append(Finding(name, f"{what} is {size:,} bytes once written as RDF (escapes included), over the "
                                  f"cap of {limits.term_bytes:,} bytes for one value",
                            severity=Severity.ERROR, line=line, field=field, rule="record.limit.term",
                            fix="split the record or shorten the value; quotes, backslashes and control characters "

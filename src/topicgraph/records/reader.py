@@ -166,7 +166,10 @@ def _parse_front_matter(text: str, offset: int, name: str, sha: str, size: int, 
     except YamlProblem as p:
         raise RecordError([_err(name, p.message, line=p.line, field=p.field, rule="record.yaml", fix=p.fix)]) from None
     items, items_line = loaded.longest
-    if over := count_findings(name, {"keys": (loaded.keys, None, None), "items": (items, None, items_line)},
+    # the list is under the last top-level key at or above its line
+    items_field = max(((line, k) for k, line in loaded.lines.items() if items_line and line <= items_line),
+                      default=(0, None))[1]
+    if over := count_findings(name, {"keys": (loaded.keys, None, None), "items": (items, items_field, items_line)},
                               profile.limits):
         raise RecordError(over)  # nothing more is read of it: what a record holds stays within the caps
     return _FieldReader(name, loaded.data, loaded.lines, profile, len(fm)).record(sha, size, content.strip())
@@ -352,12 +355,12 @@ class _FieldReader:
         _, source = self.text("source")
         p_crumbs, crumbs = self.texts("breadcrumbs", item="breadcrumb")
         body, extra = html_to_text(content), self.extra()
-        terms = {"body (schema:articleBody)": (body, None, None)}
+        terms = {"the body (schema:articleBody)": (body, None, None)}
         # a value from the front matter is at most a few times longer, JSON and escapes included, than the front
         # matter it was written in: below this size none can reach the cap, and none is measured
         if self.size * 64 > limits.term_bytes:
-            terms["front matter kept as JSON (tg:frontMatter)"] = (front_matter_json(extra), None, None)
-            terms["breadcrumb (schema:breadcrumb)"] = (breadcrumb_text(crumbs), p_crumbs, self.line(p_crumbs))
+            terms["the front matter kept as JSON (tg:frontMatter)"] = (front_matter_json(extra), None, None)
+            terms["the breadcrumb (schema:breadcrumb)"] = (breadcrumb_text(crumbs), p_crumbs, self.line(p_crumbs))
         self.findings += term_findings(self.name, terms, limits)
         lines = {}
         for role in _LINE_ROLES:
@@ -563,7 +566,7 @@ def _parse_plain(text: str, name: str, sha: str, size: int, limits: Limits) -> R
                                       "characters", field="id", rule="record.id.characters",
                                 fix="rename the file with visible characters only")])
     art = extract_plain(text)
-    findings = term_findings(name, {"body (schema:articleBody)": (art.body, None, None)}, limits)
+    findings = term_findings(name, {"the body (schema:articleBody)": (art.body, None, None)}, limits)
     if findings:
         raise RecordError(findings)
     missing = []
