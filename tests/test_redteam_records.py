@@ -224,3 +224,18 @@ def test_relative_images_and_aliases_still_map(tmp_path):
     _good_all_mapped(report, set())
     nt = (tmp_path / "out" / "graph.nt").read_text()
     assert '<http://schema.org/contentUrl> "photos/a-b.jpeg"' in nt and '"/news/fine"' in nt
+
+
+def test_a_profile_raises_a_cap_and_refuses_a_bad_one(tmp_path):
+    from topicgraph.errors import TopicgraphError
+    from topicgraph.records import load_profile
+
+    profile = tmp_path / "big.toml"
+    profile.write_text("[limits]\ntopics = 2000\n")
+    src = _corpus(tmp_path / "src", {"many.md": _topics_record(1_500)})
+    _, report = _build(src, tmp_path / "out", "--profile", str(profile))
+    _good_all_mapped(report, set())
+    for bad in ("topics = 0", "topics = 'many'", "pages = 3"):
+        profile.write_text(f"[limits]\n{bad}\n")
+        with pytest.raises(TopicgraphError, match=r"\[limits\]"):
+            load_profile(profile)
