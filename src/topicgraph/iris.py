@@ -79,7 +79,7 @@ def check_web_iri(value: str, *, relative: bool = False) -> str | None:
     >>> check_web_iri("https://www.example.com/a") is None
     True
     >>> check_web_iri("/news/a-post", relative=True) is None, check_web_iri("JavaScript:x", relative=True)[:19]
-    (True, "scheme 'JavaScript'")
+    (True, "scheme 'javascript'")
     """
     if _UNSAFE_URL.search(value):
         return "contains white space, a control character or one of <>\"{}|\\^`: percent-encode it"
