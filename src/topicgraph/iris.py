@@ -7,7 +7,8 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from .namespaces import DEFAULT_BASE_IRI, TAX_IRI
+from .vocab import DEFAULT_BASE_IRI
+from .vocab import TAX as TAX_IRI
 
 __all__ = ["key", "label_key", "IriMinter", "check_web_iri", "is_valid_iri"]
 
@@ -66,13 +67,19 @@ def is_valid_iri(value: str) -> bool:
     return True
 
 
-def check_web_iri(value: str) -> str | None:
-    """Return why ``value`` is not a usable http(s) link, or ``None`` when it is.
+def check_web_iri(value: str, *, relative: bool = False) -> str | None:
+    """Return why ``value`` is not a usable http(s) link, or ``None`` when it is: the one rule for every address
+    a record gives (``link.href``, ``link.original``, ``featuredImage.href``, ``aliases``).
+
+    ``relative``: a reference without a scheme (an image's file name, an alias's path on the site) is fine too;
+    any scheme other than http(s) is refused all the same.
 
     >>> check_web_iri("javascript:alert(1)")
     "scheme 'javascript' is not allowed: use an http:// or https:// link"
     >>> check_web_iri("https://www.example.com/a") is None
     True
+    >>> check_web_iri("/news/a-post", relative=True) is None, check_web_iri("JavaScript:x", relative=True)[:19]
+    (True, "scheme 'javascript'")
     """
     if _UNSAFE_URL.search(value):
         return "contains white space, a control character or one of <>\"{}|\\^`: percent-encode it"
@@ -81,7 +88,10 @@ def check_web_iri(value: str) -> str | None:
     except ValueError as exc:
         return f"is not a URL ({exc})"
     if not parts.scheme:
-        return "is not an absolute URL: start it with https://"
+        if not relative:
+            return "is not an absolute URL: start it with https://"
+        # resolved against the site it belongs to: checked as an address on some site
+        return None if is_valid_iri(_SOME_SITE + value.lstrip("/")) else "is not a valid IRI reference"
     if parts.scheme.lower() not in ("http", "https"):
         return f"scheme {parts.scheme!r} is not allowed: use an http:// or https:// link"
     if not parts.netloc:
@@ -89,6 +99,10 @@ def check_web_iri(value: str) -> str | None:
     if not is_valid_iri(value):
         return "is not a valid IRI"
     return None
+
+
+#: where a relative reference is resolved to check it (any site would do)
+_SOME_SITE = "https://example.org/"
 
 
 class IriMinter:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -10,12 +9,14 @@ from functools import lru_cache, partial
 from urllib.parse import urlsplit
 
 from ..namespaces import DCTERMS, PROV, RDF, SCHEMA, SKOS, TG, XSD
+from ..records.limits import breadcrumb_text, front_matter_json
 from ..records.model import Record
 from ..taxonomy.index import Taxonomy
 from ..iris import IriMinter
 from .nquads import RDF_JSON, XSD_NS, iri, literal, quad
 
-__all__ = ["MappedRecord", "Mapper", "EntityMention", "entity_nquads", "count_mentions"]
+__all__ = ["MappedRecord", "Mapper", "EntityMention", "entity_nquads", "count_mentions", "file_statement",
+           "statement_lists"]
 
 _T = {name: iri(str(term)) for name, term in {
     "type": RDF.type, "Article": SCHEMA.Article, "Person": SCHEMA.Person, "Organization": SCHEMA.Organization,
@@ -68,15 +69,16 @@ class MappedRecord:
 
 
 
-def file_statement(triples: dict[str, dict[str, list]], named: set[str], s: str, p: str, o) -> None:
-    """File the statement ``s p o`` in ``{subject: {predicate: [objects, no repeats, in order]}}``, the shape
-    validation checks a record in; a subject seen for the first time has its IRI (``s`` without ``<>``) added to
-    ``named``.
+def file_statement(triples: dict[str, dict[str, dict]], named: set[str], s: str, p: str, o) -> None:
+    """File the statement ``s p o`` in ``{subject: {predicate: {object: None}}}`` (the objects an ordered set:
+    a repeat is kept once, in its first place, in constant time, however many objects a predicate has); a subject
+    seen for the first time has its IRI (``s`` without ``<>``) added to ``named``. :func:`statement_lists` turns
+    the result into the shape validation checks a record in.
 
     >>> t, n = {}, set()
     >>> for o in ('"a"', '"b"', '"a"'):
     ...     file_statement(t, n, "<x>", "<p>", o)
-    >>> t, n
+    >>> statement_lists(t), n
     ({'<x>': {'<p>': ['"a"', '"b"']}}, {'x'})
     """
     preds = triples.get(s)
@@ -85,9 +87,14 @@ def file_statement(triples: dict[str, dict[str, list]], named: set[str], s: str,
         named.add(s[1:-1])
     objs = preds.get(p)
     if objs is None:
-        preds[p] = [o]
-    elif o not in objs:
-        objs.append(o)
+        preds[p] = {o: None}
+    else:
+        objs[o] = None
+
+
+def statement_lists(triples: dict[str, dict[str, dict]]) -> dict[str, dict[str, list]]:
+    """Statements filed by :func:`file_statement` as ``{subject: {predicate: [objects, no repeats, in order]}}``."""
+    return {s: {p: list(objs) for p, objs in preds.items()} for s, preds in triples.items()}
 
 
 class Mapper:
@@ -124,6 +131,7 @@ class Mapper:
         unknown_topics: list[str] = []
         unknown_vendors: list[str] = []
         about: list[str] = []
+        about_set: set[str] = set()  # membership in the list would make a record with many topics quadratic
 
         tail = f" {graph} .\n"  # every quad of the record is in its graph (quad() inlined: 36 calls a record)
         # add(p, o, s): o an IRI term (a constant, or made with iri()); ref(p, value): the IRI value as an object of
@@ -144,7 +152,7 @@ class Mapper:
             # the statements as _own_triples in topicgraph.validation.files reads them back from the N-Quads:
             # {subject: {predicate: [objects, no repeats, in order]}}; IRIs as "<iri>", a literal as
             # (lexical form, language, datatype) with xsd:string dropped and a typed one normalised by typed_node
-            own: dict[str, dict[str, list]] = {a: {}}
+            own: dict[str, dict[str, dict]] = {a: {}}
             named: set[str] = {article}
             plain = True  # False: a literal of another type than str, which the N-Quads reader does not take
 
@@ -208,8 +216,9 @@ class Mapper:
         resolve = self._resolve
         for topic in dict.fromkeys(rec.topics):
             concept, known = resolve(topic.vendor, topic.label)
-            if concept in about:
+            if concept in about_set:
                 continue  # two spellings of one topic
+            about_set.add(concept)
             about.append(concept)
             ref("about", concept)
             if not known:
@@ -225,7 +234,7 @@ class Mapper:
         for cat in dict.fromkeys(rec.categories):
             lit("articleSection", cat)
         if rec.breadcrumbs:
-            lit("breadcrumb", " > ".join(rec.breadcrumbs))
+            lit("breadcrumb", breadcrumb_text(rec.breadcrumbs))
         if rec.community:
             community = m.community(rec.community)
             ref("community", community)
@@ -240,7 +249,7 @@ class Mapper:
         for name in rec.missing:
             lit("missing", name)
         if rec.extra:
-            lit("frontMatter", json.dumps(rec.extra, sort_keys=True, ensure_ascii=False), RDF_JSON)
+            lit("frontMatter", front_matter_json(rec.extra), RDF_JSON)
         img = rec.featured_image
         if img is not None and any((img.href, img.alt, img.format, img.width)):
             i = iri(article + "#image")
@@ -260,7 +269,7 @@ class Mapper:
         lit("contentSize", str(rec.size), _XSD_INTEGER, f)
         return MappedRecord(rec.id, article, m.record_graph(rec.id), "".join(out), entities,
                             unknown_topics, list(dict.fromkeys(unknown_vendors)), len(out), about,
-                            (own, named) if typed_node is not None and plain else None)
+                            (statement_lists(own), named) if typed_node is not None and plain else None)
 
 
 def count_mentions(mentions: dict[str, Counter], found: Iterable[EntityMention]) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import TopicgraphError
+from .limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["Profile", "DEFAULT_PROFILE", "load_profile", "ROLES"]
 
@@ -45,7 +46,7 @@ class Profile:
 
     ``fields`` maps each role to the dotted paths tried in order. Topics are ``Vendor: Label`` strings split at
     ``separator``; a topic with no vendor goes to ``default_vendor`` when one is set (else it is an error), with its
-    label's case changed by ``label_case``.
+    label's case changed by ``label_case``. ``limits`` are the caps one record is held to.
 
     >>> DEFAULT_PROFILE.paths("link_brand")
     ('link.brand',)
@@ -57,6 +58,7 @@ class Profile:
     default_vendor: str | None = None
     label_case: str = "preserve"
     source_file: str | None = None
+    limits: Limits = DEFAULT_LIMITS
 
     def paths(self, role: str) -> tuple[str, ...]:
         return self.fields.get(role, ())
@@ -85,9 +87,10 @@ def _as_paths(value: object, where: str) -> tuple[str, ...]:
 def load_profile(path: str | Path) -> Profile:
     """Read a profile from TOML; unknown keys and roles are errors, so a typo never passes silently.
 
-    The file has an optional ``name``, a ``[fields]`` table (role = "path" or ["path", ...]), and a ``[topics]``
-    table (``separator``, ``default_vendor``, ``label_case``). Roles not given keep the seed layout's paths;
-    ``role = []`` turns a role off.
+    The file has an optional ``name``, a ``[fields]`` table (role = "path" or ["path", ...]), a ``[topics]``
+    table (``separator``, ``default_vendor``, ``label_case``) and a ``[limits]`` table (the per-record caps of
+    :class:`~topicgraph.records.limits.Limits`: ``topics``, ``authors``, ``keys``, ``items``, ``term_bytes``).
+    Roles not given keep the seed layout's paths; ``role = []`` turns a role off.
     """
     path = Path(path)
     try:
@@ -96,9 +99,10 @@ def load_profile(path: str | Path) -> Profile:
         raise TopicgraphError(f"profile {path}: no such file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TopicgraphError(f"profile {path}: not valid TOML: {exc}") from None
-    unknown = set(data) - {"name", "fields", "topics"}
+    unknown = set(data) - {"name", "fields", "topics", "limits"}
     if unknown:
-        raise TopicgraphError(f"profile {path}: unknown key(s) {sorted(unknown)}: use name, [fields] and [topics]")
+        raise TopicgraphError(f"profile {path}: unknown key(s) {sorted(unknown)}: use name, [fields], [topics] and "
+                              "[limits]")
     fields = dict(ROLES)
     for role, value in (data.get("fields") or {}).items():
         if role not in ROLES:
@@ -120,4 +124,16 @@ def load_profile(path: str | Path) -> Profile:
     if vendor is not None and (not isinstance(vendor, str) or not vendor.strip()):
         raise TopicgraphError(f"profile {path}: [topics] default_vendor must be a non-empty string")
     return replace(DEFAULT_PROFILE, name=str(data.get("name", path.stem)), fields=fields, separator=separator,
-                   default_vendor=vendor.strip() if vendor else None, label_case=case, source_file=str(path))
+                   default_vendor=vendor.strip() if vendor else None, label_case=case, source_file=str(path),
+                   limits=_limits(data.get("limits") or {}, path))
+
+
+def _limits(table: dict, path: Path) -> Limits:
+    unknown = set(table) - set(Limits.names())
+    if unknown:
+        raise TopicgraphError(f"profile {path}: [limits] has unknown key(s) {sorted(unknown)}; the caps are: "
+                              f"{', '.join(Limits.names())}")
+    for cap, value in table.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise TopicgraphError(f"profile {path}: [limits] {cap} must be a positive whole number, not {value!r}")
+    return replace(DEFAULT_LIMITS, **table)

@@ -13,6 +13,8 @@ from pathlib import Path, PurePath
 from frontmatter.default_handlers import YAMLHandler
 
 from ..errors import Finding, RecordError, Severity
+from ..iris import check_web_iri
+from .limits import Limits, breadcrumb_text, count_findings, front_matter_json, term_findings
 from .model import DateValue, Image, Link, Record, Topic
 from .profile import DEFAULT_PROFILE, Profile
 from .text import extract_plain, html_to_text, parse_human_date
@@ -83,7 +85,7 @@ def _decode(data: bytes, name: str) -> tuple[str, list[Finding]]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise RecordError([_err(name, "file is UTF-16 encoded", rule="record.encoding", line=1,
                                 fix="re-save it as UTF-8")])
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:  # anywhere: a NUL past the first block must not reach schema:articleBody either
         raise NotARecord("binary file (contains NUL bytes)")
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
@@ -120,7 +122,7 @@ def parse_record(data: bytes, name: str, *, profile: Profile = DEFAULT_PROFILE) 
         record = _parse_front_matter(stripped, offset, name, sha, len(data), profile)
     else:
         _refuse_non_records(stripped, name)
-        record = _parse_plain(text, name, sha, len(data))
+        record = _parse_plain(text, name, sha, len(data), profile.limits)
     record.findings[:0] = notes
     return record
 
@@ -163,8 +165,14 @@ def _parse_front_matter(text: str, offset: int, name: str, sha: str, size: int, 
         loaded = _HANDLER.load(fm, line_offset=offset)
     except YamlProblem as p:
         raise RecordError([_err(name, p.message, line=p.line, field=p.field, rule="record.yaml", fix=p.fix)]) from None
-    key_lines = loaded.lines
-    return _FieldReader(name, loaded.data, key_lines, profile).record(sha, size, content.strip())
+    items, items_line = loaded.longest
+    # the list is under the last top-level key at or above its line
+    items_field = max(((line, k) for k, line in loaded.lines.items() if items_line and line <= items_line),
+                      default=(0, None))[1]
+    if over := count_findings(name, {"keys": (loaded.keys, None, None), "items": (items, items_field, items_line)},
+                              profile.limits):
+        raise RecordError(over)  # nothing more is read of it: what a record holds stays within the caps
+    return _FieldReader(name, loaded.data, loaded.lines, profile, len(fm)).record(sha, size, content.strip())
 
 
 #: Longest value accepted per role, in characters; longer is an error (a pasted page, not a title).
@@ -177,8 +185,9 @@ _DEFAULT_LIMIT = 10000
 class _FieldReader:
     """Pulls each role out of the front-matter mapping, converting types and collecting findings."""
 
-    def __init__(self, name: str, data: dict, lines: dict[str, int], profile: Profile) -> None:
+    def __init__(self, name: str, data: dict, lines: dict[str, int], profile: Profile, size: int = 0) -> None:
         self.name, self.data, self.lines, self.profile = name, data, lines, profile
+        self.size = size  # characters of the front matter
         self.paths = profile.split_paths
         self.findings: list[Finding] = []
         self.used: set[tuple[str, ...]] = set()
@@ -319,23 +328,40 @@ class _FieldReader:
         if title is None and not any(f.field == p_title for f in self.findings):
             self.error(p_title or "title", "the record has no title", "add a `title:` line", "record.title.missing")
         _, description = self.text("description")
-        _, authors = self.texts("authors", item="name")
+        limits = self.profile.limits
+        p_authors, authors = self.texts("authors", item="name")
         _, date = self.date("date")
         _, last_mod = self.date("last_mod")
         link = self.link()
         p_topics, raw_topics = self.texts("topics", item="topic")
+        over = count_findings(self.name, {"topics": (len(raw_topics), p_topics, self.line(p_topics)),
+                                          "authors": (len(authors), p_authors, self.line(p_authors))}, limits)
+        if over:
+            self.findings += over
+            raw_topics, authors = raw_topics[:limits.topics], authors[:limits.authors]
         topics = [t for i, raw in enumerate(raw_topics) if (t := self.topic(p_topics, i, raw)) is not None]
         _, tags = self.texts("tags", item="tag")
         _, categories = self.texts("categories", item="category")
         _, slug = self.text("slug")
-        _, aliases = self.texts("aliases", item="alias")
+        p_aliases, aliases = self.texts("aliases", item="alias")
+        for i, alias in enumerate(aliases):
+            if not self.address(f"{p_aliases}[{i}]", alias, "record.aliases.url", relative=True):
+                aliases = [a for a in aliases if a != alias]
         _, md_name = self.text("md_name")
         image = self.image()
         _, community = self.text("community")
         _, mast_head = self.text("mast_head")
         _, rtype = self.text("type")
         _, source = self.text("source")
-        _, crumbs = self.texts("breadcrumbs", item="breadcrumb")
+        p_crumbs, crumbs = self.texts("breadcrumbs", item="breadcrumb")
+        body, extra = html_to_text(content), self.extra()
+        terms = {"the body (schema:articleBody)": (body, None, None)}
+        # a value from the front matter is at most a few times longer, JSON and escapes included, than the front
+        # matter it was written in: below this size none can reach the cap, and none is measured
+        if self.size * 64 > limits.term_bytes:
+            terms["the front matter kept as JSON (tg:frontMatter)"] = (front_matter_json(extra), None, None)
+            terms["the breadcrumb (schema:breadcrumb)"] = (breadcrumb_text(crumbs), p_crumbs, self.line(p_crumbs))
+        self.findings += term_findings(self.name, terms, limits)
         lines = {}
         for role in _LINE_ROLES:
             for _, parts in self.paths.get(role, ()):
@@ -346,10 +372,10 @@ class _FieldReader:
             lines["link"] = lines["link_brand"]
         record = Record(
             path=self.name, sha256=sha, size=size, format="front-matter", id=rid, title=title,
-            description=description, body=html_to_text(content), authors=authors, date=date, last_mod=last_mod,
+            description=description, body=body, authors=authors, date=date, last_mod=last_mod,
             link=link, topics=topics, tags=tags, categories=categories, slug=slug, aliases=aliases, md_name=md_name,
             featured_image=image, community=community, mast_head=mast_head, type=rtype, source=source,
-            breadcrumbs=crumbs, extra=self.extra(), lines=lines, findings=self.findings,
+            breadcrumbs=crumbs, extra=extra, lines=lines, findings=self.findings,
         )
         if any(f.severity >= Severity.ERROR for f in self.findings):
             raise RecordError(self.findings, record)
@@ -388,35 +414,45 @@ class _FieldReader:
         _, brand = self.text("link_brand")
         p_href, href = self.text("link_href")
         p_orig, original = self.text("link_original")
-        from ..iris import check_web_iri
-
-        checked: dict[str, str | None] = {}  # href and original are usually the same address: check it once
+        checked: dict[str, bool] = {}  # href and original are usually the same address: check it once
         for path, value in ((p_href, href), (p_orig, original)):
             if value is None:
                 continue
             if value not in checked:
-                checked[value] = check_web_iri(value)
-            if problem := checked[value]:
-                self.error(path, f"{path} {value[:80]!r} {problem}", "give the article's full https:// address",
-                           "record.link.url")
+                checked[value] = self.address(path, value, "record.link.url")
+            elif not checked[value]:
+                self.address(path, value, "record.link.url")
         if brand is not None:
             domain = brand.lower()
             if not _DOMAIN.fullmatch(domain) and not _WORDY_DOMAIN.fullmatch(domain):
                 self.error(self.profile.paths("link_brand")[0], f"link brand {brand!r} is not a domain name",
                            "write the brand's domain, e.g. healthtechmagazines.com", "record.link.brand")
-        elif href and not checked.get(href, "?"):
+        elif href and checked.get(href):
             from urllib.parse import urlsplit
 
             host = (urlsplit(href).hostname or "").removeprefix("www.")
             brand = host or None
         return Link(brand=brand, href=href, original=original)
 
+    def address(self, path: str | None, value: str, rule: str, *, relative: bool = False) -> bool:
+        """Check an address the record gives (a link, an image, an alias) by the rules of ``link.href``
+        (:func:`~topicgraph.iris.check_web_iri`); False, with an error, when it breaks them. ``relative``: a path
+        on the record's own site (an image file name, an alias) is fine too."""
+        problem = check_web_iri(value, relative=relative)
+        if problem is None:
+            return True
+        fix = ("give the full https:// address, or a path on the site" if relative
+               else "give the article's full https:// address")
+        self.error(path, f"{path} {value[:80]!r} {problem}", fix, rule)
+        return False
+
     def image(self) -> Image | None:
         path, value = self._lookup("featured_image")
         if value is None:
             return None
         if isinstance(value, str):
-            return Image(href=value.strip())
+            href = value.strip()
+            return Image(href=href if self.address(path, href, "record.featured_image.url", relative=True) else None)
         if not isinstance(value, dict):
             self.error(path, f"{path} should be a mapping (href, alt, format, size)", "see docs/data-model.md",
                        "record.featured_image.type", severity=Severity.WARNING)
@@ -433,7 +469,10 @@ class _FieldReader:
                        "record.featured_image.size", severity=Severity.WARNING)
         for part in ("href", "alt", "format", "size"):
             self.used.add((path.split(".")[0], part) if path else ("featuredImage", part))
-        return Image(href=s("href"), alt=s("alt"), format=s("format"), width=width, height=height)
+        href = s("href")
+        if href is not None and not self.address(f"{path}.href", href, "record.featured_image.url", relative=True):
+            href = None  # never written as schema:contentUrl
+        return Image(href=href, alt=s("alt"), format=s("format"), width=width, height=height)
 
     def extra(self) -> dict:
         """Every part of the front matter that no role used, so nothing is lost."""
@@ -520,14 +559,16 @@ def parse_date(value: str) -> tuple[DateValue | None, str | None]:
 
 # ---------------------------------------------------------------------------------------------------- plain articles
 
-def _parse_plain(text: str, name: str, sha: str, size: int) -> Record:
+def _parse_plain(text: str, name: str, sha: str, size: int, limits: Limits) -> Record:
     rid = PurePath(name).stem
     if _CONTROL.search(rid) or _INVISIBLE.search(rid) or "\n" in rid or "\t" in rid:
         raise RecordError([_err(name, f"the file name {rid!r}, a plain article's id, holds control or invisible "
                                       "characters", field="id", rule="record.id.characters",
                                 fix="rename the file with visible characters only")])
     art = extract_plain(text)
-    findings: list[Finding] = []
+    findings = term_findings(name, {"the body (schema:articleBody)": (art.body, None, None)}, limits)
+    if findings:
+        raise RecordError(findings)
     missing = []
     date = None
     if art.date:

@@ -53,17 +53,31 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
 
 
 class LoadedYaml:
-    """The mapping of a front matter block and the line of each top-level key."""
+    """The mapping of a front matter block and the line of each top-level key; ``keys`` counts its keys at every
+    level and ``longest`` is ``(items, line)`` of its longest list (for the per-record caps)."""
 
-    def __init__(self, data: dict, lines: dict[str, int]) -> None:
+    def __init__(self, data: dict, lines: dict[str, int], keys: int = 0,
+                 longest: tuple[int, int | None] = (0, None)) -> None:
         self.data = data
         self.lines = lines
+        self.keys = keys
+        self.longest = longest
 
 
 class _Walker:
     def __init__(self, offset: int) -> None:
         self.offset = offset
         self.seen: set[int] = set()
+        self.keys = 0
+        self.longest: tuple[int, int | None] = (0, None)
+
+    def sized(self, node) -> None:
+        """Count a mapping's keys, or remember a list if it is the longest yet."""
+        n = len(node.value)
+        if node.__class__ is MappingNode:
+            self.keys += n
+        elif n > self.longest[0]:
+            self.longest = (n, self.line(node))
 
     def line(self, node) -> int:
         return node.start_mark.line + 1 + self.offset
@@ -80,6 +94,7 @@ class _Walker:
                               "remove the !!tag; front matter holds plain text, lists and mappings only")
         if isinstance(node, ScalarNode):
             return None if node.tag == _CORE + "null" else node.value
+        self.sized(node)
         if isinstance(node, SequenceNode):
             return [self.value(item, depth + 1) for item in node.value]
         out: dict = {}
@@ -104,6 +119,7 @@ class _Walker:
         cls = node.__class__
         if cls is ScalarNode:
             return None if node.tag == _NULL_TAG else node.value
+        self.sized(node)
         if cls is SequenceNode:
             return [(None if item.tag == _NULL_TAG else item.value) if item.__class__ is ScalarNode
                     else self.plain(item, depth + 1) for item in node.value]
@@ -161,6 +177,6 @@ def load_front_matter_yaml(text: str, *, line_offset: int = 0) -> LoadedYaml:
         # same answer with fewer checks per node.
         data = walker.plain(node) if "&" not in text and "!" not in text else walker.value(node)
         lines = {k.value: walker.line(k) for k, _ in node.value}
-        return LoadedYaml(data, lines)
+        return LoadedYaml(data, lines, walker.keys, walker.longest)
     finally:
         loader.dispose()

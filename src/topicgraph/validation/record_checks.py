@@ -85,10 +85,13 @@ def _text(data: bytes) -> str:
 def _item_lines(findings: list[Finding], text: str) -> list[Finding]:
     """Point a finding about ``field[i]`` at the line of item i of a block list (the reader gives the key's line)."""
     out = []
+    lists: dict[int, list[int]] = {}  # one list's item lines found once, however many of its items have findings
     for f in findings:
         m = re.fullmatch(r".+\[(\d+)\]", f.field or "")
         if m and f.line is not None:
-            lines = item_lines(text, f.line, None)
+            lines = lists.get(f.line)
+            if lines is None:
+                lines = lists[f.line] = item_lines(text, f.line, None)
             if int(m.group(1)) < len(lines):
                 f = replace(f, line=lines[int(m.group(1))])
         out.append(f)

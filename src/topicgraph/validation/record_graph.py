@@ -7,7 +7,7 @@ import functools
 from collections import Counter
 
 from ..mapping import count_mentions, entity_nquads
-from ..mapping.mapper import file_statement
+from ..mapping.mapper import file_statement, statement_lists
 from ..shacl import Graph, Shared, parse_triple
 from .context import Context
 
@@ -69,7 +69,8 @@ def record_graph(mapped, ctx: Context) -> Graph:
                 merged = {p: list(objs) for p, objs in mine.items()}
                 for p, objs in preds.items():
                     have = merged.setdefault(p, [])
-                    have += [o for o in objs if o not in have]
+                    known = set(have)  # membership in the list would be quadratic in the objects a record gives
+                    have += [o for o in objs if o not in known]
                 triples[subject] = merged
     nquads = mapped.nquads
 
@@ -99,7 +100,7 @@ def own_triples(nquads: str) -> tuple[dict | None, set[str]]:
     """What ``_Fragment(nquads)`` gives as ``(triples, named)``, without keeping the lines: the record's own
     triples, parsed once and never shared, so not copied either. (Validation has the mapper hand them over
     parsed, :attr:`~topicgraph.mapping.MappedRecord.own`; this is for a record it could not, and the tests.)"""
-    triples: dict | None = {}
+    triples: dict = {}
     named: set[str] = set()
     for line in nquads.split("\n"):
         if not line:
@@ -120,7 +121,7 @@ def own_triples(nquads: str) -> tuple[dict | None, set[str]]:
         file_statement(triples, named, s, p, o)
         if o.__class__ is str and o[0] == "<":
             named.add(o[1:-1])
-    return triples, named
+    return statement_lists(triples), named
 
 
 class _Fragment:
