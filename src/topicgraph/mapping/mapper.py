@@ -63,7 +63,7 @@ class MappedRecord:
     about: list[str] = field(default_factory=list)  # concept IRIs of the curated topics
     #: with ``Mapper(..., triples=...)``: the statements of ``nquads`` already parsed, as
     #: ``({"<s>": {"<p>": [object, ...]}}, {IRIs named as subject or object})`` (objects as
-    #: :func:`topicgraph.validation.screen.parse_triple` gives them); None when not asked for, or when the lines
+    #: :func:`topicgraph.shacl.parse_triple` gives them); None when not asked for, or when the lines
     #: are not plain enough to be read that way (the reader of ``nquads`` then takes its own, slower way)
     own: tuple[dict, set[str]] | None = None
 
@@ -106,7 +106,7 @@ class Mapper:
     >>> m.article, m.triples, m.unknown_topics
     ('https://example.org/article/1', 10, ['Medigy: AI'])
 
-    With ``triples`` (validation passes :func:`topicgraph.validation.screen.typed_literal`, which gives the node
+    With ``triples`` (validation passes :func:`topicgraph.shacl.typed_literal`, which gives the node
     of a typed literal), :meth:`map` also hands over the record's statements already parsed
     (:attr:`MappedRecord.own`), so that they need not be read back from the N-Quads; without it (the build),
     mapping does nothing more than write the N-Quads.
@@ -149,7 +149,7 @@ class Mapper:
             def lit(p: str, value: str, datatype: str | None = None, s: str = a) -> None:
                 out.append(f"{s} {_T[p]} {literal(value, datatype)}{tail}")
         else:
-            # the statements as _own_triples in topicgraph.validation.files reads them back from the N-Quads:
+            # the statements as own_triples in topicgraph.validation.record_graph reads them back from the N-Quads:
             # {subject: {predicate: [objects, no repeats, in order]}}; IRIs as "<iri>", a literal as
             # (lexical form, language, datatype) with xsd:string dropped and a typed one normalised by typed_node
             own: dict[str, dict[str, dict]] = {a: {}}
