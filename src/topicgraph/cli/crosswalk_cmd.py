@@ -163,6 +163,10 @@ def review_command(file, store, n_examples, limit, as_json):
                        f"[{ev.get('p_subject_given_object_low')}, {ev.get('p_subject_given_object_high')}]")
             click.echo(f"    jaccard {ev.get('jaccard')}  npmi {ev.get('npmi')}  q {ev.get('q_value')}  "
                        f"label similarity {ev.get('label_similarity')}")
+            if ev.get("context_articles"):
+                click.echo(f"    P(object|context) {ev.get('p_object_given_context')} "
+                           f"[..., {ev.get('p_object_given_context_high')}] over the "
+                           f"{ev.get('context_articles')} articles about the subject's associates")
         for e in row["examples"]:
             click.echo(f"    e.g. [{e['identifier']}] {e['headline']}")
 

@@ -216,8 +216,11 @@ def suggest_broader(inc: CoTagging, *, taxonomy: Taxonomy | None = None, links: 
                     settings: Settings = Settings(), top: int | None = None,
                     rank_all: bool = False) -> list[Suggestion]:
     """``skos:broader`` links inside one vendor's scheme (every vendor's when ``vendor`` is None): the object
-    subsumes the subject when P(object | subject) >= ``settings.high`` and P(subject | object) < 1 (Sanderson &
-    Croft 1999), with at least ``min_support`` shared articles and a significant excess over chance. Links the
+    subsumes the subject (Sanderson & Croft 1999) when the Wilson lower bound of P(object | subject) is at least
+    ``settings.broader_lower``, P(subject | object) is lower and below ``settings.high``, the pair has at least
+    ``min_support`` shared articles and a significant excess over chance, and the subject's area does not explain
+    it (:mod:`.context`: the lower bound beats P(object | the subject's associates) by ``context_margin``, which
+    is the row's confidence). Links the
     scheme has (directly or through ancestors) are left out, and so is any link that would close a cycle with the
     scheme's links or with a stronger suggestion. ``rank_all`` drops the thresholds (for the leave-one-out)."""
     counts, co, total = _counts(inc)
