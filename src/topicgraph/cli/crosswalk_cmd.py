@@ -6,11 +6,18 @@ import json
 
 import click
 
-from .common import handle_errors, json_option, store_option, taxonomy_option
+from .common import handle_errors, json_option, store_option
 
-__all__ = ["crosswalk_group", "load_inputs", "settings_options", "MAPPING_SET"]
+__all__ = ["crosswalk_group", "load_inputs", "default_negatives", "curation_folder", "settings_options",
+           "MAPPING_SET", "TAXONOMY_HELP"]
 
 MAPPING_SET = "https://w3id.org/topicgraph/crosswalk/"
+TAXONOMY_HELP = "Taxonomy folder (default: the taxonomy in the build's store, the one the build used)."
+
+
+def store_taxonomy_option(f):
+    return click.option("--taxonomy", "taxonomy_dir", type=click.Path(exists=True, file_okay=False), default=None,
+                        help=TAXONOMY_HELP)(f)
 
 
 @click.group("crosswalk")
@@ -30,15 +37,43 @@ def settings_options(f):
 
 
 def load_inputs(store: str, taxonomy_dir):
-    """The build's incidence, the taxonomy the build used and its links (the caller's --taxonomy)."""
+    """The build's incidence, the taxonomy and its links: the taxonomy in the build's store (the one the build
+    resolved topics with), or the folder given as --taxonomy."""
     from ..analysis import load_incidence
-    from ..crosswalk import taxonomy_links
+    from ..crosswalk import stored_taxonomy, taxonomy_links
     from ..store import GraphStore
     from ..taxonomy import load_taxonomy
 
-    inc = load_incidence(GraphStore.open(store))
+    graph = GraphStore.open(store)
+    inc = load_incidence(graph)
+    if taxonomy_dir is None:
+        tax, links = stored_taxonomy(graph)
+        return inc, tax, links
     tax = load_taxonomy(taxonomy_dir, strict=False)
     return inc, tax, taxonomy_links(tax)
+
+
+def default_negatives(store: str, taxonomy_dir, negatives):
+    """The negatives file to read: --negatives, else the one in --taxonomy, else the one in the folder the build
+    used; None (with a note on stderr) when that folder is not known."""
+    from ..crosswalk import build_taxonomy_folder, negatives_path
+    from ..errors import TopicgraphError
+
+    if negatives is not None or taxonomy_dir is not None:
+        return negatives or negatives_path(taxonomy_dir)
+    try:
+        return negatives_path(build_taxonomy_folder(store))
+    except TopicgraphError:
+        click.echo("note: no negatives file read (the build's taxonomy folder is not recorded): pass --taxonomy "
+                   "DIR or --negatives FILE to leave rejected pairs out", err=True)
+        return None
+
+
+def curation_folder(store: str, taxonomy_dir):
+    """The taxonomy folder accept and reject write into: --taxonomy, else the one the build in --store used."""
+    from ..crosswalk import build_taxonomy_folder
+
+    return taxonomy_dir if taxonomy_dir is not None else build_taxonomy_folder(store)
 
 
 def _author(author: str | None) -> str:
@@ -50,23 +85,25 @@ def _author(author: str | None) -> str:
 
 @crosswalk_group.command("suggest")
 @store_option
-@taxonomy_option("taxonomy_dir")
+@store_taxonomy_option
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
               help="The SSSOM TSV to write (FILE.sssom.tsv).")
 @settings_options
 @click.option("--negatives", type=click.Path(dir_okay=False), default=None,
-              help="Rejected pairs never to suggest (default: negatives.sssom.tsv in the taxonomy folder).")
+              help="Rejected pairs never to suggest (default: negatives.sssom.tsv in the taxonomy folder the "
+                   "build used).")
 @handle_errors
 def suggest_command(store, taxonomy_dir, output, min_support, top, negatives):
     """Suggest skos:exactMatch, closeMatch, broadMatch, narrowMatch and relatedMatch between concepts of
     different vendors from how curators co-tag articles; rows ordered by confidence.
 
-    Pairs the taxonomy already maps and pairs rejected before are left out. Pass the --taxonomy the build used.
+    Pairs the taxonomy already maps and pairs rejected before are left out. The taxonomy is the one in the
+    build's store unless --taxonomy is given.
     """
-    from ..crosswalk import Settings, load_negatives, negatives_path, suggest_crosswalks, write_sssom
+    from ..crosswalk import Settings, load_negatives, suggest_crosswalks, write_sssom
 
     inc, tax, links = load_inputs(store, taxonomy_dir)
-    rejected = load_negatives(negatives or negatives_path(taxonomy_dir))
+    rejected = load_negatives(default_negatives(store, taxonomy_dir, negatives))
     found = suggest_crosswalks(inc, taxonomy=tax, links=links, negatives=rejected,
                                settings=Settings(min_support=min_support), top=top)
     path = write_sssom(output, found, mapping_set_id=MAPPING_SET + "suggestions",
@@ -77,7 +114,8 @@ def suggest_command(store, taxonomy_dir, output, min_support, top, negatives):
 
 @crosswalk_group.command("review")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@store_option
+@click.option("--store", "store", default=None, metavar="DIR", type=click.Path(file_okay=False),
+              help="Build folder to take example articles from (default: graph, when it holds a build).")
 @click.option("--examples", "n_examples", type=click.IntRange(0, 20), default=3, show_default=True,
               help="Example articles (about both topics) per row.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Show at most this many rows.")
@@ -85,13 +123,22 @@ def suggest_command(store, taxonomy_dir, output, min_support, top, negatives):
 @handle_errors
 def review_command(file, store, n_examples, limit, as_json):
     """Show the rows of FILE most uncertain first (confidence nearest 0.5), each with its evidence and example
-    articles from the build (identifier and headline). Then `crosswalk accept` or `reject` their ids."""
+    articles from the build (identifier and headline). Then `crosswalk accept` or `reject` their ids.
+
+    Without a build (no --store, and no graph/ here) the rows and their evidence come from FILE alone."""
+    from pathlib import Path
+
     from ..analysis import load_incidence
     from ..crosswalk import EVIDENCE_COLUMNS, examples, read_sssom, review_order
-    from ..store import GraphStore
+    from ..store import MANIFEST, GraphStore
 
     table = read_sssom(file)
-    inc = load_incidence(GraphStore.open(store)) if n_examples else None
+    inc = None
+    if n_examples and store is None and not (Path("graph") / MANIFEST).exists():
+        click.echo("note: no build in graph/: example articles need --store DIR (the build the suggestions came "
+                   "from)", err=True)
+    elif n_examples:
+        inc = load_incidence(GraphStore.open(store or "graph"))
     rows = review_order(table)[:limit]
     out = []
     for r in rows:
@@ -116,15 +163,21 @@ def review_command(file, store, n_examples, limit, as_json):
                        f"[{ev.get('p_subject_given_object_low')}, {ev.get('p_subject_given_object_high')}]")
             click.echo(f"    jaccard {ev.get('jaccard')}  npmi {ev.get('npmi')}  q {ev.get('q_value')}  "
                        f"label similarity {ev.get('label_similarity')}")
+            if ev.get("context_articles"):
+                click.echo(f"    P(object|context) {ev.get('p_object_given_context')} "
+                           f"[..., {ev.get('p_object_given_context_high')}] over the "
+                           f"{ev.get('context_articles')} articles about the subject's associates")
         for e in row["examples"]:
             click.echo(f"    e.g. [{e['identifier']}] {e['headline']}")
 
 
-def _curate(kind: str, file, ids, taxonomy_dir, negatives, author, date):
+def _curate(kind: str, file, ids, store, taxonomy_dir, negatives, author, date):
     from ..crosswalk import accept, read_sssom, reject
 
     table = read_sssom(file)
     do = accept if kind == "accept" else reject
+    if taxonomy_dir is None and (kind == "accept" or negatives is None):
+        taxonomy_dir = curation_folder(store, taxonomy_dir)
     outcome = do(table, ids, taxonomy_dir=taxonomy_dir, author=_author(author), date=date, negatives=negatives)
     for rid, why in outcome.skipped:
         click.echo(f"skipped {rid}: {why}", err=True)
@@ -135,7 +188,11 @@ def _curate(kind: str, file, ids, taxonomy_dir, negatives, author, date):
 _curation_options = [
     click.argument("file", type=click.Path(exists=True, dir_okay=False)),
     click.argument("ids", nargs=-1, required=True),
-    taxonomy_option("taxonomy_dir"),
+    click.option("--taxonomy", "taxonomy_dir", type=click.Path(exists=True, file_okay=False), default=None,
+                 help="Taxonomy folder to write into (default: the folder the build in --store used, when its "
+                      "manifest records it or it is the shipped taxonomy/)."),
+    click.option("--store", "store", default="graph", show_default=True, metavar="DIR",
+                 type=click.Path(file_okay=False), help="Build folder whose taxonomy folder is the default."),
     click.option("--negatives", type=click.Path(dir_okay=False), default=None,
                  help="The negatives file (default: negatives.sssom.tsv in the taxonomy folder)."),
     click.option("--author", default=None, help="Who decided (default: $TOPICGRAPH_AUTHOR, else the user name)."),
@@ -152,28 +209,31 @@ def _with_curation_options(f):
 @crosswalk_group.command("accept")
 @_with_curation_options
 @handle_errors
-def accept_command(file, ids, taxonomy_dir, negatives, author, date):
+def accept_command(file, ids, taxonomy_dir, store, negatives, author, date):
     """Write rows IDS of FILE into the taxonomy: mappings into mappings.ttl (both directions), skos:broader into the
     narrower concept's scheme file, each with its provenance (who, when, the evidence) in a comment block.
+
+    The taxonomy folder is --taxonomy, else the one the build in --store used (when its manifest records the
+    folder, or the build used the shipped taxonomy/); otherwise give --taxonomy.
 
     The graph changes at the next `topicgraph build --taxonomy DIR`: then `query --name cross-vendor-mappings`
     lists the mapping and `related` counts an exactMatch, closeMatch or relatedMatch.
     """
-    _curate("accept", file, list(ids), taxonomy_dir, negatives, author, date)
+    _curate("accept", file, list(ids), store, taxonomy_dir, negatives, author, date)
 
 
 @crosswalk_group.command("reject")
 @_with_curation_options
 @handle_errors
-def reject_command(file, ids, taxonomy_dir, negatives, author, date):
+def reject_command(file, ids, taxonomy_dir, store, negatives, author, date):
     """Add rows IDS of FILE to the negatives file (SSSOM, predicate_modifier Not): `suggest` never proposes those
     pairs again."""
-    _curate("reject", file, list(ids), taxonomy_dir, negatives, author, date)
+    _curate("reject", file, list(ids), store, taxonomy_dir, negatives, author, date)
 
 
 @crosswalk_group.command("evaluate")
 @store_option
-@taxonomy_option("taxonomy_dir")
+@store_taxonomy_option
 @click.option("--truth", type=click.Path(exists=True), default=None,
               help="A generated corpus's .manifest.json (or its folder) with planted pairs.")
 @click.option("-k", "ks", type=click.IntRange(1), multiple=True,

@@ -229,7 +229,8 @@ def _print(name: str, suggestions) -> None:
 @click.option("--min-support", type=click.IntRange(1), default=3, show_default=True,
               help="Shared articles a pair needs before anything is suggested.")
 @click.option("--top", type=click.IntRange(1), default=None, help="At most this many rows.")
-@taxonomy_option("taxonomy_dir")
+@click.option("--taxonomy", "taxonomy_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Taxonomy folder (default: the taxonomy in the build's store, the one the build used).")
 @handle_errors
 def suggest_broader_command(store, vendor, output, min_support, top, taxonomy_dir):
     """Suggest skos:broader links inside a vendor's scheme from co-tagging: X is broader than Y when most articles
@@ -238,14 +239,14 @@ def suggest_broader_command(store, vendor, output, min_support, top, taxonomy_di
     Links the scheme already has, or implies, are left out, and so is a link that would make a cycle. Review and
     accept the rows with `topicgraph crosswalk review` / `accept` (see docs/crosswalks.md).
     """
-    from ..crosswalk import Settings, load_negatives, negatives_path, suggest_broader, write_sssom
-    from .crosswalk_cmd import MAPPING_SET, load_inputs
+    from ..crosswalk import Settings, load_negatives, suggest_broader, write_sssom
+    from .crosswalk_cmd import MAPPING_SET, default_negatives, load_inputs
 
     inc, tax, links = load_inputs(store, taxonomy_dir)
     if vendor is not None:
         _scheme(tax, vendor)
     found = suggest_broader(inc, taxonomy=tax, links=links, vendor=vendor, settings=Settings(min_support=min_support),
-                            negatives=load_negatives(negatives_path(taxonomy_dir)), top=top)
+                            negatives=load_negatives(default_negatives(store, taxonomy_dir, None)), top=top)
     path = write_sssom(output, found, mapping_set_id=MAPPING_SET + "broader",
                        mapping_tool="topicgraph taxonomy suggest-broader",
                        comment=f"skos:broader links suggested from the co-tagging of {len(inc.articles)} articles.")

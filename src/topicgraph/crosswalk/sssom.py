@@ -45,6 +45,9 @@ EVIDENCE_COLUMNS: dict[str, tuple[str, str]] = {
     "p_value": ("p_value", "hypergeometric upper tail (Fisher's exact test, one-sided)"),
     "q_value": ("q_value", "Benjamini-Hochberg adjusted p-value over every pair tested"),
     "label_similarity": ("label_similarity", "best token Jaccard between the two topics' prefLabels and altLabels"),
+    "context_articles": ("context_articles", "skos:broader rows: articles about the subject's associates, not it"),
+    "p_object_given_context": ("p_context", "skos:broader rows: P(object | those articles)"),
+    "p_object_given_context_high": ("p_context_high", "its 95% Wilson upper bound"),
 }
 _FLOAT_DIGITS = 4
 _NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
@@ -76,6 +79,8 @@ class CurieMap:
 
 
 def _fmt(value) -> str:
+    if value is None:
+        return ""
     if isinstance(value, float):
         return f"{value:.{_FLOAT_DIGITS}g}" if abs(value) < 1e-3 and value else f"{round(value, _FLOAT_DIGITS):g}"
     return str(value)

@@ -16,6 +16,7 @@ from typing import Iterable, Protocol, Sequence
 import numpy as np
 
 from ..taxonomy import Taxonomy
+from .context import Context
 from .links import TaxonomyLinks, ancestors
 from .measures import (benjamini_hochberg, hypergeom_pvalues, jaccard, label_similarity, npmi,
                        wilson_interval)
@@ -52,6 +53,8 @@ class Settings:
     related_npmi: float = 0.2     # NPMI a significant pair needs to be suggested as relatedMatch
     label_weight: float = 0.5     # how much label similarity can add to the confidence (noisy-or)
     label_floor: float = 0.5      # label similarity below this adds nothing
+    broader_lower: float = 0.5    # a broader link needs P(broader | narrower)'s Wilson lower bound this high
+    context_margin: float = 0.3   # ... and that bound this far above the upper bound of P(broader | context)
 
 
 @dataclass
@@ -82,6 +85,9 @@ class Suggestion:
     label_similarity: float
     record_id: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    context_articles: int | None = None      # broader links: articles about the narrower's associates, not it
+    p_context: float | None = None           # P(object | those articles), with its Wilson upper bound
+    p_context_high: float | None = None
 
     def __post_init__(self) -> None:
         if not self.record_id:
@@ -210,8 +216,11 @@ def suggest_broader(inc: CoTagging, *, taxonomy: Taxonomy | None = None, links: 
                     settings: Settings = Settings(), top: int | None = None,
                     rank_all: bool = False) -> list[Suggestion]:
     """``skos:broader`` links inside one vendor's scheme (every vendor's when ``vendor`` is None): the object
-    subsumes the subject when P(object | subject) >= ``settings.high`` and P(subject | object) < 1 (Sanderson &
-    Croft 1999), with at least ``min_support`` shared articles and a significant excess over chance. Links the
+    subsumes the subject (Sanderson & Croft 1999) when the Wilson lower bound of P(object | subject) is at least
+    ``settings.broader_lower``, P(subject | object) is lower and below ``settings.high``, the pair has at least
+    ``min_support`` shared articles and a significant excess over chance, and the subject's area does not explain
+    it (:mod:`.context`: the lower bound beats P(object | the subject's associates) by ``context_margin``, which
+    is the row's confidence). Links the
     scheme has (directly or through ancestors) are left out, and so is any link that would close a cycle with the
     scheme's links or with a stronger suggestion. ``rank_all`` drops the thresholds (for the leave-one-out)."""
     counts, co, total = _counts(inc)
@@ -239,13 +248,22 @@ def suggest_broader(inc: CoTagging, *, taxonomy: Taxonomy | None = None, links: 
     ev = pair_evidence(inc, pairs, np.array(shared), counts, total, tested=max(tested, len(pairs)), taxonomy=taxonomy)
     st = settings
     found = []
+    context = Context(inc, counts, total, settings) if not rank_all else None
     for i, (a, b) in enumerate(pairs):
-        p_os, p_so = ev["p_os"][i], ev["p_so"][i]
-        if not rank_all and not (p_os >= st.high and p_so < 1 and p_so < p_os and ev["q"][i] <= st.alpha):
+        if rank_all:
+            found.append(_suggestion(inc, a, b, "skos:broader", float(ev["p_os_lo"][i]), ev, i, total, False))
             continue
-        if not rank_all and p_so >= st.high:
-            continue  # both ways high: the same topic, not a narrower one
-        found.append(_suggestion(inc, a, b, "skos:broader", float(ev["p_os_lo"][i]), ev, i, total, False))
+        p_os, p_so, lo = ev["p_os"][i], ev["p_so"][i], ev["p_os_lo"][i]
+        if not (lo >= st.broader_lower and p_so < p_os and p_so < st.high and ev["q"][i] <= st.alpha):
+            continue  # not mostly under b with confidence, or both ways high: the same topic, not a narrower one
+        n_ctx, with_b = context.of(a, b)
+        hi_ctx = float(wilson_interval(np.array([with_b]), np.array([n_ctx]))[1][0]) if n_ctx else 0.0
+        excess = float(lo) - hi_ctx
+        if excess < st.context_margin:
+            continue  # b is as common on the articles of a's associates: the area a sits in explains the link
+        sug = _suggestion(inc, a, b, "skos:broader", excess, ev, i, total, False)
+        sug.context_articles, sug.p_context, sug.p_context_high = n_ctx, with_b / n_ctx if n_ctx else 0.0, hi_ctx
+        found.append(sug)
     found = _ordered(found, None)
     if rank_all:
         return found[:top] if top else found
