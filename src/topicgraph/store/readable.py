@@ -41,8 +41,8 @@ from .. import vocab
 __all__ = ["turtle", "trig", "jsonld", "split_triple", "split_quad", "local_name_is_safe", "dumps", "sorted_unique",
            "CHUNK_LINES"]
 
-#: lines sorted in memory at once (about 60 MB of Python strings and keys); more go to sorted runs on disk
-CHUNK_LINES = 200_000
+#: lines sorted in memory at once (about 100 MB of Python strings and sort keys); more go to sorted runs on disk
+CHUNK_LINES = 100_000
 #: sorted runs merged at once: fewer open files than any system's limit
 _MERGE_WIDTH = 128
 #: output text kept in memory before it spills to a temporary file
