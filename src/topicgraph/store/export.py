@@ -2,10 +2,13 @@
 
 N-Triples and N-Quads are pyoxigraph's own; Turtle, TriG and JSON-LD are written by :mod:`.readable` from them,
 sorted and grouped by subject, with prefixed names only where every reader takes them and a JSON-LD ``@context``.
+The N-Quads go through a temporary file beside the output and are sorted on disk, so memory stays bounded.
 """
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +20,7 @@ from .layout import EXPORT_FORMATS, atomic_write
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph
 
-__all__ = ["EXPORT_FORMATS", "export_graph", "rdf_format", "store_lines"]
+__all__ = ["EXPORT_FORMATS", "export_graph", "rdf_format", "names_a_graph", "read_lines"]
 
 
 def rdf_format(name: str):
@@ -27,17 +30,28 @@ def rdf_format(name: str):
     return getattr(pyoxigraph.RdfFormat, name)
 
 
-def store_lines(ox: "pyoxigraph.Store") -> tuple[list[str], list[str]]:
-    """The store as N-Quads lines of its named graphs and N-Triples lines of its default graph."""
-    import pyoxigraph
+def names_a_graph(line: str) -> bool:
+    """True when an N-Quads line as pyoxigraph writes it names a graph (``S P O G .``), False for a triple of the
+    default graph (``S P O .``).
 
-    lines = ox.dump(format=rdf_format("N_QUADS")).decode("utf-8").splitlines()
-    if next(iter(ox.quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())), None) is None:
-        return lines, []
-    default = ox.dump(format=rdf_format("N_TRIPLES"), from_graph=pyoxigraph.DefaultGraph()).decode("utf-8")
-    default_lines = default.splitlines()
-    in_default = set(default_lines)  # a quad's line has one term more than any triple's, so never equals one
-    return [line for line in lines if line not in in_default], default_lines
+    Without a graph, the last term is the object: a literal, whose last space-separated part holds its closing
+    quote, or an IRI or blank node, which has no space, so that only the predicate comes before it. A graph name
+    is an IRI or a blank node (no quote), after a subject, a predicate and an object.
+
+    >>> names_a_graph('<http://e.org/s> <http://e.org/p> "a <b> c" <http://e.org/g> .')
+    True
+    >>> names_a_graph('<http://e.org/s> <http://e.org/p> "a <b>" .'), names_a_graph('_:s <http://e.org/p> _:o .')
+    (False, False)
+    """
+    head, _, last = line[:-2].rpartition(" ")
+    return '"' not in last and head.count(" ") >= 2
+
+
+def read_lines(path: str | Path) -> Iterator[str]:
+    """The lines of an N-Triples or N-Quads file, read as a stream, without their line ends."""
+    with open(path, encoding="utf-8", newline="\n", buffering=1 << 16) as fh:
+        for line in fh:
+            yield line[:-1] if line.endswith("\n") else line
 
 
 def _without_graph(line: str) -> str:
@@ -45,25 +59,35 @@ def _without_graph(line: str) -> str:
     return line[:line.rfind(" ", 0, len(line) - 2)] + " ."
 
 
-def export_graph(ox: "pyoxigraph.Store", path: str | Path, fmt: str) -> Path:
-    """Write the store as ``fmt`` to ``path`` atomically. Triple formats get the union of the named graphs."""
+def export_graph(ox: "pyoxigraph.Store", path: str | Path, fmt: str, *,
+                 chunk_size: int = readable.CHUNK_LINES) -> Path:
+    """Write the store as ``fmt`` to ``path`` atomically. Triple formats get the union of the named graphs.
+    Turtle, TriG and JSON-LD are sorted in runs of ``chunk_size`` lines (see :func:`.readable.sorted_unique`)."""
     import pyoxigraph
 
     if fmt not in EXPORT_FORMATS:
         raise TopicgraphError(f"unknown format {fmt!r}: choose from {', '.join(EXPORT_FORMATS)}")
     _, name, quads = EXPORT_FORMATS[fmt]
     fmt_obj = rdf_format(name)
+    folder = Path(path).parent
+
+    def readable_format(tmp: str) -> None:
+        with tempfile.TemporaryDirectory(prefix=".export-", dir=folder) as work:
+            dump = Path(work, "store.nq")
+            ox.dump(dump, format=rdf_format("N_QUADS"))
+            sort = {"chunk_size": chunk_size, "tmpdir": work}
+            with open(tmp, "wb") as fh:
+                if fmt == "ttl":
+                    triples = (_without_graph(line) if names_a_graph(line) else line for line in read_lines(dump))
+                    readable.turtle(triples, PREFIXES, fh, **sort)
+                else:
+                    named = (line for line in read_lines(dump) if line and names_a_graph(line))
+                    default = (line for line in read_lines(dump) if line and not names_a_graph(line))
+                    (readable.trig if fmt == "trig" else readable.jsonld)(named, PREFIXES, default, fh, **sort)
 
     def write(tmp: str) -> None:
         if fmt in ("ttl", "trig", "jsonld"):
-            named, default = store_lines(ox)
-            with open(tmp, "wb") as fh:
-                if fmt == "ttl":
-                    default.extend(_without_graph(line) for line in named)
-                    del named
-                    readable.turtle(default, PREFIXES, fh)
-                else:
-                    (readable.trig if fmt == "trig" else readable.jsonld)(named, PREFIXES, default, fh)
+            readable_format(tmp)
         elif quads:
             ox.dump(tmp, fmt_obj)
         else:

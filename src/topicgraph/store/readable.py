@@ -6,6 +6,10 @@ N-Triples (or N-Quads) lines, fast, and this module sorts them and groups them b
 ``rdf:type`` first as ``a``, as rdflib's ``longturtle`` does), writing a prefixed name only when its local part
 needs no escape, the full IRI otherwise. The same graph always gives the same bytes.
 
+Memory stays bounded whatever the size of the graph: the lines are sorted by :func:`sorted_unique`, an external
+merge sort (sorted runs of at most ``chunk_size`` lines in temporary files, merged), and the text is spooled to a
+temporary file while the prefixes it uses are found, then copied after the ``@prefix`` lines.
+
 >>> nt = ['<http://schema.org/b> <http://schema.org/name> "B" .', '<http://e.org/a.> <http://schema.org/x> 1 .',
 ...       '<http://schema.org/b> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://schema.org/Thing> .']
 >>> print(turtle(nt, {"schema": "http://schema.org/"}).decode(), end="")
@@ -20,15 +24,29 @@ schema:b
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import heapq
+import itertools
 import json
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 from .. import vocab
 
-__all__ = ["turtle", "trig", "jsonld", "split_triple", "split_quad", "local_name_is_safe", "dumps"]
+__all__ = ["turtle", "trig", "jsonld", "split_triple", "split_quad", "local_name_is_safe", "dumps", "sorted_unique",
+           "CHUNK_LINES"]
+
+#: lines sorted in memory at once (about 100 MB of Python strings and sort keys); more go to sorted runs on disk
+CHUNK_LINES = 100_000
+#: sorted runs merged at once: fewer open files than any system's limit
+_MERGE_WIDTH = 128
+#: output text kept in memory before it spills to a temporary file
+_SPOOL_BYTES = 16 << 20
 
 RDF_TYPE = vocab.RDF + "type"
 _TYPE = f"<{RDF_TYPE}>"
@@ -57,6 +75,75 @@ def split_triple(line: str) -> tuple[str, str, str]:
     """``(subject, predicate, object)`` of one N-Triples line as pyoxigraph writes it (``S P O .``)."""
     s, p, rest = line.split(" ", 2)
     return s, p, rest[:-2]
+
+
+@contextlib.contextmanager
+def sorted_unique(lines: Iterable[str], *, key: Callable[[str], object] | None = None,
+                  chunk_size: int = CHUNK_LINES, tmpdir: str | os.PathLike | None = None) -> Iterator[Iterator[str]]:
+    """The non-empty ``lines`` sorted by ``key`` with repeats dropped, as an iterator valid inside the ``with``.
+
+    ``lines`` is read to its end on entering. Up to ``chunk_size`` lines are sorted in memory; more are written
+    as sorted runs to a temporary folder in ``tmpdir`` and merged (:func:`heapq.merge`), so the order is the one
+    ``sorted(lines, key=key)`` gives. Lines must not contain ``\\n``.
+
+    >>> with sorted_unique(["b", "a", "", "c", "a", "b"], chunk_size=2) as it:
+    ...     list(it)
+    ['a', 'b', 'c']
+    """
+    with contextlib.ExitStack() as stack:
+        runs: list[str] = []
+        numbers = itertools.count()
+        folder = ""
+
+        def new_run(sorted_lines: Iterable[str]) -> None:
+            nonlocal folder
+            if not folder:
+                folder = stack.enter_context(tempfile.TemporaryDirectory(prefix=".sort-", dir=tmpdir))
+            runs.append(_write_run(sorted_lines, os.path.join(folder, f"run-{next(numbers)}")))
+
+        chunk: list[str] = []
+        for line in lines:
+            if not line:
+                continue
+            if len(chunk) == chunk_size:
+                chunk.sort(key=key)
+                new_run(chunk)
+                chunk.clear()
+            chunk.append(line)
+        chunk.sort(key=key)
+        if not runs:
+            yield _unique(chunk)
+            return
+        new_run(chunk)
+        del chunk
+        while len(runs) > _MERGE_WIDTH:  # merge the oldest runs into one until the rest can be opened at once
+            group = runs[:_MERGE_WIDTH]
+            del runs[:_MERGE_WIDTH]
+            with contextlib.ExitStack() as files:
+                new_run(heapq.merge(*(_read_run(files, run) for run in group), key=key))
+            for run in group:
+                os.unlink(run)
+        yield _unique(heapq.merge(*(_read_run(stack, run) for run in runs), key=key))
+
+
+def _write_run(lines: Iterable[str], path: str) -> str:
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines(line + "\n" for line in lines)
+    return path
+
+
+def _read_run(stack: contextlib.ExitStack, path: str) -> Iterator[str]:
+    fh = stack.enter_context(open(path, encoding="utf-8", newline="\n", buffering=1 << 16))
+    return (line[:-1] for line in fh)
+
+
+def _unique(lines: Iterable[str]) -> Iterator[str]:
+    """Sorted lines without repeats (equal lines are next to each other)."""
+    last = None
+    for line in lines:
+        if line != last:
+            yield line
+            last = line
 
 
 def split_quad(line: str) -> tuple[str, str, str, str]:
@@ -97,14 +184,19 @@ def _namer(prefixes: dict[str, str], used: set[str]) -> Callable[[str], str]:
 
 def _document(prefixes: dict[str, str], used: set[str], blocks: Iterable[str], out: BinaryIO | None) -> bytes:
     """The ``@prefix`` lines of the prefixes used (in a fixed order), then the blocks: written to ``out`` when
-    given (block by block, so that a large graph is never one string), else returned."""
-    body = list(blocks)  # first: naming the terms finds the prefixes used
-    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()) if p in used)
-    if out is None:
-        return (head + ("\n" if head and body else "") + "\n".join(body)).encode("utf-8")
-    out.write((head + ("\n" if head and body else "")).encode("utf-8"))
-    for i, block in enumerate(body):
-        out.write((("\n" if i else "") + block).encode("utf-8"))
+    given, else returned. The blocks are spooled first: naming their terms finds the prefixes used."""
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as body:
+        first = True
+        for block in blocks:
+            body.write((("" if first else "\n") + block).encode("utf-8"))
+            first = False
+        head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(prefixes.items()) if p in used)
+        head_bytes = (head + ("\n" if head and not first else "")).encode("utf-8")
+        body.seek(0)
+        if out is None:
+            return head_bytes + body.read()
+        out.write(head_bytes)
+        shutil.copyfileobj(body, out, 1 << 20)
     return b""
 
 
@@ -151,36 +243,35 @@ def _subject_blocks(triples: Iterable[tuple[str, str, str]], name: Callable[[str
         yield block()
 
 
-def turtle(lines: list[str], prefixes: dict[str, str], out: BinaryIO | None = None) -> bytes:
-    """Readable Turtle from N-Triples ``lines`` (any order, repeats dropped; the list is sorted in place), as
-    bytes or written to ``out``."""
+def turtle(lines: Iterable[str], prefixes: dict[str, str], out: BinaryIO | None = None, *,
+           chunk_size: int = CHUNK_LINES, tmpdir: str | os.PathLike | None = None) -> bytes:
+    """Readable Turtle from N-Triples ``lines`` (any order, repeats dropped), as bytes or written to ``out``.
+    ``chunk_size`` and ``tmpdir`` are :func:`sorted_unique`'s."""
     used: set[str] = set()
-    lines.sort()
-    triples = map(split_triple, filter(None, lines))
-    return _document(prefixes, used, _subject_blocks(triples, _namer(prefixes, used), ""), out)
+    with sorted_unique(lines, chunk_size=chunk_size, tmpdir=tmpdir) as ordered:
+        triples = map(split_triple, ordered)
+        return _document(prefixes, used, _subject_blocks(triples, _namer(prefixes, used), ""), out)
+
+
+def _graph_key(quad: tuple[str, str, str, str]) -> str:
+    return quad[0]
 
 
 def trig(lines: Iterable[str], prefixes: dict[str, str], default_lines: Iterable[str] = (),
-         out: BinaryIO | None = None) -> bytes:
+         out: BinaryIO | None = None, *, chunk_size: int = CHUNK_LINES, tmpdir: str | os.PathLike | None = None
+         ) -> bytes:
     """Readable TriG from N-Quads ``lines`` that all name a graph, plus the default graph's N-Triples lines."""
-    quads = sorted(split_quad(line) for line in lines if line)
-    default = sorted(line for line in default_lines if line)
     used: set[str] = set()
     name = _namer(prefixes, used)
+    sort = functools.partial(sorted_unique, chunk_size=chunk_size, tmpdir=tmpdir)
+    with sort(default_lines) as default, sort(lines, key=split_quad) as named:
 
-    def blocks() -> Iterator[str]:
-        yield from _subject_blocks(map(split_triple, default), name, "")
-        start = 0
-        while start < len(quads):
-            g = quads[start][0]
-            end = start
-            while end < len(quads) and quads[end][0] == g:
-                end += 1
-            yield f"{name(g)} {{\n" + "\n".join(_subject_blocks((q[1:] for q in quads[start:end]), name, _INDENT)) \
-                + "}\n"
-            start = end
+        def blocks() -> Iterator[str]:
+            yield from _subject_blocks(map(split_triple, default), name, "")
+            for g, quads in itertools.groupby(map(split_quad, named), key=_graph_key):
+                yield f"{name(g)} {{\n" + "\n".join(_subject_blocks((q[1:] for q in quads), name, _INDENT)) + "}\n"
 
-    return _document(prefixes, used, blocks(), out)
+        return _document(prefixes, used, blocks(), out)
 
 
 # ------------------------------------------------------------------------------------------------ JSON-LD
@@ -214,15 +305,33 @@ def _context(prefixes: dict[str, str], predicates: Iterable[str], classes: Itera
 
 
 def jsonld(lines: Iterable[str], prefixes: dict[str, str], default_lines: Iterable[str] = (),
-           out: BinaryIO | None = None) -> bytes:
+           out: BinaryIO | None = None, *, chunk_size: int = CHUNK_LINES, tmpdir: str | os.PathLike | None = None
+           ) -> bytes:
     """Compacted JSON-LD (``@context`` with our prefixes and a short term per property) from N-Quads ``lines``
     that all name a graph plus the default graph's N-Triples lines: one ``@graph`` entry per named graph."""
-    quads = sorted(split_quad(line) for line in lines if line)
-    default = sorted(("",) + split_triple(line) for line in default_lines if line)
-    all_quads = default + quads
-    predicates = {q[2][1:-1] for q in all_quads}
-    classes = {q[3][1:-1] for q in all_quads if q[2] == _TYPE and q[3][0] == "<"}
-    ctx = _context(prefixes, predicates, classes)
+    predicates: set[str] = set()
+    classes: set[str] = set()
+
+    def noting(terms: Callable[[str], tuple[str, ...]], lines: Iterable[str]) -> Iterator[str]:
+        """The lines, noting the predicates and classes (few) that the ``@context`` needs while they are sorted."""
+        for line in lines:
+            if line:
+                *_, p, o = terms(line)
+                predicates.add(p[1:-1])
+                if p == _TYPE and o[0] == "<":
+                    classes.add(o[1:-1])
+            yield line
+
+    sort = functools.partial(sorted_unique, chunk_size=chunk_size, tmpdir=tmpdir)
+    with sort(noting(split_triple, default_lines), key=split_triple) as default, \
+            sort(noting(split_quad, lines), key=split_quad) as named:
+        return _jsonld(prefixes, _context(prefixes, predicates, classes), map(split_triple, default),
+                       map(split_quad, named), out)
+
+
+def _jsonld(prefixes: dict[str, str], ctx: dict[str, str], default: Iterator[tuple[str, str, str]],
+            quads: Iterator[tuple[str, str, str, str]], out: BinaryIO | None) -> bytes:
+    """:func:`jsonld` from the sorted triples of the default graph and quads of the named graphs."""
     spaces = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda x: -len(x[0]))
     terms = {v: k for k, v in ctx.items() if k not in prefixes}
 
@@ -252,38 +361,29 @@ def jsonld(lines: Iterable[str], prefixes: dict[str, str], default_lines: Iterab
             return {"@value": lexical, "@type": curie(datatype)}
         return lexical
 
-    def nodes(triples) -> list[dict]:
-        out: list[dict] = []
-        for s, p, o in triples:
-            if not out or out[-1]["@id"] != node_id(s):
-                out.append({"@id": node_id(s)})
-            node = out[-1]
-            if p == _TYPE and o[0] == "<":
-                node.setdefault("@type", []).append(key(o[1:-1]))
-            else:
-                node.setdefault(key(p[1:-1]), []).append(value(o))
-        for node in out:  # one value stands alone, as a JSON-LD compactor writes it
-            for k, v in node.items():
+    def nodes(triples: Iterable[tuple[str, str, str]]) -> Iterator[dict]:
+        for sid, group in itertools.groupby(triples, key=lambda t: node_id(t[0])):
+            node: dict = {"@id": sid}
+            for _, p, o in group:
+                if p == _TYPE and o[0] == "<":
+                    node.setdefault("@type", []).append(key(o[1:-1]))
+                else:
+                    node.setdefault(key(p[1:-1]), []).append(value(o))
+            for k, v in node.items():  # one value stands alone, as a JSON-LD compactor writes it
                 if isinstance(v, list) and len(v) == 1:
                     node[k] = v[0]
-        return out
+            yield node
 
     def entries() -> Iterator[str]:
         """One line per node (JSON's C encoder, fast), each named graph's nodes under its ``@graph``."""
         first = True
-        for node in nodes((q[1], q[2], q[3]) for q in default):
+        for node in nodes(default):
             yield ("" if first else ",\n") + "  " + dumps(node)
             first = False
-        start = 0
-        while start < len(quads):
-            g = quads[start][0]
-            end = start
-            while end < len(quads) and quads[end][0] == g:
-                end += 1
-            inner = ",\n".join("    " + dumps(n) for n in nodes((q[1], q[2], q[3]) for q in quads[start:end]))
+        for g, group in itertools.groupby(quads, key=_graph_key):
+            inner = ",\n".join("    " + dumps(n) for n in nodes(q[1:] for q in group))
             yield ("" if first else ",\n") + f'  {{"@id": {dumps(node_id(g))}, "@graph": [\n{inner}\n  ]}}'
             first = False
-            start = end
 
     head = '{"@context": ' + json.dumps(ctx, ensure_ascii=False, indent=1).replace("\n", "\n ") + ',\n "@graph": [\n'
     if out is None:
