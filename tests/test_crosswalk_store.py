@@ -4,6 +4,7 @@ that were not used to choose the method (docs/crosswalks.md, "What the precision
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from topicgraph.cli import cli
 from topicgraph.crosswalk import build_taxonomy_folder, read_sssom, stored_taxonomy
 from topicgraph.resources import taxonomy_dir
-from topicgraph.store import GraphStore
+from topicgraph.store import MANIFEST, GraphStore
 from topicgraph.taxonomy import load_taxonomy
 
 pytestmark = pytest.mark.slow
@@ -71,12 +72,37 @@ def test_store_taxonomy_is_the_build_taxonomy(held_out, tmp_path):
 
 def test_accept_asks_for_the_folder_it_cannot_know(held_out, tmp_path):
     rows = read_sssom(_ok_suggest(held_out, tmp_path)).rows
+    # a build whose manifest does not say which folder its taxonomy came from (moved, or made by hand)
+    build = tmp_path / "moved-build"
+    shutil.copytree(held_out / "build", build)
+    manifest = json.loads((build / MANIFEST).read_text())
+    manifest.pop("taxonomy_dir", None)
+    (build / MANIFEST).write_text(json.dumps(manifest))
     result = CliRunner().invoke(cli, ["crosswalk", "accept", str(tmp_path / "s.sssom.tsv"), rows[0]["record_id"],
-                                      "--store", str(held_out / "build")])
+                                      "--store", str(build)])
     assert result.exit_code == 2
     assert "--taxonomy" in result.output and "synthetic.ttl" in result.output
     # nothing was written into the shipped taxonomy
     assert not (Path(taxonomy_dir()) / "negatives.sssom.tsv").exists()
+
+
+def test_accept_writes_into_the_folder_the_build_recorded(held_out, tmp_path):
+    sssom = _ok_suggest(held_out, tmp_path)
+    rows = read_sssom(sssom).rows
+    tax = tmp_path / "tax"
+    shutil.copytree(held_out / "tax", tax)
+    build = tmp_path / "build"
+    shutil.copytree(held_out / "build", build)
+    manifest = json.loads((build / MANIFEST).read_text())
+    manifest["taxonomy_dir"], manifest["cwd"] = str(tax), str(tmp_path)
+    (build / MANIFEST).write_text(json.dumps(manifest))
+    _ok(CliRunner().invoke(cli, ["crosswalk", "accept", str(sssom), rows[0]["record_id"], "--store", str(build)]))
+    assert rows[0]["record_id"] in (tax / "mappings.ttl").read_text()
+    # the accepted pair is not suggested again before the next build
+    again = tmp_path / "again.sssom.tsv"
+    _ok(CliRunner().invoke(cli, ["crosswalk", "suggest", "--store", str(build), "-o", str(again)]))
+    pairs = {(r["subject_id"], r["object_id"]) for r in read_sssom(again).rows}
+    assert (rows[0]["subject_id"], rows[0]["object_id"]) not in pairs and len(pairs) == len(rows) - 1
 
 
 def _ok_suggest(held_out: Path, tmp_path: Path) -> Path:

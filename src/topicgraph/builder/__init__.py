@@ -119,7 +119,8 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                                  dict(sorted(ignored.items())))
             manifest = {"store": store_name, "base": base, "revision": uuid.uuid4().hex,
                         "base_iri": minter.base, "format_version": 1,
-                        "taxonomy": [tf.name for tf in tax_files], "profile": profile.name, "counts": counts,
+                        "taxonomy": [tf.name for tf in tax_files],
+                        "taxonomy_dir": str(taxonomy) if taxonomy else None, "profile": profile.name, "counts": counts,
                         "sources": [str(s) for s in sources], "cwd": str(cwd),
                         "exports": sorted(path.name for path in exports.values())}
             swap_in(out, work, [store_name, base], manifest)

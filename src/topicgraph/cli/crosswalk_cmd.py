@@ -39,15 +39,25 @@ def settings_options(f):
 def load_inputs(store: str, taxonomy_dir):
     """The build's incidence, the taxonomy and its links: the taxonomy in the build's store (the one the build
     resolved topics with), or the folder given as --taxonomy."""
+    from pyoxigraph import RdfFormat, parse
+
     from ..analysis import load_incidence
-    from ..crosswalk import stored_taxonomy, taxonomy_links
+    from ..crosswalk import build_taxonomy_folder, links_from_triples, stored_taxonomy, taxonomy_links
+    from ..errors import TopicgraphError
     from ..store import GraphStore
-    from ..taxonomy import load_taxonomy
+    from ..taxonomy import load_taxonomy, taxonomy_files
 
     graph = GraphStore.open(store)
     inc = load_incidence(graph)
     if taxonomy_dir is None:
         tax, links = stored_taxonomy(graph)
+        try:  # links accepted since the build are in the folder's files, not yet in the store: never re-suggested
+            folder = build_taxonomy_folder(store)
+        except TopicgraphError:
+            return inc, tax, links
+        for path in taxonomy_files(folder):
+            with open(path, "rb") as fh:
+                links_from_triples(parse(fh, format=RdfFormat.TURTLE, base_iri=path.resolve().as_uri()), path, links)
         return inc, tax, links
     tax = load_taxonomy(taxonomy_dir, strict=False)
     return inc, tax, taxonomy_links(tax)
