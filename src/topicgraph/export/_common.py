@@ -6,6 +6,8 @@ import colorsys
 import json
 import math
 import numbers
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -297,3 +299,25 @@ def json_for_script(data: Any) -> str:
     for ch, esc in _JS_ESCAPES.items():
         text = text.replace(ch, esc)
     return text
+
+
+def run_graphviz(text: str, path: Path, args: list[str], *, name: str, timeout: float, hint: str) -> list[Path]:
+    """Draw the DOT ``text`` into ``path`` with the Graphviz command ``args`` (``-o`` and the input are added),
+    atomically; past ``timeout`` seconds, or when Graphviz fails, a :class:`TopicgraphError` naming ``name``
+    (``hint`` says what to do about a timeout)."""
+    with tempfile.TemporaryDirectory(prefix="topicgraph-graphviz-") as tmp:
+        src = Path(tmp) / "graph.dot"
+        src.write_text(text, encoding="utf-8")
+
+        def write(out: Path) -> None:
+            try:
+                proc = subprocess.run([*args, "-o", str(out), str(src)], capture_output=True, timeout=timeout,
+                                      check=False)
+            except subprocess.TimeoutExpired:
+                raise TopicgraphError(f"Graphviz `{name}` took more than {timeout:g}s: {hint}") from None
+            if proc.returncode != 0 or out.stat().st_size == 0:
+                msg = proc.stderr.decode("utf-8", "replace").strip()
+                raise TopicgraphError(f"Graphviz `{name}` failed (exit {proc.returncode}): {msg[:500]}")
+
+        write_atomically(path, write)
+    return [Path(path)]

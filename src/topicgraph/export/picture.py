@@ -11,13 +11,11 @@ from __future__ import annotations
 import html
 import math
 import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TopicgraphError
-from ._common import layout_weight, node_colors, node_sizes, short_label, vendor_index, write_atomically
+from ._common import layout_weight, node_colors, node_sizes, run_graphviz, short_label, vendor_index
 from .backbone import DEFAULT_ALPHA, backbone_edges
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -215,20 +213,5 @@ def draw(G: "nx.Graph", path: Path, fmt: str, *, color_by: str | None = None, se
     text, _ = picture_dot(G, color_by=color_by, seed=seed, alpha=alpha, title=title, thinned=H)
     if fmt == "png":
         text = text.replace("  graph [", f"  graph [dpi={int(dpi)}, ", 1)
-    with tempfile.TemporaryDirectory(prefix="topicgraph-picture-") as tmp:
-        src = Path(tmp) / "picture.dot"
-        src.write_text(text, encoding="utf-8")
-
-        def write(out: Path) -> None:
-            try:
-                proc = subprocess.run([exe, "-n2", f"-T{fmt}", "-o", str(out), str(src)], capture_output=True,
-                                      timeout=max(timeout, 5), check=False)
-            except subprocess.TimeoutExpired:
-                raise TopicgraphError(f"Graphviz `neato -n2` took more than {timeout:g}s: keep fewer nodes "
-                                      "(--top N) or links (--alpha, --min-weight)") from None
-            if proc.returncode != 0 or out.stat().st_size == 0:
-                msg = proc.stderr.decode("utf-8", "replace").strip()
-                raise TopicgraphError(f"Graphviz `neato -n2` failed (exit {proc.returncode}): {msg[:500]}")
-
-        write_atomically(path, write)
-    return [Path(path)]
+    return run_graphviz(text, Path(path), [exe, "-n2", f"-T{fmt}"], name="neato -n2", timeout=max(timeout, 5),
+                        hint="keep fewer nodes (--top N) or links (--alpha, --min-weight)")

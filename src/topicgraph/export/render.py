@@ -4,13 +4,11 @@ by ``neato -n2``), or a Graphviz layout engine laying out the whole graph."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import TopicgraphError
-from ._common import write_atomically
+from ._common import run_graphviz
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -59,23 +57,8 @@ def render(G: "nx.Graph", path: Path, fmt: str, *, engine: str | None = None, co
     text = dot_text(G, color_by=color_by, render=True)
     if fmt == "png":
         text = text.replace("  graph [", f"  graph [dpi={int(dpi)}, bgcolor=white, ", 1)
-    with tempfile.TemporaryDirectory(prefix="topicgraph-render-") as tmp:
-        src = Path(tmp) / "graph.dot"
-        src.write_text(text, encoding="utf-8")
-
-        def write(out: Path) -> None:
-            try:
-                proc = subprocess.run([exe, f"-T{fmt}", "-o", str(out), str(src)], capture_output=True,
-                                      timeout=timeout, check=False)
-            except subprocess.TimeoutExpired:
-                raise TopicgraphError(f"Graphviz `{engine}` took more than {timeout:.0f}s: export fewer nodes "
-                                      "(--top N, --min-weight) or another --engine") from None
-            if proc.returncode != 0 or out.stat().st_size == 0:
-                msg = proc.stderr.decode("utf-8", "replace").strip()
-                raise TopicgraphError(f"Graphviz `{engine}` failed (exit {proc.returncode}): {msg[:500]}")
-
-        write_atomically(path, write)
-    return [Path(path)]
+    return run_graphviz(text, Path(path), [exe, f"-T{fmt}"], name=engine, timeout=timeout,
+                        hint="export fewer nodes (--top N, --min-weight) or another --engine")
 
 
 def engine_seconds(nodes: int, edges: int) -> float:
