@@ -7,15 +7,13 @@ import json
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 import numpy as np
 
 from ..vocab import TG_RANK, TG_RELATED_ARTICLE, TG_RELATED_TO, TG_RELATEDNESS, TG_SCORE, XSD_DECIMAL, XSD_INTEGER
 from .graphs import Incidence
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .related import RelatedWeights
+from .weights import RelatedWeights
 
 __all__ = ["RelatedTable"]
 
