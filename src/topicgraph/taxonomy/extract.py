@@ -30,13 +30,17 @@ __all__ = ["NEW_VENDOR_RULE", "is_new_vendor", "new_vendor_finding", "NewConcept
 NEW_VENDOR_RULE = "record.topics.new-vendor"
 
 
-def is_new_vendor(taxonomy: Taxonomy, vendor: str, profile: Profile) -> bool:
-    """True when ``vendor`` has no scheme in ``taxonomy`` and is the profile's ``default_vendor``: the site's own
-    topics, which the build maps under a scheme of their own and `validate` reports as a warning. A vendor written
-    out in a record that the taxonomy lacks is likelier a typo, and stays an error in `validate`."""
+def is_new_vendor(vendor: str, scheme: str | None, profile: Profile) -> bool:
+    """True when ``vendor`` has no ``scheme`` in the taxonomy and is the profile's ``default_vendor``: the site's
+    own topics, which the build maps under a scheme of their own and both the build and `validate` report as a
+    warning. A vendor written out in a record that the taxonomy lacks is likelier a typo, and `validate` keeps it an
+    error.
+
+    >>> is_new_vendor("blog", None, Profile(default_vendor="Blog")), is_new_vendor("Blog", None, DEFAULT_PROFILE)
+    (True, False)
+    """
     default = profile.default_vendor
-    return (default is not None and label_key(vendor) == label_key(default)
-            and taxonomy.scheme_for(vendor) is None)
+    return scheme is None and default is not None and label_key(vendor) == label_key(default)
 
 
 def new_vendor_finding(path: str, topic: Topic, *, line: int | None = None, field: str | None = None) -> Finding:
