@@ -70,9 +70,12 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
     report = result.report
     c = report.counts
     if as_json:
-        click.echo(json.dumps({"out": str(result.out), "counts": c, "seconds": round(report.seconds, 3),
+        click.echo(json.dumps({"out": str(result.out), "counts": c, "errors": report.errors,
+                               "seconds": round(report.seconds, 3),
                                "exports": {k: str(v) for k, v in result.exports.items()},
-                               "skipped": [{"file": f.file, "reason": f.reason} for f in report.skipped]}, indent=2))
+                               "skipped": [{"file": f.file, "reason": f.reason,
+                                            "findings": [x.to_dict() for x in f.findings]}
+                                           for f in report.skipped]}, indent=2))
     else:
         con = console(err=False)
         if not quiet:
