@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Finding
+from ..errors import Finding, Severity
 from ..store import REPORT, GraphStore, atomic_write
 
 __all__ = ["FileOutcome", "BuildReport", "BuildResult", "UpdateOutcomes", "read_report", "write_report",
@@ -58,6 +58,17 @@ class BuildReport:
     @property
     def skipped(self) -> list[FileOutcome]:
         return [f for f in self.files if f.status == "skipped"]
+
+    @property
+    def errors(self) -> int:
+        """The errors found in every file (a skipped file may have several)."""
+        return sum(1 for o in self.files for f in o.findings if f.severity >= Severity.ERROR)
+
+    def exit_status(self, *, strict: bool = False) -> int:
+        """1 when files were given and none could be mapped (with ``strict``: when any was skipped), else 0."""
+        if self.counts.get("files") and not self.counts.get("mapped"):
+            return 1
+        return 1 if strict and self.counts.get("skipped") else 0
 
     def to_dict(self) -> dict:
         return {"counts": self.counts, "seconds": round(self.seconds, 3),

@@ -70,9 +70,12 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
     report = result.report
     c = report.counts
     if as_json:
-        click.echo(json.dumps({"out": str(result.out), "counts": c, "seconds": round(report.seconds, 3),
+        click.echo(json.dumps({"out": str(result.out), "counts": c, "errors": report.errors,
+                               "seconds": round(report.seconds, 3),
                                "exports": {k: str(v) for k, v in result.exports.items()},
-                               "skipped": [{"file": f.file, "reason": f.reason} for f in report.skipped]}, indent=2))
+                               "skipped": [{"file": f.file, "reason": f.reason,
+                                            "findings": [x.to_dict() for x in f.findings]}
+                                           for f in report.skipped]}, indent=2))
     else:
         con = console(err=False)
         if not quiet:
@@ -82,13 +85,43 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
 
             for f in report.skipped:
                 con.print(f"[yellow]skipped[/] {escape(visible(f.reason))}", markup=True, highlight=False)
+                for line in _more_errors(f):
+                    con.print(f"  {escape(visible(line))}", markup=True, highlight=False)
         con.print(
             f"Mapped {c['mapped']} of {c['files']} files ({c['skipped']} skipped) into {result.out}/ in "
             f"{report.seconds:.2f}s: {c['triples']} triples, {c['articles']} articles, {c['people']} people, "
             f"{c['brands']} brands, {c['topics']} topics ({c['unknown_topics']} not in the taxonomy), "
-            f"{c['warnings']} warnings. Report: {result.out}/build-report.json", markup=False)
+            f"{_plural(report.errors, 'error')}, {_plural(c['warnings'], 'warning')}. "
+            f"Report: {result.out}/build-report.json", markup=False)
         if not quiet:
             for fmt, path in result.exports.items():
                 con.print(f"wrote {path}", markup=False)
-    if strict and c["skipped"]:
-        sys.exit(1)
+        if c["files"] and not c["mapped"]:
+            con.print(f"nothing was mapped: every file was skipped (see the errors above, or {result.out}/build-report"
+                      ".json); if the records come from another site's layout, describe it in a --profile "
+                      "(docs/profiles.md)", markup=False)
+    status = report.exit_status(strict=strict)
+    if status:
+        sys.exit(status)
+
+
+#: a skipped file's errors shown after its first one; the rest are counted (the report lists them all)
+SHOWN_ERRORS = 3
+
+
+def _more_errors(outcome) -> list[str]:
+    """The errors of a skipped file after the first (its reason), the first few and how many more."""
+    from ..errors import Severity
+
+    errors = [f for f in outcome.findings if f.severity >= Severity.ERROR]
+    rest = [str(f) for f in errors if str(f) != outcome.reason]
+    if len(rest) == len(errors):  # the reason was not one of them (a duplicate, say): nothing to add
+        return []
+    lines = [f"also: {text}" for text in rest[:SHOWN_ERRORS - 1]]
+    if len(rest) > SHOWN_ERRORS - 1:
+        lines.append(f"and {len(rest) - (SHOWN_ERRORS - 1)} more (all in the build report)")
+    return lines
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

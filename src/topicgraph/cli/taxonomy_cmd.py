@@ -1,4 +1,5 @@
-"""`topicgraph taxonomy`: browse the concept schemes, check their integrity, suggest topics for untagged records."""
+"""`topicgraph taxonomy`: browse the concept schemes, check their integrity, suggest topics for untagged records,
+extract new vendors' schemes from a corpus."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import sys
 
 import click
 
-from .common import handle_errors, json_option, report_format_option, shapes_option, strict_option, taxonomy_option
+from .common import (handle_errors, json_option, profile_option, report_format_option, shapes_option, strict_option,
+                     taxonomy_option)
 
 
 @click.group("taxonomy")
@@ -157,6 +159,38 @@ def check_command(taxonomy_dir, shapes, no_shacl, fmt, strict):
                               seconds=time.perf_counter() - started)
     click.echo(render(report, fmt))
     sys.exit(report.exit_code)
+
+
+@taxonomy_group.command("extract")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
+@profile_option
+@taxonomy_option("taxonomy_dir")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
+              help="The Turtle file to write (FILE.ttl).")
+@handle_errors
+def extract_command(sources, profile, taxonomy_dir, output):
+    """Write a SKOS concept scheme for each vendor of SOURCES' topics that the taxonomy lacks.
+
+    One concept per topic, its spellings folded as the build folds them (case and spacing); the prefLabel keeps
+    capitals when a spelling has them (AI, FDA), the other spellings become altLabels (hiddenLabels when they
+    differ only in case or spacing), and skos:scopeNote says how many records use it. Put the file in a folder
+    with the shipped taxonomy/*.ttl and pass that folder as --taxonomy to build and validate.
+    """
+    from pathlib import Path
+
+    from ..records import DEFAULT_PROFILE, load_profile
+    from ..store import atomic_write
+    from ..taxonomy.extract import corpus_topics, extract_schemes, schemes_turtle
+
+    prof = load_profile(profile) if profile else DEFAULT_PROFILE
+    tax = _load(taxonomy_dir)
+    found = extract_schemes(corpus_topics(sources, profile=prof), tax)
+    text = schemes_turtle(found, source=" ".join(sources))
+    atomic_write(Path(output), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    concepts = sum(len(s.concepts) for s in found)
+    names = ", ".join(f"{s.label} ({len(s.concepts)} concepts)" for s in found) or "no new vendor"
+    click.echo(f"wrote {len(found)} scheme{'' if len(found) == 1 else 's'}, {concepts} concept"
+               f"{'' if concepts == 1 else 's'} to {output}: {names}")
 
 
 @taxonomy_group.command("tag")

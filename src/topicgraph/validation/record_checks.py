@@ -52,10 +52,10 @@ def check_record(data: bytes, display: str, ctx: Context) -> dict | Pending:
         findings = _item_lines(exc.findings, _text(data))
         if exc.record is not None:  # its other fields were read: check its topics too, so one run says it all
             index = RecordIndex(exc.record, ctx.mapper, ctx.profile, lambda: _text(data))
-            findings += topic_findings(exc.record, ctx.taxonomy, index)
+            findings += topic_findings(exc.record, ctx.taxonomy, index, ctx.profile)
         return summary("record", findings)
     index = RecordIndex(rec, ctx.mapper, ctx.profile, lambda: _text(data))  # the text only if something is located
-    findings = list(rec.findings) + topic_findings(rec, ctx.taxonomy, index)
+    findings = list(rec.findings) + topic_findings(rec, ctx.taxonomy, index, ctx.profile)
     try:
         mapped = ctx.mapper.map(rec)
     except ValueError as exc:

@@ -1,4 +1,5 @@
-"""Topics against the taxonomy: an unknown vendor or a topic its scheme lacks, each with a did-you-mean."""
+"""Topics against the taxonomy: an unknown vendor or a topic its scheme lacks, each with a did-you-mean; a new
+vendor (the profile's default one, without a scheme) as the build reports it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections import defaultdict
 
 from ..errors import Finding, Severity
 from ..iris import key, label_key
+from ..records import DEFAULT_PROFILE, Profile
+from ..taxonomy.extract import is_new_vendor, new_vendor_finding
 from .locate import RecordIndex, Where
 
 __all__ = ["topic_findings", "did_you_mean"]
@@ -65,9 +68,11 @@ def _vocabulary(taxonomy) -> _Vocabulary:
     return _Vocabulary(taxonomy)
 
 
-def topic_findings(rec, taxonomy, index: RecordIndex | None = None) -> list[Finding]:
+def topic_findings(rec, taxonomy, index: RecordIndex | None = None,
+                   profile: Profile = DEFAULT_PROFILE) -> list[Finding]:
     """An unknown vendor (error) or a topic its vendor's scheme lacks (warning), each with a did-you-mean from the
-    taxonomy's prefLabels and altLabels (of the same scheme; of every scheme when the vendor is unknown)."""
+    taxonomy's prefLabels and altLabels (of the same scheme; of every scheme when the vendor is unknown); a topic
+    under the profile's default vendor without a scheme is a new vendor (warning), as in the build."""
     out: list[Finding] = []
     vocab = _vocabulary(taxonomy)
     topics_field = None
@@ -80,6 +85,9 @@ def topic_findings(rec, taxonomy, index: RecordIndex | None = None) -> list[Find
             if topics_field is None:
                 topics_field = index.field_name("topics") if index else "communityTopics"
             where = Where(f"{topics_field}[{i}]", rec.line_of("topics"))
+        if is_new_vendor(topic.vendor, scheme, profile):
+            out.append(new_vendor_finding(rec.path, topic, line=where.line, field=where.field))
+            continue
         if scheme is None:
             fix = _mean(vocab.guesses(None, topic.vendor, topic.label)) + \
                 f"The vendors are {', '.join(sorted(vocab.vendors.values()))}; a new vendor needs its own " \

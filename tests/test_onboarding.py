@@ -1,0 +1,196 @@
+"""Onboarding another site's corpus: build and validate agree, a build that maps nothing fails and says everything
+it found, and `taxonomy extract` makes the schemes of the corpus's new vendors."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from topicgraph.cli import cli
+from topicgraph.records import load_profile
+from topicgraph.taxonomy.extract import NEW_VENDOR_RULE, preferred
+
+from .conftest import ROOT
+
+EXAMPLES = ROOT / "docs" / "examples"
+HUGO = EXAMPLES / "hugo-blog"
+TAXONOMY = ROOT / "taxonomy"
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def _profile_args(folder: Path) -> list[str]:
+    profile = folder / "profile.toml"
+    return ["--profile", str(profile)] if profile.exists() else []
+
+
+def _build(sources, out: Path, *options: str) -> tuple[int, dict]:
+    result = _run("build", *sources, "--out", out, "-q", *options)
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+
+
+def _validate(sources, *options: str) -> tuple[int, dict]:
+    result = _run("validate", *sources, "--format", "json", "--no-cache", *options)
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.output)
+
+
+# ---- build and validate agree ---------------------------------------------------------------------------------
+
+def test_a_default_vendor_without_scheme_is_a_new_vendor_warning_in_build_and_validate(tmp_path):
+    code, report = _build([HUGO], tmp_path / "g", *_profile_args(HUGO))
+    assert code == 0 and report["counts"]["mapped"] == 2
+    built = [f for entry in report["files"] for f in entry.get("findings", []) if f["rule"] == NEW_VENDOR_RULE]
+    assert len(built) == 4 and {f["severity"] for f in built} == {"warning"}
+    code, checked = _validate([HUGO], *_profile_args(HUGO))
+    assert code == 0, checked["findings"]
+    assert checked["counts"]["errors"] == 0
+    rules = [f["rule"] for f in checked["findings"] if f["severity"] != "info"]
+    assert rules == [NEW_VENDOR_RULE] * 4
+    assert all("taxonomy extract" in f["fix"] for f in checked["findings"] if f["rule"] == NEW_VENDOR_RULE)
+
+
+def _known(finding: dict, default_vendor: str | None) -> bool:
+    """The disagreement kept on purpose: a vendor written out in a record that the taxonomy lacks (not the profile's
+    default vendor) is likelier a typo, an error for `validate` (tests/test_validate.py pins it), while the build
+    maps the record under a scheme of its own."""
+    m = re.search(r"names the vendor '(.*)', which", finding["message"])
+    return (finding["rule"] == "record.topics.unknown-vendor" and m is not None
+            and (default_vendor is None or m.group(1).casefold() != default_vendor.casefold()))
+
+CORPORA = [pytest.param([d], _profile_args(d), id=d.name) for d in sorted(EXAMPLES.iterdir()) if d.is_dir()] + [
+    pytest.param([ROOT / "tests" / "data" / "bad"], [], id="bad")]
+
+
+@pytest.mark.parametrize("sources, options", CORPORA)
+def test_a_record_build_maps_gets_no_error_from_validate(tmp_path, monkeypatch, sources, options):
+    monkeypatch.chdir(ROOT)
+    sources = [Path(s).relative_to(ROOT) for s in sources]
+    _, report = _build(sources, tmp_path / "g", *options)
+    _, checked = _validate(sources, *options)
+    default_vendor = load_profile(options[1]).default_vendor if options else None
+    errors: dict[str, set[str]] = {}
+    for f in checked["findings"]:
+        if f["severity"] == "error" and not _known(f, default_vendor):
+            errors.setdefault(f["file"], set()).add(f["rule"])
+    disagree = []
+    for entry in report["files"]:
+        if "not a record" in entry.get("reason", ""):
+            continue
+        found = errors.get(entry["file"], set())
+        if entry["status"] == "mapped" and found:
+            disagree.append((entry["file"], "mapped by build", sorted(found)))
+        if entry["status"] == "skipped" and not [f for f in checked["findings"]
+                                                 if f["file"] == entry["file"] and f["severity"] == "error"]:
+            disagree.append((entry["file"], "skipped by build, no error from validate", entry.get("reason")))
+    assert disagree == []
+
+
+# ---- a build that maps nothing ----------------------------------------------------------------------------------
+
+def _three_errors(folder: Path, name: str = "a.md") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text("---\nid: two\ntitle: T\ndate: next Tuesday\nlink:\n  href: javascript:alert(1)\n"
+                               "communityTopics:\n  - no vendor here\n  - nor here\n---\nBody.\n", encoding="utf-8")
+
+
+def test_a_build_that_maps_nothing_exits_1_and_counts_errors_and_warnings(tmp_path):
+    _three_errors(tmp_path / "src")
+    result = _run("build", tmp_path / "src", "--out", tmp_path / "g")
+    assert result.exit_code == 1, result.output
+    assert "Mapped 0 of 1 files (1 skipped)" in result.output
+    assert "4 errors, 0 warnings" in result.output
+    assert "--profile" in result.output
+    # the report lists every error of the file, the text the first few and how many more
+    report = json.loads((tmp_path / "g" / "build-report.json").read_text())
+    (entry,) = report["files"]
+    assert [f["rule"] for f in entry["findings"]] == ["record.date.date", "record.link.url", "record.topics.vendor",
+                                                      "record.topics.vendor"]
+    assert "also: " in result.output and "record.link.url" in result.output
+    assert "and 1 more" in result.output
+
+
+def test_a_build_that_maps_something_still_exits_0(tmp_path):
+    _three_errors(tmp_path / "src")
+    shutil.copy(sorted((ROOT / "seeds").glob("*.txt"))[0], tmp_path / "src" / "b.md")
+    result = _run("build", tmp_path / "src", "--out", tmp_path / "g", "-q")
+    assert result.exit_code == 0, result.output
+    assert "Mapped 1 of 2 files (1 skipped)" in result.output and "4 errors, 0 warnings" in result.output
+    assert _run("build", tmp_path / "src", "--out", tmp_path / "g", "-q", "--strict").exit_code == 1
+
+
+# ---- taxonomy extract -------------------------------------------------------------------------------------------
+
+def test_the_preferred_label_keeps_capitals_then_frequency_then_sort_order():
+    from collections import Counter
+
+    assert preferred(Counter({"ai": 40, "AI": 3})) == "AI"
+    assert preferred(Counter({"fda": 5, "FDA": 1})) == "FDA"
+    assert preferred(Counter({"himss 19": 7, "HIMSS 19": 2})) == "HIMSS 19"
+    assert preferred(Counter({"mhealth app": 4, "mHealth app": 1})) == "mHealth app"
+    assert preferred(Counter({"telehealth": 3, "Telehealth": 1, "TeleHealth": 1})) == "TeleHealth"
+    assert preferred(Counter({"b": 1, "a": 1})) == "a"
+
+
+def _case_variant_corpus(folder: Path, n: int = 60) -> Path:
+    """Flat Hugo posts whose categories come in case and spacing variants, a lower-case majority among them."""
+    folder.mkdir(parents=True)
+    spellings = [["ai", "AI", "ai"], ["fda", "FDA", "fda", "fda"], ["himss 19", "HIMSS  19"],
+                 ["mhealth app", "mHealth app", "mhealth app"], ["Telehealth", "telehealth"], ["WHO", "who", "who"]]
+    for i in range(n):
+        cats = [s[i % len(s)] for j, s in enumerate(spellings) if (i + j) % 3]
+        (folder / f"post-{i:03d}.md").write_text(
+            "---\n" f"id: post-{i}\n" f"title: Post {i}\n" f"date: 2024-01-{i % 28 + 1:02d}\n" f"link: https://example.org/p/{i}\n"
+            "linkBrand: example.org\n" "author: Ann Lee\n"
+            "categories:\n" + "".join(f"  - {json.dumps(c)}\n" for c in cats) + "---\n" f"Body {i}.\n",
+            encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("corpus", ["hugo-blog", "case-variants"])
+def test_extract_then_check_build_and_validate_agree_with_no_unknown_topic(tmp_path, corpus):
+    if corpus == "hugo-blog":
+        src, profile = HUGO, HUGO / "profile.toml"
+    else:
+        src, profile = _case_variant_corpus(tmp_path / "posts"), HUGO / "profile.toml"
+    out_ttl = tmp_path / "blog.ttl"
+    result = _run("taxonomy", "extract", src, "--profile", profile, "-o", out_ttl)
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 scheme" in result.output
+    tax = tmp_path / "taxonomy"
+    shutil.copytree(TAXONOMY, tax)
+    shutil.copy(out_ttl, tax / "blog.ttl")
+    check = _run("taxonomy", "check", "--taxonomy", tax, "--format", "json")
+    assert check.exit_code == 0, check.output
+    # a flat new scheme lacks only definitions (skos.undocumented, a warning)
+    assert {f["rule"] for f in json.loads(check.output)["findings"]} <= {"skos.undocumented"}
+    code, report = _build([src], tmp_path / "g", "--profile", str(profile), "--taxonomy", str(tax))
+    assert code == 0
+    assert report["counts"]["unknown_topics"] == 0 and report["unknown_topics"] == {}
+    assert report["counts"]["new_vendors"] == 0
+    code, checked = _validate([src], "--profile", str(profile), "--taxonomy", str(tax))
+    assert code == 0 and checked["counts"]["errors"] == 0
+    assert not [f for f in checked["findings"] if f["rule"].startswith("record.topics")]
+    if corpus == "case-variants":
+        from topicgraph.taxonomy import load_taxonomy
+
+        loaded = load_taxonomy(tax)
+        scheme = loaded.scheme_for("Blog")
+        labels = sorted(c.label for c in loaded.concepts.values() if c.scheme == scheme)
+        assert labels == ["AI", "FDA", "HIMSS 19", "Telehealth", "WHO", "mHealth app"]
+        text = out_ttl.read_text(encoding="utf-8")
+        assert 'skos:hiddenLabel "ai"@en' in text and 'skos:scopeNote "used by 40 records"@en' in text
+
+
+def test_extract_leaves_out_vendors_the_taxonomy_has(tmp_path):
+    result = _run("taxonomy", "extract", ROOT / "seeds", "-o", tmp_path / "x.ttl")
+    assert result.exit_code == 0, result.output
+    assert "wrote 0 schemes, 0 concepts" in result.output
