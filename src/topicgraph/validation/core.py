@@ -32,8 +32,9 @@ CHUNK = 500
 _TAXONOMY_ENTRY = "\0taxonomy"
 #: bumped when the checks change what they find, so a cache filled by an earlier build of the same version is
 #: not trusted (2: a record rejected for a field error also has its topics checked; 3: ids that mint the same
-#: article IRI are duplicates; 4: duplicates are told by the build's rules, records.identity)
-CHECKS_REVISION = "4"
+#: article IRI are duplicates; 4: duplicates are told by the build's rules, records.identity; 5: a topic under the
+#: profile's default vendor without a scheme is a new-vendor warning, record caps, addresses checked alike)
+CHECKS_REVISION = "5"
 
 
 def config_key(*, shapes_digest: str, taxonomy_files: Iterable[Path], profile: Profile, base_iri: str,
