@@ -131,3 +131,16 @@ def test_update_from_the_cli_takes_files_and_refuses_what_it_cannot_do(tmp_path)
     strict = CliRunner().invoke(cli, ["build", "--update", str(src / "b.md"), "--out", out, "--strict"])
     assert strict.exit_code == 1 and "skipped:" in strict.output and "no such file, and no record" in strict.output
 
+
+
+def test_the_summary_speaks_in_plurals_that_read_right(tmp_path):
+    """One article, one person, one brand: the summary says so in the singular."""
+    from click.testing import CliRunner
+
+    from topicgraph.cli import cli
+
+    out = tmp_path / "g"
+    result = CliRunner().invoke(cli, ["build", "seeds/000_e196614bccfeda88.txt", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Mapped 1 of 1 file (0 skipped)" in result.output
+    assert "1 article, " in result.output and "1 brand, " in result.output

@@ -106,7 +106,7 @@ def test_a_build_that_maps_nothing_exits_1_and_counts_errors_and_warnings(tmp_pa
     _three_errors(tmp_path / "src")
     result = _run("build", tmp_path / "src", "--out", tmp_path / "g")
     assert result.exit_code == 1, result.output
-    assert "Mapped 0 of 1 files (1 skipped)" in result.output
+    assert "Mapped 0 of 1 file (1 skipped)" in result.output
     assert "4 errors, 0 warnings" in result.output
     assert "--profile" in result.output
     # the report lists every error of the file, the text the first few and how many more

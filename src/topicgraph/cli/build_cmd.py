@@ -88,9 +88,10 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
                 for line in _more_errors(f):
                     con.print(f"  {escape(visible(line))}", markup=True, highlight=False)
         con.print(
-            f"Mapped {c['mapped']} of {c['files']} files ({c['skipped']} skipped) into {result.out}/ in "
-            f"{report.seconds:.2f}s: {c['triples']} triples, {c['articles']} articles, {c['people']} people, "
-            f"{c['brands']} brands, {c['topics']} topics ({c['unknown_topics']} not in the taxonomy), "
+            f"Mapped {c['mapped']} of {_plural(c['files'], 'file')} ({c['skipped']} skipped) into {result.out}/ in "
+            f"{report.seconds:.2f}s: {_plural(c['triples'], 'triple')}, {_plural(c['articles'], 'article')}, "
+            f"{_plural(c['people'], 'person', 'people')}, {_plural(c['brands'], 'brand')}, "
+            f"{_plural(c['topics'], 'topic')} ({c['unknown_topics']} not in the taxonomy), "
             f"{_plural(report.errors, 'error')}, {_plural(c['warnings'], 'warning')}. "
             f"Report: {result.out}/build-report.json", markup=False)
         if not quiet:
@@ -123,5 +124,10 @@ def _more_errors(outcome) -> list[str]:
     return lines
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 brand``, ``2 brands``; ``many`` for irregular plurals (``people``).
+
+    >>> _plural(1, "person", "people"), _plural(3, "person", "people"), _plural(0, "topic")
+    ('1 person', '3 people', '0 topics')
+    """
+    return f"{n} {word if n == 1 else many or word + 's'}"
