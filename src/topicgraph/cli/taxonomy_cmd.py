@@ -105,15 +105,16 @@ def show_command(topic, taxonomy_dir, as_json):
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(data["topic"])
-    click.echo(f"  concept     {iri}")
-    click.echo(f"  scheme      {tax.schemes.get(info.scheme, info.scheme)} <{info.scheme}>")
+    rows = [("concept", iri), ("scheme", f"{tax.schemes.get(info.scheme, info.scheme)} <{info.scheme}>")]
     if data["altLabels"]:
-        click.echo(f"  altLabels   {'; '.join(data['altLabels'])}")
+        rows.append(("altLabels", "; ".join(data["altLabels"])))
     if info.definition:
-        click.echo(f"  definition  {info.definition}")
-    for name, values in links.items():
-        click.echo(f"  {name:<11} {'; '.join(_topic(tax, o) for o in values)}")
+        rows.append(("definition", info.definition))
+    rows += [(name, "; ".join(_topic(tax, o) for o in values)) for name, values in links.items()]
+    width = max(len(name) for name, _ in rows)  # one column for every row, whatever names the links have
+    click.echo(data["topic"])
+    for name, value in rows:
+        click.echo(f"  {name:<{width}}  {value}")
 
 
 @taxonomy_group.command("tree")
