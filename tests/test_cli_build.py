@@ -144,3 +144,22 @@ def test_the_summary_speaks_in_plurals_that_read_right(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Mapped 1 of 1 file (0 skipped)" in result.output
     assert "1 article, " in result.output and "1 brand, " in result.output
+
+
+def test_a_rebuild_removes_the_exports_of_the_earlier_build_it_does_not_write(tmp_path):
+    from click.testing import CliRunner
+
+    from topicgraph.cli import cli
+
+    out = tmp_path / "g"
+    first = CliRunner().invoke(cli, ["build", "seeds", "--out", str(out), "--format", "nt", "--format", "ttl"])
+    assert first.exit_code == 0, first.output
+    assert (out / "graph.nt").is_file() and (out / "graph.ttl").is_file()
+    second = CliRunner().invoke(cli, ["build", "seeds", "--out", str(out), "--format", "ttl"])
+    assert second.exit_code == 0, second.output
+    assert not (out / "graph.nt").exists() and (out / "graph.ttl").is_file()
+    assert f"removed {out / 'graph.nt'}" in second.output.replace("\n", "")
+    notes = (out / "notes.txt")
+    notes.write_text("mine")  # not a build's export: never touched
+    third = CliRunner().invoke(cli, ["build", "seeds", "--out", str(out)])
+    assert third.exit_code == 0 and notes.read_text() == "mine" and not (out / "graph.ttl").exists()

@@ -128,12 +128,18 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             for fmt, path in list(exports.items()):
                 exports[fmt] = out / path.name
                 os.replace(path, exports[fmt])
+            # graph.<ext> files are the build's own: one this build did not write describes an earlier graph
+            written = {path.name for path in exports.values()}
+            removed = [out / export_name(fmt) for fmt in EXPORT_FORMATS
+                       if export_name(fmt) not in written and (out / export_name(fmt)).is_file()]
+            for path in removed:
+                path.unlink()
             write_report(out, report.to_dict())
         finally:
             shutil.rmtree(work, ignore_errors=True)
         clean_leftovers(out)
         clear_cache(out)
-    return BuildResult(out, report, exports)
+    return BuildResult(out, report, exports, removed_exports=removed)
 
 
 def _map_all(entries, sink: StreamingLoad, *, cwd: Path, jobs, profile, base_iri, taxonomy_dir, max_bytes,

@@ -84,6 +84,8 @@ class BuildResult:
     report: BuildReport
     exports: dict[str, Path]
     _store: GraphStore | None = None
+    #: exports of an earlier build (``graph.<ext>``) that this one did not write, removed so none is left stale
+    removed_exports: list[Path] = field(default_factory=list)
 
     @property
     def store(self) -> GraphStore:

@@ -73,6 +73,7 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
         click.echo(json.dumps({"out": str(result.out), "counts": c, "errors": report.errors,
                                "seconds": round(report.seconds, 3),
                                "exports": {k: str(v) for k, v in result.exports.items()},
+                               "removed_exports": [str(p) for p in result.removed_exports],
                                "skipped": [{"file": f.file, "reason": f.reason,
                                             "findings": [x.to_dict() for x in f.findings]}
                                            for f in report.skipped]}, indent=2))
@@ -97,6 +98,9 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
         if not quiet:
             for fmt, path in result.exports.items():
                 con.print(f"wrote {path}", markup=False)
+        for path in result.removed_exports:
+            con.print(f"removed {path}: the earlier build's export, which this build did not write (give --format "
+                      f"{path.suffix[1:]} to keep one)", markup=False)
         if c["files"] and not c["mapped"]:
             con.print(f"nothing was mapped: every file was skipped (see the errors above, or {result.out}/build-report"
                       ".json); if the records come from another site's layout, describe it in a --profile "
