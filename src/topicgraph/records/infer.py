@@ -437,7 +437,8 @@ def _topics(inf: Inference) -> None:
     s, paths = inf.survey, inf.fields["topics"]
     values = Counter()
     for p in paths:
-        values.update(s.fields[p].values)
+        if p in s.fields:
+            values.update(s.fields[p].values)
     total = sum(values.values())
     if not total:
         return
