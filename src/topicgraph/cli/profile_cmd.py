@@ -79,10 +79,11 @@ def render_text(inf, *, sources=(), output=None) -> str:
         out.append(f"  ! {m}")
     for f, p in s.unreadable[:5]:
         out.append(f"  ! {f}: {p}")
-    out += ["", f"Fields ({len(s.fields)}):", f"  {'field':<24} {'present':>13}  {'becomes':<22} shapes"]
+    w = max([len(f) for f in s.fields] + [5])
+    out += ["", f"Fields ({len(s.fields)}):", f"  {'field':<{w}} {'present':>12}  {'becomes':<22} shapes"]
     for f in d["fields"]:
         stats = s.fields[f["path"]]
-        out.append(f"  {f['path']:<24} {f['count']:>5} {f['percent']:>5.1f}%  {f['rdf']:<22} {_shapes(stats.shapes)}")
+        out.append(f"  {f['path']:<{w}} {f['count']:>5} {f['percent']:>5.1f}%  {f['rdf']:<22} {_shapes(stats.shapes)}")
     out += ["", "Drift:"]
     out += _drift_lines(inf) or ["  none found"]
     out += ["", "Next:"] + [f"  {c}" for c in _next_steps(sources, output)]

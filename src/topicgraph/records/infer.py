@@ -425,8 +425,9 @@ def infer_profile(s: Survey, *, name: str | None = None) -> Inference:
             stats = s.fields[best]
             shape = stats.shapes.most_common(1)[0][0]
             extra = f", with its alias {', '.join(paths[1:])} (never in the same record)" if len(paths) > 1 else ""
-            instead = f"; not {unfit[0]}" if unfit else ""
-            inf.reasons.append(f"{role}: {best} ({'by name' if best in SYNONYMS.get(role, ()) else 'default'}, "
+            instead = f"; passed over: {unfit[0]}" if unfit else ""
+            names = {_name_key(x) for x in SYNONYMS.get(role, ()) + default}
+            inf.reasons.append(f"{role}: {best} ({'by name' if _name_key(best) in names else 'by value shape'}, "
                                f"in {pct(stats)}, {shape}){extra}{instead}")
     _topics(inf)
     _drift(inf)
