@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from topicgraph.cli import cli
 from topicgraph.records import load_profile, parse_record
 from topicgraph.records.infer import Survey, infer_profile, survey
+from topicgraph.sources import discover
 
 from .conftest import ROOT
 
@@ -109,9 +110,9 @@ def test_sampling_is_deterministic_and_capped(tmp_path):
     for i in range(10):
         (tmp_path / f"{i}.md").write_text(f"---\nid: {i}\ntitle: T\n---\n", encoding="utf-8")
     (tmp_path / "bad.md").write_text("---\nid: [\n---\n", encoding="utf-8")
-    one, two = survey([tmp_path], sample=4), survey([tmp_path], sample=4)
+    one, two = survey(discover([tmp_path]), sample=4), survey(discover([tmp_path]), sample=4)
     assert one.sampled == 4 and one.files == 11 and one.fields["id"].values == two.fields["id"].values
-    everything = survey([tmp_path])
+    everything = survey(discover([tmp_path]))
     assert everything.records == 10 and len(everything.unreadable) == 1
 
 

@@ -37,10 +37,11 @@ def infer_command(sources, output, fmt, sample, name):
     that differ only in case or spacing, fields that look like aliases, mixed date formats, and what each field
     becomes in RDF. Build with: topicgraph build SOURCES --profile FILE.
     """
-    from ..records.infer import infer_profile, survey
+    from ..records.infer import infer_profile, site_name, survey
+    from ..sources import discover
     from ..store import atomic_write
 
-    inference = infer_profile(survey(sources, sample=sample), name=name)
+    inference = infer_profile(survey(discover(sources), sample=sample, site=site_name(sources)), name=name)
     if output:
         text = inference.toml()
         atomic_write(Path(output), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RecordError
-from ..sources import discover
 from .profile import ROLES
 from .reader import read_limited
 from .text import parse_human_date
@@ -208,12 +207,14 @@ def _front_matter(text: str) -> str | None:
     return text[first + 1:end.start()] if end else None
 
 
-def survey(sources, *, sample: int = DEFAULT_SAMPLE, site: str | None = None) -> Survey:
-    """Read the front matter of at most ``sample`` files under ``sources`` (evenly spread, in path order)."""
-    files = sorted(discover(sources), key=lambda p: p.as_posix())
+def survey(files, *, sample: int = DEFAULT_SAMPLE, site: str = "site") -> Survey:
+    """Read the front matter of at most ``sample`` of ``files`` (evenly spread, in path order); ``site`` names the
+    corpus (:func:`site_name` of the folders they were found in). Finding the files is the caller's
+    (:func:`topicgraph.sources.discover`): records and sources are layers apart."""
+    files = sorted((Path(f) for f in files), key=lambda p: p.as_posix())
     step = max(1, math.ceil(len(files) / sample)) if sample > 0 else 1
     chosen = files[::step][:sample] if sample > 0 else files
-    out = Survey(site=site or site_name(sources), files=len(files), sampled=len(chosen))
+    out = Survey(site=site, files=len(files), sampled=len(chosen))
     for path in chosen:
         try:
             text = read_limited(path, str(path)).decode("utf-8", errors="replace")
