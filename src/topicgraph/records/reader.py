@@ -235,7 +235,8 @@ class _FieldReader:
         example = (f"href: {node}" if "href" in subs and isinstance(node, str) and node.startswith(("http:", "https:"))
                    else f"{subs[0]}: ...")
         self.error(key, f"{key} should be a mapping with {', '.join(subs)}, found {kind}",
-                   f"write `{key}:` on its own line and its fields indented under it, e.g. `  {example}`{_PROFILE_FIX}",
+                   f"if the site writes it this way, {_PROFILE_RUN}; or write `{key}:` on its own line and its "
+                   f"fields indented under it, e.g. `  {example}`",
                    "record.field.mapping")
 
     def line(self, path: str | None) -> int | None:
