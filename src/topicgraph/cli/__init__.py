@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "export": "topicgraph.cli.export_cmd:export_command",
     "generate": "topicgraph.cli.generate_cmd:generate_command",
     "crosswalk": "topicgraph.cli.crosswalk_cmd:crosswalk_group",
+    "profile": "topicgraph.cli.profile_cmd:profile_group",
 }
 
 

@@ -175,6 +175,10 @@ def _parse_front_matter(text: str, offset: int, name: str, sha: str, size: int, 
     return _FieldReader(name, loaded.data, loaded.lines, profile, len(fm)).record(sha, size, content.strip())
 
 
+#: the hint for a field written in another site's layout: a profile maps it as it is
+_PROFILE_RUN = "run `topicgraph profile infer SRC -o site.toml` and pass `--profile site.toml`"
+_PROFILE_FIX = f"; or, if the site writes it this way, {_PROFILE_RUN}"
+
 #: Longest value accepted per role, in characters; longer is an error (a pasted page, not a title).
 LIMITS = {"id": 200, "title": 1000, "description": 10000, "authors": 300, "topics": 300, "tags": 300,
           "categories": 300, "slug": 500, "aliases": 2000, "link_brand": 253, "link_href": 4000,
@@ -231,7 +235,8 @@ class _FieldReader:
         example = (f"href: {node}" if "href" in subs and isinstance(node, str) and node.startswith(("http:", "https:"))
                    else f"{subs[0]}: ...")
         self.error(key, f"{key} should be a mapping with {', '.join(subs)}, found {kind}",
-                   f"write `{key}:` on its own line and its fields indented under it, e.g. `  {example}`",
+                   f"if the site writes it this way, {_PROFILE_RUN}; or write `{key}:` on its own line and its "
+                   f"fields indented under it, e.g. `  {example}`",
                    "record.field.mapping")
 
     def line(self, path: str | None) -> int | None:
@@ -255,7 +260,8 @@ class _FieldReader:
                 return path, None
             return path, text or None
         kind = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else type(value).__name__
-        self.error(path, f"{path} should be text, found {kind}", f"write {path} as one line of text",
+        self.error(path, f"{path} should be text, found {kind}", f"write {path} as one line of text"
+                   + (_PROFILE_FIX if isinstance(value, dict) else ""),
                    f"record.{role}.type")
         return path, None
 
@@ -400,8 +406,8 @@ class _FieldReader:
             self.findings.append(Finding(
                 self.name, f"topic {raw!r} has no vendor prefix", line=self.line(path), field=where,
                 rule="record.topics.vendor",
-                fix=f"write it as 'Vendor{sep} {raw}' (e.g. 'Medigy{sep} {raw}'), or set [topics] default_vendor "
-                    "in a --profile"))
+                fix=f"write it as 'Vendor{sep} {raw}' (e.g. 'Medigy{sep} {raw}'); or, for a site whose topics "
+                    f"have no vendor, {_PROFILE_RUN} (it sets [topics] default_vendor)"))
             return None
         if not vendor or not label:
             self.findings.append(Finding(
