@@ -172,3 +172,28 @@ def test_hints_point_to_profile_infer():
     fixes = {f.rule: f.fix for f in caught.value.findings}
     for rule in ("record.field.mapping", "record.topics.vendor", "record.source.type"):
         assert "topicgraph profile infer" in fixes[rule] and "--profile site.toml" in fixes[rule], (rule, fixes)
+
+
+def test_another_sites_separator_between_vendor_and_label_is_found():
+    inf = _infer([{"id": str(i), "title": "T", "topics": ["Medigy / Telehealth", "Symplur / Patient Experience"],
+                   "keywords": ["telehealth"]} for i in range(3)])
+    assert inf.separator == " / " and inf.default_vendor is None
+    assert inf.fields["tags"] == ("keywords",)
+    assert 'separator = " / "' in inf.toml()
+
+
+def test_a_slash_inside_labels_is_not_a_separator():
+    inf = _infer([{"id": str(i), "title": "T", "categories": ["24/7 care", "ai", "9/11 response"][: 1 + i % 3]}
+                  for i in range(6)], site="care-news")
+    assert inf.separator == ":" and inf.default_vendor == "Care News"
+
+
+def test_the_newsroom_example_needs_no_hand_edits(tmp_path):
+    """docs/examples/newsroom was written by hand for docs/profiles.md: its inferred profile maps every topic."""
+    site = EXAMPLES / "newsroom"
+    profile = tmp_path / "site.toml"
+    assert _run("profile", "infer", site, "-o", profile).exit_code == 0
+    result = _run("build", site, "--profile", profile, "--out", tmp_path / "g", "--json")
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output)["counts"]
+    assert counts["mapped"] == 1 and counts["unknown_topics"] == 0 and counts["new_vendors"] == 0

@@ -60,6 +60,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "link_href": ("link.href", "link", "url", "href", "source_url", "sourceUrl", "canonical", "externalUrl"),
     "link_original": ("link.original",),
     "topics": ("communityTopics", "topics", "categories", "tags"),
+    "tags": ("tags", "keywords"),
     "source": ("source", "source.name", "via"),
 }
 #: the kind of value each role reads: one text, a list of texts (one text is a list of one), or a date
@@ -73,6 +74,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _PREFIXED = re.compile(r"^[^:]{1,60}:\s*\S")
+#: separators other sites put between vendor and label, tried when most topics have no ':'
+SEPARATORS = (" / ", "/", " > ", ">", " | ", "|", " - ")
 
 
 def value_shape(value: object) -> str:
@@ -265,6 +268,7 @@ class Inference:
     name: str
     fields: dict[str, tuple[str, ...]]
     default_vendor: str | None = None
+    separator: str = ":"
     reasons: list[str] = field(default_factory=list)
     aliases: list[tuple[str, str]] = field(default_factory=list)
     case_variants: dict[str, list[list[tuple[str, int]]]] = field(default_factory=dict)
@@ -297,8 +301,13 @@ class Inference:
             if why:
                 lines.append(f"# {why}")
             lines.append(f"{role} = [{', '.join(_q(p) for p in paths)}]")
-        if self.default_vendor:
+        if self.default_vendor or self.separator != ":":
             lines += ["", "[topics]"]
+            if self.separator != ":":
+                why = next((r for r in self.reasons if r.startswith("separator:")), None)
+                lines += [f"# {why}"] if why else []
+                lines.append(f"separator = {_q(self.separator)}")
+        if self.default_vendor:
             why = next((r for r in self.reasons if r.startswith("default_vendor:")), None)
             if why:
                 lines.append(f"# {why}")
@@ -311,7 +320,7 @@ class Inference:
             "site": s.site, "files": s.files, "sampled": s.sampled, "records": s.records, "plain": s.plain,
             "unreadable": [{"file": f, "problem": p} for f, p in s.unreadable],
             "profile": {"name": self.name, "fields": {r: list(p) for r, p in self.changed().items()},
-                        "default_vendor": self.default_vendor},
+                        "default_vendor": self.default_vendor, "separator": self.separator},
             "reasons": self.reasons, "misfits": self.misfits,
             "fields": [{"path": f.path, "count": f.count, "percent": round(100 * f.count / s.records, 1) if s.records
                         else 0.0, "types": dict(f.types.most_common()), "shapes": dict(f.shapes.most_common()),
@@ -445,8 +454,21 @@ def _topics(inf: Inference) -> None:
     if not total:
         return
     prefixed = sum(n for v, n in values.items() if _PREFIXED.match(v) and not _URL.match(v))
+    if prefixed / total < 0.5:  # another site's separator between vendor and label: "Medigy / AI", "Medigy > AI"
+        for sep in SEPARATORS:
+            split = [(v.split(sep, 1)[0].strip(), n) for v, n in values.items()
+                     if sep in v and not _URL.match(v) and v.split(sep, 1)[1].strip()]
+            short = [(vendor, n) for vendor, n in split if vendor and len(vendor) <= 40 and len(vendor.split()) <= 3]
+            count = sum(n for _, n in short)
+            # a vendor names several topics, or reads as a name: a separator inside labels ("24/7 care") is not one
+            named = all(v[0].isupper() and not any(ch.isdigit() for ch in v) for v, _ in short)
+            if count / total >= 0.5 and (len({v for v, _ in short}) < len(short) or named):
+                inf.separator, prefixed = sep, count
+                inf.reasons.append(f"separator: {sep!r}, between vendor and label in {count} of {total} topic(s)")
+                break
     if prefixed / total >= 0.5:
-        inf.reasons.append(f"default_vendor: none, {prefixed} of {total} topic(s) name their vendor ('Vendor: Label')")
+        inf.reasons.append(f"default_vendor: none, {prefixed} of {total} topic(s) name their vendor "
+                           f"('Vendor{inf.separator} Label')")
         return
     site = s.get("site")
     source = s.get("source.name")
