@@ -58,7 +58,7 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
     """Run a SPARQL query: SPARQL text, -f FILE, or --name NAME for a named query.
 
     The store's default graph is the union of all named graphs, and the prefixes schema:, skos:, dcterms:,
-    prov:, xsd:, rdf:, rdfs:, tg:, tax: and id: (the build's base IRI, e.g. id:article\/4463) are declared for
+    prov:, xsd:, rdf:, rdfs:, tg:, tax: and id: (the build's base IRI) are declared for
     you. Updates, LOAD and SERVICE are refused. A named query's required parameter, left out, is an error that
     lists values from the store to choose from; --list shows them too.
 
