@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from topicgraph.cli import cli
-from topicgraph.queries import MissingParameter, QuerySyntaxError, get_query, run_named, run_query
+from topicgraph.queries import (MissingParameter, QuerySyntaxError, example_params, get_query, list_queries,
+                                run_named, run_query)
 
 
 def invoke(*args):
@@ -74,6 +75,14 @@ def test_the_library_raises_the_same_error_with_choices(generated):
     assert info.value.parameter.name == "topic" and info.value.choices
     assert get_query("articles-by-topic").parameters[0].required
     assert not get_query("authors-by-topic").parameters[0].required  # free: every topic
+
+
+def test_every_named_query_runs_on_any_corpus_with_example_params(generated):
+    for q in list_queries():
+        params = example_params(generated, q.name)
+        assert set(params) == {p.name for p in q.parameters if p.required}, q.name
+        run_named(generated, q.name, params)
+    assert run_named(generated, "articles-by-topic", example_params(generated, "articles-by-topic")).rows
 
 
 def test_list_shows_required_parameters_and_example_values(generated):

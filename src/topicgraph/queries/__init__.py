@@ -17,10 +17,10 @@ from .checks import (CheckedQuery, QueryRefused, QuerySyntaxError, QueryTooCompl
 from .endpoint import Endpoint
 from .named import MissingParameter, NamedQuery, Parameter, get_query, list_queries
 from .result import QueryResult
-from .runner import run_named, run_query, with_choices
+from .runner import example_params, run_named, run_query, with_choices
 from .terms import to_term
 
-__all__ = ["NamedQuery", "Parameter", "MissingParameter", "with_choices", "list_queries", "get_query", "to_term", "QueryResult", "Endpoint",
+__all__ = ["NamedQuery", "Parameter", "MissingParameter", "with_choices", "example_params", "list_queries", "get_query", "to_term", "QueryResult", "Endpoint",
            "run_query", "run_named", "check_query", "check_nesting", "CheckedQuery", "QueryRefused", "QuerySyntaxError",
            "QueryTooComplex",
            "ResultTooLarge", "serialize", "render_table", "media_type", "negotiate", "BINDINGS_FORMATS",
