@@ -34,7 +34,8 @@ def test_list_shows_every_named_query_and_its_parameters():
                  "authors-by-topic", "brands-by-topic", "topic-timeline", "cross-vendor-mappings",
                  "untagged-articles", "unused-topics"):
         assert f"\n{name}\n" in "\n" + res.output
-    assert "--param topic=... (iri, default tax:medigy/patient-acquisition)" in res.output
+    assert "--param topic=... (iri, required)" in res.output
+    assert "--param identifier=... (string, required)" in res.output
     listing = json.loads(run("--list", "--format", "json").output)
     timeline = next(q for q in listing if q["name"] == "topic-timeline")
     assert timeline["title"] == "A topic's monthly timeline"

@@ -34,7 +34,8 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
               help="Bind a variable, e.g. --param topic=tax:medigy/telehealth (repeatable). Values are RDF terms, "
                    "never pasted into the query text: an IRI or prefixed name, a Turtle literal such as "
                    "'w=\"800\"^^xsd:integer' or 'l=\"Telehealth\"@en', else a plain string.")
-@click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--list", "list_only", is_flag=True, help="List the named queries and their parameters (with example "
+              "values from the store, when there is one).")
 @click.option("--show", is_flag=True, help="Print the named query's SPARQL instead of running it.")
 @store_option
 @click.option("--endpoint", metavar="URL", help="Query a SPARQL 1.1 endpoint instead of the store.")
@@ -57,7 +58,9 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
     """Run a SPARQL query: SPARQL text, -f FILE, or --name NAME for a named query.
 
     The store's default graph is the union of all named graphs, and the prefixes schema:, skos:, dcterms:,
-    prov:, xsd:, rdf:, rdfs:, tg: and tax: are declared for you. Updates, LOAD and SERVICE are refused.
+    prov:, xsd:, rdf:, rdfs:, tg:, tax: and id: (the build's base IRI) are declared for
+    you. Updates, LOAD and SERVICE are refused. A named query's required parameter, left out, is an error that
+    lists values from the store to choose from; --list shows them too.
 
     \b
     Examples:
@@ -67,10 +70,10 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
       topicgraph query -f my.rq --endpoint http://127.0.0.1:7878/query
     """
     from ..errors import TopicgraphError
-    from ..queries import Endpoint, get_query, list_queries, run_query, serialize
+    from ..queries import Endpoint, MissingParameter, get_query, list_queries, run_query, serialize, with_choices
 
     if list_only:
-        _print_list(list_queries(), fmt)
+        _print_list(list_queries(), fmt, _examples_from(store, endpoint, graph, user, password, timeout))
         return
     sources = [s for s in (sparql is not None, file is not None, name is not None) if s]
     if len(sources) != 1:
@@ -100,7 +103,10 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
         target = GraphStore.open(store)
         base = target.base_iri
     if named is not None:
-        bindings = named.bindings(values, base_iri=base)
+        try:
+            bindings = named.bindings(values, base_iri=base)
+        except MissingParameter as exc:
+            raise with_choices(exc, target, base_iri=base) from None
     else:
         bindings = values
     if endpoint:
@@ -116,6 +122,8 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
     if result.kind != "graph" and fmt in ("ttl", "nt", "jsonld"):
         raise TopicgraphError(f"{result.form} returns results, not RDF: use --format table, csv, tsv, json or xml")
     data = serialize(result, fmt, prefixes=prefixes)
+    if fmt == "json" and not data.endswith(b"\n"):  # a file or terminal line ends with one
+        data += b"\n"
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     if output:
@@ -191,17 +199,68 @@ def _read(file) -> str:
                               f"`iconv -f latin1 -t utf-8 {file.name} > query.rq` for Latin-1") from None
 
 
-def _print_list(queries, fmt: str) -> None:
+def _examples_from(store, endpoint, graph, user, password, timeout):
+    """``find(name) -> (heading, lines) | None``: values of a parameter from the store (or the endpoint), for
+    --list; None when there is neither (a listing needs no store)."""
+    from ..errors import TopicgraphError
+    from ..queries import Endpoint, run_query
+    from ..queries.choices import find_choices
+    from ..queries.terms import predeclared
+
+    try:
+        if endpoint:
+            from ..namespaces import DEFAULT_BASE_IRI
+
+            target = Endpoint(endpoint, graph=graph, user=user, password=password,
+                              timeout=timeout or ENDPOINT_TIMEOUT)
+            base = DEFAULT_BASE_IRI
+        else:
+            from ..store import GraphStore
+
+            if not os.path.isdir(store):
+                return None
+            target = GraphStore.open(store)
+            base = target.base_iri
+    except TopicgraphError:
+        return None
+    prefixes = predeclared(base)
+    found: dict = {}
+
+    def find(name: str):
+        if name not in found:
+            try:
+                found[name] = find_choices(name, lambda q: run_query(target, q, base_iri=base), prefixes)
+            except TopicgraphError:
+                found[name] = None
+        return found[name]
+
+    return find
+
+
+def _print_list(queries, fmt: str, find=None) -> None:
     import json
+
+    def examples(p) -> list[str]:
+        got = find(p.name) if find is not None else None
+        return got[1] if got else []
 
     if fmt == "json":
         click.echo(json.dumps([{"name": q.name, "title": q.title, "description": q.description,
                                 "parameters": [{"name": p.name, "type": p.type, "default": p.default,
-                                                "description": p.description} for p in q.parameters]}
+                                                "required": p.required, "description": p.description,
+                                                **({"examples": [e.split()[0] for e in examples(p)]}
+                                                   if find is not None else {})}
+                                               for p in q.parameters]}
                                for q in queries], indent=2))
         return
     for q in queries:
         click.echo(f"{q.name}\n    {q.title}: {q.description}")
         for p in q.parameters:
-            default = f", default {p.default}" if p.default is not None else ", optional"
-            click.echo(f"    --param {p.name}=... ({p.type}{default}): {p.description}")
+            if p.required:
+                how = ", required"
+            else:
+                how = f", default {p.default}" if p.default is not None else ", optional"
+            click.echo(f"    --param {p.name}=... ({p.type}{how}): {p.description}")
+            shown = examples(p) if p.required else []
+            if shown:
+                click.echo("        e.g. " + "\n             ".join(shown[:5]))

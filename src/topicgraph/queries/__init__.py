@@ -15,12 +15,12 @@ from .formats import (BINDINGS_FORMATS, GRAPH_FORMATS, OUTPUT_FORMATS, media_typ
 from .checks import (CheckedQuery, QueryRefused, QuerySyntaxError, QueryTooComplex, ResultTooLarge, check_nesting,
                      check_query)
 from .endpoint import Endpoint
-from .named import NamedQuery, Parameter, get_query, list_queries
+from .named import MissingParameter, NamedQuery, Parameter, get_query, list_queries
 from .result import QueryResult
-from .runner import run_named, run_query
+from .runner import example_params, run_named, run_query, with_choices
 from .terms import to_term
 
-__all__ = ["NamedQuery", "Parameter", "list_queries", "get_query", "to_term", "QueryResult", "Endpoint",
+__all__ = ["NamedQuery", "Parameter", "MissingParameter", "with_choices", "example_params", "list_queries", "get_query", "to_term", "QueryResult", "Endpoint",
            "run_query", "run_named", "check_query", "check_nesting", "CheckedQuery", "QueryRefused", "QuerySyntaxError",
            "QueryTooComplex",
            "ResultTooLarge", "serialize", "render_table", "media_type", "negotiate", "BINDINGS_FORMATS",

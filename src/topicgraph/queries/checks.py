@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import TopicgraphError
 from . import syntax
+from .diagnose import diagnose
 from .terms import predeclared
 
 __all__ = ["check_query", "check_nesting", "check_complexity", "syntax_error", "CheckedQuery", "QueryRefused", "QuerySyntaxError",
@@ -216,6 +217,8 @@ def _check(sparql: str, allow_service: bool, max_depth: int | None) -> CheckedQu
     return CheckedQuery(form, has_service, has_dataset)
 
 def syntax_error(sparql: str, exc: SyntaxError, prefixes: dict[str, str] | None = None) -> TopicgraphError:
+    """The parser's ``exc`` as a :class:`QuerySyntaxError` that says what is wrong in words where it can (an
+    unknown prefix, a triple without object, a missing ``.`` or ``}``, a mistyped keyword), placed and shown."""
     prefixes = predeclared() if prefixes is None else prefixes
     message = str(exc)
     unknown = syntax.undeclared_prefix(sparql, prefixes)
@@ -233,6 +236,11 @@ def syntax_error(sparql: str, exc: SyntaxError, prefixes: dict[str, str] | None 
         if len(reason) > 240:
             reason = reason[:240] + "…"
         line, col = int(m.group(1)), int(m.group(2))
+        said = diagnose(sparql)
+        if said is not None:  # a common mistake, said in words; the parser's list of tokens after it
+            sentence, offset = said
+            return QuerySyntaxError(f"{sentence} (the parser said: {reason})", sparql,
+                                    *syntax.line_col(sparql, offset))
         # pyoxigraph reports where its parser finally gave up, often past the mistake; rdflib's parser stops at
         # the start of the clause it could not read. Point at the earlier place and say what pyoxigraph wanted.
         start = _rdflib_error_position(sparql)

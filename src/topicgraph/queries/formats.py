@@ -26,7 +26,7 @@ from ..errors import TopicgraphError
 from ..store import readable
 from .result import QueryResult
 
-__all__ = ["serialize", "render_table", "media_type", "negotiate", "formats_for", "BINDINGS_FORMATS",
+__all__ = ["serialize", "compact_iri", "render_table", "media_type", "negotiate", "formats_for", "BINDINGS_FORMATS",
            "GRAPH_FORMATS", "OUTPUT_FORMATS", "XSD_INTEGER"]
 
 XSD_INTEGER = vocab.XSD_INTEGER
@@ -184,7 +184,8 @@ def _used_prefixes(triples, prefixes: dict[str, str]) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------------------------ the table
-def _compact(iri: str, prefixes: dict[str, str]) -> str:
+def compact_iri(iri: str, prefixes: dict[str, str]) -> str:
+    """``iri`` as ``prefix:local`` with the longest namespace of ``prefixes`` that fits, else as it is."""
     best = ""
     for prefix, ns in prefixes.items():
         if iri.startswith(ns) and len(ns) > len(prefixes.get(best, "")) and len(iri) > len(ns):
@@ -198,7 +199,7 @@ def _cell(term, prefixes: dict[str, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, pyoxigraph.NamedNode):
-        return _compact(term.value, prefixes)
+        return compact_iri(term.value, prefixes)
     if isinstance(term, pyoxigraph.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, pyoxigraph.Literal):

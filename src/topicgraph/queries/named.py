@@ -4,11 +4,12 @@ Each file starts with a comment block::
 
     # title: Articles by topic
     # description: Every article tagged with a topic, newest first.
-    # param: topic (iri, default tax:medigy/patient-acquisition): the topic, as an IRI or prefixed name
+    # param: topic (iri, required): the topic, as an IRI or prefixed name
 
 A parameter is a variable of the query. Given a value, the variable is bound to that RDF term before the query
-runs (never pasted into the text); left out, with no default, the variable stays free and the query covers
-every value.
+runs (never pasted into the text); left out, it takes its default, or, with none, stays free and the query
+covers every value. A ``required`` parameter has no value that fits every corpus (a topic, an article): left
+out, it is an error (:class:`MissingParameter`) that :mod:`.choices` fills with values from the store.
 
 >>> q = get_query("articles-by-topic")
 >>> q.title, [p.name for p in q.parameters]
@@ -25,10 +26,24 @@ from typing import Any
 from ..errors import TopicgraphError
 from .terms import PARAM_TYPES, to_term
 
-__all__ = ["NamedQuery", "Parameter", "list_queries", "get_query", "to_term", "PARAM_TYPES"]
+__all__ = ["NamedQuery", "Parameter", "MissingParameter", "list_queries", "get_query", "to_term", "PARAM_TYPES"]
 
-_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>\w+)(?:\s*,\s*default\s+(?P<default>.+?))?\)"
-                       r"\s*:\s*(?P<doc>.*)$")
+_PARAM_RE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<type>\w+)"
+                       r"(?:\s*,\s*(?:default\s+(?P<default>.+?)|(?P<required>required)))?\)\s*:\s*(?P<doc>.*)$")
+
+
+class MissingParameter(TopicgraphError):
+    """A named query run without a value for a required parameter; ``choices`` are lines of values to pick."""
+
+    def __init__(self, query: "NamedQuery", parameter: "Parameter", choices: list[str] | None = None,
+                 heading: str = "") -> None:
+        self.query, self.parameter, self.choices = query, parameter, list(choices or [])
+        message = (f"the named query {query.name!r} needs --param {parameter.name}=VALUE: {parameter.description}")
+        if self.choices:
+            message += f"\n{heading or 'Values in the store'}:\n" + "\n".join(f"  {c}" for c in self.choices)
+            first = self.choices[0].split()[0]
+            message += f"\nFor example: topicgraph query --name {query.name} --param {parameter.name}={first}"
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,8 @@ class Parameter:
     type: str = "string"
     default: str | None = None
     description: str = ""
+    #: no default fits every corpus, and leaving it free makes no sense: a value must be given
+    required: bool = False
 
     def term(self, value: Any, *, base_iri: str | None = None):
         """``value`` (text, number or pyoxigraph term) as the RDF term of this parameter's type."""
@@ -65,7 +82,9 @@ class NamedQuery:
         raise TopicgraphError(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
 
     def bindings(self, values: dict[str, Any] | None = None, *, base_iri: str | None = None) -> dict[str, Any]:
-        """Parameter name -> RDF term: the given values (checked and typed) over the defaults."""
+        """Parameter name -> RDF term: the given values (checked and typed) over the defaults.
+
+        Raises :class:`MissingParameter` when a required parameter has no value."""
         values = dict(values or {})
         for name in values:
             self.parameter(name)
@@ -75,6 +94,8 @@ class NamedQuery:
                 out[p.name] = p.term(values[p.name], base_iri=base_iri)
             elif p.default is not None:
                 out[p.name] = p.term(p.default, base_iri=base_iri)
+            elif p.required:
+                raise MissingParameter(self, p)
         return out
 
     @classmethod
@@ -108,9 +129,11 @@ class NamedQuery:
             m = _PARAM_RE.match(spec)
             if not m or m.group("type") not in PARAM_TYPES:
                 raise TopicgraphError(f"{path or name}: cannot read the parameter line {spec!r}: write "
-                                      "`# param: NAME (TYPE[, default VALUE]): description` with TYPE one of "
+                                      "`# param: NAME (TYPE[, default VALUE | , required]): description` with TYPE "
+                                      "one of "
                                       + ", ".join(PARAM_TYPES))
-            parameters.append(Parameter(m.group("name"), m.group("type"), m.group("default"), m.group("doc")))
+            parameters.append(Parameter(m.group("name"), m.group("type"), m.group("default"), m.group("doc"),
+                                        m.group("required") is not None))
         if "title" not in fields:
             raise TopicgraphError(f"{path or name}: a named query needs a `# title:` line in its header comment")
         return cls(name, fields.pop("title"), fields.pop("description", ""), tuple(parameters), text, path, fields)

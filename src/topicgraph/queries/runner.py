@@ -21,12 +21,13 @@ from ..errors import TopicgraphError
 from . import syntax
 from .checks import (MAX_NESTING, CheckedQuery, QueryRefused, QuerySyntaxError, QueryTooComplex, ResultTooLarge,
                      check_query, syntax_error)
-from .named import get_query
+from .choices import find_choices
+from .named import MissingParameter, get_query
 from .endpoint import Endpoint, run_endpoint
 from .result import QueryResult, collect
 from .terms import predeclared, to_term
 
-__all__ = ["QueryResult", "Endpoint", "run_query", "run_named", "check_query", "CheckedQuery", "QueryRefused",
+__all__ = ["QueryResult", "Endpoint", "run_query", "run_named", "with_choices", "example_params", "MissingParameter", "check_query", "CheckedQuery", "QueryRefused",
            "QuerySyntaxError", "QueryTooComplex", "ResultTooLarge", "MAX_NESTING"]
 
 
@@ -81,8 +82,50 @@ def run_named(target, name: str, params: dict[str, Any] | None = None, **kwargs)
     """
     query = get_query(name, kwargs.pop("folder", None))
     target = _open_target(target)
-    bindings = query.bindings(params, base_iri=getattr(target, "base_iri", None))
+    base_iri = kwargs.get("base_iri") or getattr(target, "base_iri", None)
+    try:
+        bindings = query.bindings(params, base_iri=base_iri)
+    except MissingParameter as exc:
+        raise with_choices(exc, target, base_iri=base_iri) from None
     return run_query(target, query.sparql, params=bindings, **kwargs)
+
+
+def example_params(target, name: str) -> dict[str, str]:
+    """A value for each required parameter of the named query ``name``, the first the store offers (its most
+    used topic, an article with many topics): for running every named query on any corpus, as tests and
+    benchmarks do.
+
+    >>> import tempfile, topicgraph
+    >>> store = topicgraph.build(["seeds"], out=tempfile.mkdtemp(), jobs=1).store
+    >>> example_params(store, "articles-by-topic"), example_params(store, "topics-by-vendor")
+    ({'topic': 'tax:medigy/patient-acquisition'}, {})
+    """
+    query = get_query(name)
+    target = _open_target(target)
+    base_iri = getattr(target, "base_iri", None)
+    out = {}
+    for p in query.parameters:
+        if p.required:
+            found = find_choices(p.name, lambda q: run_query(target, q, base_iri=base_iri), predeclared(base_iri))
+            if found is None:
+                raise with_choices(MissingParameter(query, p), target, base_iri=base_iri)
+            out[p.name] = found[1][0].split()[0]
+    return out
+
+
+def with_choices(exc: MissingParameter, target, *, base_iri: str | None = None) -> MissingParameter:
+    """``exc`` again, listing values of its parameter that ``target`` holds (the most used topics, a few
+    identifiers); as it was when the target cannot say (no query for that parameter, an endpoint down)."""
+    target = _open_target(target)
+    prefixes = predeclared(base_iri or getattr(target, "base_iri", None))
+    try:
+        found = find_choices(exc.parameter.name, lambda q: run_query(target, q, base_iri=base_iri), prefixes)
+    except TopicgraphError:
+        found = None
+    if found is None:
+        return exc
+    heading, lines = found
+    return MissingParameter(exc.query, exc.parameter, lines, heading)
 
 
 # ------------------------------------------------------------------------------------------ the embedded store
