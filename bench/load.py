@@ -110,7 +110,7 @@ def requests_for(conn, path: str) -> list[Request]:
     }
     out = []
     for q in list_queries():
-        variants: list[dict] = [{}]
+        variants: list[dict] = [] if any(p.required for p in q.parameters) else [{}]
         for p in q.parameters:
             pool = pools.get(p.name, [])
             step = max(1, len(pool) // VARIANTS)

@@ -190,12 +190,14 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
                 return time.perf_counter() - t, None
             ours[f"query {name}"] = median_of(q_once, max(3, args.repeat))
         # the shipped named queries, as `topicgraph query --name` runs them (the targets apply to these)
-        from topicgraph.queries import list_queries, run_named
+        from topicgraph.queries import example_params, list_queries, run_named
 
         for nq in list_queries():
-            def named_once(name=nq.name):
+            params = {"identifier": first_id} if nq.name == "related-articles" else example_params(gs, nq.name)
+
+            def named_once(name=nq.name, params=params):
                 t = time.perf_counter()
-                run_named(gs, name, {"identifier": first_id} if name == "related-articles" else None)
+                run_named(gs, name, params)
                 return time.perf_counter() - t, None
             ours[f"named query {nq.name}"] = median_of(named_once, max(3, args.repeat))
         del gs

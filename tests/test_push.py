@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import topicgraph
 from topicgraph.cli import cli
-from topicgraph.queries import Endpoint, list_queries, run_named, run_query
+from topicgraph.queries import Endpoint, example_params, list_queries, run_named, run_query
 from topicgraph.server import EndpointError, push
 
 from .conftest import SEEDS
@@ -69,7 +69,9 @@ def test_push_to_oxigraph_twice_holds_exactly_the_build(oxigraph, seed_build):
 def test_named_queries_read_back_from_oxigraph(oxigraph, seed_build):
     push(seed_build.store, oxigraph.store_url)
     for q in list_queries():
-        same_answers(run_named(seed_build.store, q.name), run_named(Endpoint(oxigraph.query_url), q.name))
+        params = example_params(seed_build.store, q.name)
+        same_answers(run_named(seed_build.store, q.name, params),
+                     run_named(Endpoint(oxigraph.query_url), q.name, params))
     # parameters travel as VALUES: the same bindings on both sides
     params = {"topic": "tax:gartner/customer-experience"}
     same_answers(run_named(seed_build.store, "articles-by-topic", params),
@@ -107,7 +109,8 @@ def test_union_graph_on_a_plain_default_graph_server(oxigraph_plain, seed_build)
     assert run_query(Endpoint(oxigraph_plain.query_url), "ASK { ?a a schema:Article }").boolean is False
     endpoint = Endpoint(oxigraph_plain.query_url, graph=UNION)
     for q in list_queries():
-        same_answers(run_named(seed_build.store, q.name), run_named(endpoint, q.name))
+        params = example_params(seed_build.store, q.name)
+        same_answers(run_named(seed_build.store, q.name, params), run_named(endpoint, q.name, params))
     again = push(seed_build.store, oxigraph_plain.store_url, graph=UNION)
     assert again.union_graph == UNION
     n = run_query(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").values()[0]["n"]
@@ -121,7 +124,8 @@ def test_push_and_query_commands(oxigraph, seed_build):
     res = runner.invoke(cli, ["push", "--store", str(seed_build.out), "--endpoint", oxigraph.store_url, "-q"])
     assert res.exit_code == 0, res.output
     assert res.output.startswith(f"Replaced 7 graphs at {oxigraph.store_url}: {len(seed_build.store)} triples")
-    res = runner.invoke(cli, ["query", "--endpoint", oxigraph.query_url, "-n", "topic-timeline", "--format", "csv"])
+    res = runner.invoke(cli, ["query", "--endpoint", oxigraph.query_url, "-n", "topic-timeline", "--param",
+                                 "topic=tax:medigy/patient-acquisition", "--format", "csv"])
     assert res.exit_code == 0 and res.stdout_bytes == b"month,articles\r\n2020-12,1\r\n2021-02,1\r\n"
     res = runner.invoke(cli, ["push", "--store", str(seed_build.out), "--endpoint", "http://127.0.0.1:9/store"])
     assert res.exit_code == 2 and "cannot reach http://127.0.0.1:9" in res.output
@@ -140,7 +144,8 @@ def test_push_to_virtuoso_and_query_back(virtuoso, seed_build):
     assert graph_counts(Endpoint(virtuoso.query_url)) == expected
     endpoint = Endpoint(virtuoso.query_url, graph=UNION)
     for q in list_queries():
-        same_answers(run_named(store, q.name), run_named(endpoint, q.name))
+        params = example_params(store, q.name)
+        same_answers(run_named(store, q.name, params), run_named(endpoint, q.name, params))
     params = {"identifier": "3896"}
     same_answers(run_named(store, "related-articles", params), run_named(endpoint, "related-articles", params))
 

@@ -19,7 +19,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from topicgraph.queries import Endpoint, list_queries, run_named, run_query
+from topicgraph.queries import Endpoint, example_params, list_queries, run_named, run_query
 from topicgraph.server import ServerSettings, SparqlServer
 
 from .test_queries import _Listener
@@ -140,8 +140,9 @@ def test_rdflib_sparqlstore_client(server):
 
 def test_named_queries_answer_the_same_through_the_endpoint(server, seed_build):
     for q in list_queries():
-        local = run_named(seed_build.store, q.name)
-        remote = run_named(Endpoint(server.url), q.name)
+        params = example_params(seed_build.store, q.name)
+        local = run_named(seed_build.store, q.name, params)
+        remote = run_named(Endpoint(server.url), q.name, params)
         assert (remote.variables, remote.rows) == (local.variables, local.rows), q.name
 
 
