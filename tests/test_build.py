@@ -348,7 +348,7 @@ def test_update_replaces_only_the_changed_records_graph(tmp_path):
     del tidy, fresh
     a.unlink()
     (gone,) = update([a], out=out)
-    assert gone.status == "skipped" and "deleted" in gone.reason
+    assert gone.status == "removed" and "deleted" in gone.reason
     assert GraphStore.open(out).query("SELECT ?a WHERE { ?a schema:identifier 'a' }") == []
 
 
@@ -455,7 +455,7 @@ def test_update_keeps_the_report_counts_and_exports_honest(tmp_path):
     gone.unlink()
     _edit(src / "extra.md", "- \"Acme: Brand New\"", "- \"Acme: Other Thing\"")
     outcomes = update([gone, src / "extra.md"], out=out)
-    assert [o.status for o in outcomes] == ["skipped", "mapped"]
+    assert [o.status for o in outcomes] == ["removed", "mapped"]
     fresh = topicgraph.build([src], out=tmp_path / "fresh", jobs=1)
     manifest, report = _counts_and_report(out)
     want = dict(fresh.report.counts)

@@ -123,8 +123,8 @@ def test_update_from_the_cli_takes_files_and_refuses_what_it_cannot_do(tmp_path)
     r = CliRunner().invoke(cli, ["build", "--update", str(src / "a.md"), str(src / "b.md"), "--out", out, "--json"])
     assert r.exit_code == 0, r.output
     outcomes = json.loads(r.output)
-    assert [(o["file"].rsplit("/", 1)[-1], o["status"]) for o in outcomes] == [("a.md", "mapped"), ("b.md", "skipped")]
-    assert "deleted; its graph was removed" in outcomes[1]["reason"]
+    assert [(o["file"].rsplit("/", 1)[-1], o["status"]) for o in outcomes] == [("a.md", "mapped"), ("b.md", "removed")]
+    assert outcomes[1]["reason"] == "deleted; its graph was removed"  # the path once, in "file"
     q = CliRunner().invoke(cli, ["query", "--store", out, "--format", "csv",
                                  "SELECT ?h WHERE { ?a schema:headline ?h } ORDER BY ?h"])
     assert q.output.splitlines() == ["h", '"First, edited"']  # CSV quotes the comma

@@ -20,7 +20,7 @@ class FileOutcome:
     """What happened to one input file."""
 
     file: str
-    status: str  # "mapped" | "skipped"
+    status: str  # "mapped" | "skipped" | "removed" (build --update of a deleted file)
     reason: str = ""
     record_id: str | None = None
     article: str | None = None

@@ -86,11 +86,13 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
                 store_changed = True
                 counts["topics"] = counts.get("topics", 0) - sum(1 for t in about if not _named(ox, t))
             if not path.exists():
-                reason = (f"{display}: deleted; its graph was removed" if sources else
-                          f"{display}: no such file, and no record of this build came from it: check the path "
-                          f"(paths are as the build report shows them, relative to the folder the build ran in, "
-                          f"{here})")
-                outcomes.append(FileOutcome(display, "skipped", reason=reason))
+                if sources:  # a record's file deleted: its graph goes, which is what the update was for
+                    outcomes.append(FileOutcome(display, "removed", reason="deleted; its graph was removed"))
+                else:
+                    outcomes.append(FileOutcome(display, "skipped", reason=(
+                        f"{display}: no such file, and no record of this build came from it: check the path "
+                        f"(paths are as the build report shows them, relative to the folder the build ran in, "
+                        f"{here})")))
                 if sources:
                     changes.append((outcomes[-1], True))
                 continue
