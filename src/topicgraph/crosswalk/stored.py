@@ -9,14 +9,13 @@ the build used the shipped taxonomy.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from ..errors import TopicgraphError
 from ..iris import IriMinter
 from ..resources import taxonomy_dir as shipped_taxonomy_dir
 from ..store import GraphStore
-from ..taxonomy import Taxonomy, load_taxonomy, taxonomy_files
+from ..taxonomy import Taxonomy, load_taxonomy, taxonomy_files, taxonomy_from_triples
 from ..vocab import RDF_TYPE, SKOS_CONCEPT
 from .links import TaxonomyLinks, links_from_triples
 
@@ -36,20 +35,12 @@ def _taxonomy_quads(store: GraphStore) -> list:
 def stored_taxonomy(store: GraphStore) -> tuple[Taxonomy, TaxonomyLinks]:
     """The taxonomy in ``store``'s taxonomy graph and its links. ``Taxonomy.files`` is empty: the concepts came
     from the store, not from files one could write to."""
-    from pyoxigraph import RdfFormat, Triple, serialize
-
     quads = _taxonomy_quads(store)
     if not quads:
         raise TopicgraphError(f"the build in {store.folder} holds no taxonomy graph: rebuild it, or pass the "
                               "--taxonomy DIR it was built with")
-    triples = [Triple(q.subject, q.predicate, q.object) for q in quads]
-    # load_taxonomy is the one reader of SKOS into a Taxonomy: hand it the graph as N-Triples (valid Turtle)
-    with tempfile.TemporaryDirectory(prefix="topicgraph-taxonomy-") as tmp:
-        path = Path(tmp) / "taxonomy.ttl"
-        path.write_bytes(serialize(triples, format=RdfFormat.N_TRIPLES))
-        tax = load_taxonomy(tmp, strict=False)
-    tax.files = []
-    return tax, links_from_triples(triples)
+    tax = taxonomy_from_triples(quads, strict=False, where=f"in {store.folder}")
+    return tax, links_from_triples(quads)
 
 
 def recorded_taxonomy_folder(manifest: dict) -> Path | None:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .index import ConceptInfo, Taxonomy, load_taxonomy, taxonomy_files
+from .index import ConceptInfo, Taxonomy, load_taxonomy, taxonomy_files, taxonomy_from_triples
 
-__all__ = ["Taxonomy", "ConceptInfo", "load_taxonomy", "taxonomy_files"]
+__all__ = ["Taxonomy", "ConceptInfo", "load_taxonomy", "taxonomy_files", "taxonomy_from_triples"]

@@ -105,18 +105,29 @@ def load_taxonomy(folder: str | Path | None = None, *, strict: bool = True) -> T
     ``strict`` that is a :class:`TopicgraphError`; without, the first scheme by IRI is used and
     ``ambiguous_vendors`` says which (``taxonomy check`` reports it as ``skos.scheme-label-unique``).
     """
-    from pyoxigraph import Literal, RdfFormat, parse
+    from pyoxigraph import RdfFormat, parse
 
-    tax = Taxonomy(files=taxonomy_files(folder))
-    concept_types: set[str] = set()
-    scheme_types: set[str] = set()
+    files = taxonomy_files(folder)
     triples = []
-    for path in tax.files:
+    for path in files:
         try:
             with open(path, "rb") as fh:
                 triples.extend(parse(fh, format=RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
         except SyntaxError as exc:
             raise TopicgraphError(f"{path}: not valid Turtle: {exc}") from None
+    return taxonomy_from_triples(triples, files=files, strict=strict,
+                                 where=str(folder) if folder is not None else "taxonomy/")
+
+
+def taxonomy_from_triples(triples: list, *, files: list[Path] | None = None, strict: bool = True,
+                          where: str = "taxonomy/") -> Taxonomy:
+    """The :class:`Taxonomy` of pyoxigraph ``triples`` (or quads), e.g. a build's taxonomy graph read back from its
+    store; ``files`` are where they came from (none for a store), ``where`` names them in errors."""
+    from pyoxigraph import Literal
+
+    tax = Taxonomy(files=list(files or []))
+    concept_types: set[str] = set()
+    scheme_types: set[str] = set()
     for t in triples:
         if t.predicate.value == RDF_TYPE:
             if t.object.value == SKOS_CONCEPT:
@@ -149,7 +160,7 @@ def load_taxonomy(folder: str | Path | None = None, *, strict: bool = True) -> T
     if strict and tax.ambiguous_vendors:
         iris = next(iter(tax.ambiguous_vendors.values()))
         raise TopicgraphError(
-            f"taxonomy {folder if folder is not None else 'taxonomy/'}: the concept schemes "
+            f"taxonomy {where}: the concept schemes "
             f"{' and '.join(f'<{i}>' for i in iris)} are all labelled {tax.schemes[iris[0]]!r}, so a topic "
             f"'{tax.schemes[iris[0]]}: ...' could belong to any of them: relabel or remove all but one "
             "(`topicgraph taxonomy check` shows the files and lines)")
