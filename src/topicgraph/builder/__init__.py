@@ -21,13 +21,12 @@ from ..iris import IriMinter
 from ..mapping import count_mentions, entity_nquads
 from ..vocab import DEFAULT_BASE_IRI
 from ..parallel import default_jobs
-from ..records import DEFAULT_PROFILE, MAX_BYTES, Profile, Topic
+from ..records import DEFAULT_PROFILE, MAX_BYTES, Profile
 from ..records.identity import DuplicateRecords
 from ..sources import discover_entries, display_path, skip_reason
 from ..store import (EXPORT_FORMATS, BuildLock, base_name, clean_leftovers, clear_cache, export_graph,
                      export_name, new_store_name, swap_in, work_folder)
 from ..taxonomy import taxonomy_files
-from ..taxonomy.extract import is_new_vendor, new_vendor_finding
 from .loader import StreamingLoad, export_lines, taxonomy_nquads
 from .report import BuildReport, BuildResult, FileOutcome, UpdateOutcomes, write_report
 from .update import update
@@ -159,7 +158,7 @@ def _map_all(entries, sink: StreamingLoad, *, cwd: Path, jobs, profile, base_iri
                 display = display_path(path, cwd)
                 outcomes.append(FileOutcome(display, "skipped", reason=skip_reason(display, skip, cwd)))
             else:
-                outcomes.append(_take(next(results), sink, duplicates, mentions, topics_used, unknown, profile))
+                outcomes.append(_take(next(results), sink, duplicates, mentions, topics_used, unknown))
             if progress is not None:
                 progress(done, total)
     finally:
@@ -176,12 +175,11 @@ def _map_all(entries, sink: StreamingLoad, *, cwd: Path, jobs, profile, base_iri
 
 
 def _take(result, sink: StreamingLoad, duplicates: DuplicateRecords, mentions: dict, topics_used: set,
-          unknown: Counter, profile: Profile) -> FileOutcome:
+          unknown: Counter) -> FileOutcome:
     """One mapped file into the build, unless it repeats the bytes or the article IRI of a file taken before."""
     outcome, mapped, sha, nq, nt = result
     if mapped is None:
         return outcome
-    outcome.findings.extend(_new_vendor_findings(outcome.file, mapped, profile))
     duplicate = duplicates.check(outcome.file, sha, mapped.record_id)
     if duplicate is not None:
         return FileOutcome(outcome.file, "skipped", reason=duplicate.reason, findings=outcome.findings)
@@ -190,14 +188,3 @@ def _take(result, sink: StreamingLoad, duplicates: DuplicateRecords, mentions: d
     topics_used.update(mapped.about)
     unknown.update(mapped.unknown_topics)
     return outcome
-
-
-def _new_vendor_findings(path: str, mapped, profile: Profile) -> list:
-    """A warning per topic under a new vendor (the decision `validate` makes too: taxonomy/extract.py)."""
-    new = [v for v in mapped.unknown_vendors if is_new_vendor(v, None, profile)]
-    out = []
-    for vendor in new:
-        for text in mapped.unknown_topics:
-            if text.startswith(f"{vendor}: "):
-                out.append(new_vendor_finding(path, Topic(vendor, text[len(vendor) + 2:])))
-    return out

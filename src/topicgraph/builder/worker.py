@@ -9,9 +9,10 @@ from ..errors import RecordError, Severity
 from ..iris import IriMinter
 from ..mapping import Mapper
 from ..parallel import WorkerPool
-from ..records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, read_record
+from ..records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, Topic, read_record
 from ..sources import display_path
 from ..taxonomy import load_taxonomy
+from ..taxonomy.extract import is_new_vendor, new_vendor_finding
 from .report import FileOutcome
 
 __all__ = ["map_file", "mapped_files", "record_ntriples"]
@@ -46,8 +47,12 @@ def map_file(path: str | Path, display: str, mapper: Mapper, profile: Profile = 
         return FileOutcome(display, "skipped", reason=f"{display}: cannot be mapped: {exc}"), None, rec.sha256
     # topics the taxonomy lacks are counted for the whole build (report "unknown_topics"); `validate` names them
     # per file with a did-you-mean, so the build report stays small on large corpora
+    # a topic under a new vendor is a warning, the decision validate makes too (taxonomy/extract.py)
+    new_vendors = [new_vendor_finding(display, Topic(vendor, text[len(vendor) + 2:]))
+                   for vendor in mapped.unknown_vendors if is_new_vendor(vendor, None, profile)
+                   for text in mapped.unknown_topics if text.startswith(f"{vendor}: ")]
     outcome = FileOutcome(display, "mapped", record_id=rec.id, article=mapped.article, triples=mapped.triples,
-                          findings=list(rec.findings))
+                          findings=list(rec.findings) + new_vendors)
     return outcome, mapped, rec.sha256
 
 

@@ -48,8 +48,7 @@ _MERGE_WIDTH = 128
 #: output text kept in memory before it spills to a temporary file
 _SPOOL_BYTES = 16 << 20
 
-RDF_TYPE = vocab.RDF + "type"
-_TYPE = f"<{RDF_TYPE}>"
+_TYPE = f"<{vocab.RDF_TYPE}>"
 _XSD_INTEGER = f"<{vocab.XSD}integer>"
 _XSD_BOOLEAN = f"<{vocab.XSD}boolean>"
 

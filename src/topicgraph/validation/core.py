@@ -524,7 +524,7 @@ def cross_record_findings(summaries: list[tuple[str, dict]], *, base_iri: str = 
     ["id 'x_Y' gives the same article IRI <https://w3id.org/topicgraph/id/article/x-y> as id 'X y' in a.md"]
     """
     out: list[Finding] = []
-    duplicates = DuplicateRecords(lambda rid: IriMinter(base_iri).article(rid))
+    duplicates = DuplicateRecords(IriMinter(base_iri).article)
     urls: dict[str, str] = {}
     for display, s in summaries:
         if s.get("kind") != "record":

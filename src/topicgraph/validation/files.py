@@ -20,16 +20,12 @@ from .rdf_checks import RDF_EXTENSIONS, check_rdf
 from .record_checks import Pending, check_record
 from .summary import summary
 
-__all__ = ["check_file", "check_files"]
-
-
-def check_file(path: Path, display: str, ctx: Context) -> dict:
-    """Check one file; never raises for bad input (a pyshacl crash raises :class:`~topicgraph.shacl.ShaclCrash`)."""
-    return check_files([(path, display)], ctx)[0]
+__all__ = ["check_files"]
 
 
 def check_files(items: list[tuple[Path, str]], ctx: Context, digests: list | None = None) -> list[dict]:
-    """Check many files, as :func:`check_file` would one by one, with the records' SHACL done together.
+    """Check many files (never raises for bad input; a pyshacl crash raises :class:`~topicgraph.shacl.ShaclCrash`),
+    each as if alone, with the records' SHACL done together.
 
     Each record's graph (with its stand-ins) is screened (:mod:`topicgraph.shacl.screen`); the few that might not
     conform go to pyshacl in batches (:meth:`topicgraph.shacl.Shapes.results_for`), and each result comes back to
