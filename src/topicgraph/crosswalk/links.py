@@ -25,9 +25,6 @@ class TaxonomyLinks:
     broader: dict[str, set[str]] = field(default_factory=dict)     # concept -> its direct broader concepts
     defined_in: dict[str, Path] = field(default_factory=dict)      # concept -> the file stating its skos:inScheme
 
-    def is_ancestor(self, ancestor: str, concept: str, extra: dict[str, set[str]] | None = None) -> bool:
-        return ancestor in ancestors(concept, self.broader, extra)
-
 
 def ancestors(concept: str, broader: dict[str, set[str]], extra: dict[str, set[str]] | None = None) -> set[str]:
     """Every concept reachable from ``concept`` by skos:broader (in ``broader`` and ``extra``)."""

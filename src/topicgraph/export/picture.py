@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import TopicgraphError
 from ._common import layout_weight, node_colors, node_sizes, run_graphviz, short_label, vendor_index
-from .backbone import DEFAULT_ALPHA, backbone_edges
+from .backbone import DEFAULT_ALPHA, backbone
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -52,9 +52,7 @@ def thin(G: "nx.Graph", *, alpha: float = DEFAULT_ALPHA) -> "nx.Graph":
     if n == 0 or 2 * G.number_of_edges() / n <= READABLE_DEGREE or alpha >= 1:
         return G
     weight = layout_weight(G) or "weight"
-    keep = backbone_edges(G, alpha=alpha, weight=weight)
-    H = G.copy()
-    H.remove_edges_from([e for e in G.edges() if e not in keep])
+    H = backbone(G, alpha=alpha, weight=weight)
     H.graph["backbone"] = alpha
     return H
 
