@@ -197,3 +197,11 @@ def test_the_newsroom_example_needs_no_hand_edits(tmp_path):
     assert result.exit_code == 0, result.output
     counts = json.loads(result.output)["counts"]
     assert counts["mapped"] == 1 and counts["unknown_topics"] == 0 and counts["new_vendors"] == 0
+
+
+def test_windows_line_endings_are_front_matter_too(tmp_path):
+    for i in range(3):
+        (tmp_path / f"{i}.md").write_bytes(f"---\r\nid: r{i}\r\nheadline: H\r\n---\r\nbody\r\n".encode())
+    s = survey(sorted(tmp_path.glob("*.md")), site="crlf")
+    assert (s.records, s.plain) == (3, 0)
+    assert infer_profile(s).fields["title"] == ("headline",)

@@ -202,7 +202,7 @@ class Survey:
 
 
 def _front_matter(text: str) -> str | None:
-    text = text.lstrip("\ufeff\n ")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff\n ")  # line ends as the reader reads them
     if not text.startswith("---"):
         return None
     first = text.find("\n")
