@@ -16,8 +16,8 @@ from topicgraph.queries import Endpoint, run_query
 from topicgraph.server import push
 
 from .conftest import SEEDS
-from .servers import UNION, oxigraph, oxigraph_plain  # noqa: F401 - fixtures
-from .test_push import server_quads, store_quads
+from .servers import UNION, oxigraph, oxigraph_plain, virtuoso  # noqa: F401 - fixtures
+from .test_push import graph_counts, server_quads, store_quads
 
 pytestmark = pytest.mark.server
 RECORD = "https://w3id.org/topicgraph/id/graph/record/"
@@ -144,3 +144,19 @@ def test_push_sync_command(oxigraph, corpus, tmp_path):
     res = runner.invoke(cli, args + ["--query-endpoint", "http://127.0.0.1:9/query"])
     assert res.exit_code == 2 and "cannot reach http://127.0.0.1:9" in res.stderr
     assert "Traceback" not in res.output
+
+
+def test_virtuoso_sync_drops_a_deleted_record_and_rewrites_the_union(virtuoso, corpus, tmp_path):
+    kw = {"user": virtuoso.user, "password": virtuoso.password, "graph": UNION, "sync": True}
+    out = tmp_path / "graph"
+    store = build(corpus, out)
+    push(store, virtuoso.store_url, **kw)
+    (corpus / FIRST).unlink()
+    store = build(corpus, out)
+    report = push(store, virtuoso.store_url, **kw)
+    assert report.dropped == [RECORD + "4463"] and (report.graphs, report.unchanged) == (2, 5)
+    counts = dict(graph_counts(Endpoint(virtuoso.query_url)))
+    assert RECORD + "4463" not in counts and counts[UNION] == len(store)
+    union = Endpoint(virtuoso.query_url, graph=UNION)
+    assert run_query(union, "ASK { ?a schema:identifier '4463' }").boolean is False
+    assert run_query(union, "ASK { ?a schema:identifier '3896' }").boolean is True
