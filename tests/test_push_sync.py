@@ -160,3 +160,17 @@ def test_virtuoso_sync_drops_a_deleted_record_and_rewrites_the_union(virtuoso, c
     union = Endpoint(virtuoso.query_url, graph=UNION)
     assert run_query(union, "ASK { ?a schema:identifier '4463' }").boolean is False
     assert run_query(union, "ASK { ?a schema:identifier '3896' }").boolean is True
+
+
+def test_a_push_record_that_is_a_symlink_is_replaced_not_followed(oxigraph, corpus, tmp_path):
+    out = tmp_path / "graph"
+    store = build(corpus, out)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not touch", encoding="utf-8")
+    (out / "push-state.json").symlink_to(secret)
+    report = push(store, oxigraph.store_url, sync=True)
+    assert report.graphs == len(store.named_graphs())
+    assert any("every graph is sent again" in n for n in report.notes)
+    assert "do not touch" not in " ".join(report.notes)  # the target's content is never echoed
+    assert secret.read_text(encoding="utf-8") == "do not touch"
+    assert not (out / "push-state.json").is_symlink()
