@@ -13,7 +13,7 @@ from ..errors import TopicgraphError
 
 __all__ = ["store_option", "taxonomy_option", "shapes_option", "profile_option", "base_iri_option", "jobs_option",
            "max_bytes_option", "mapping_options", "report_format_option", "strict_option", "json_option",
-           "quiet_option", "REPORT_FORMATS", "handle_errors", "progress_bar", "console", "Number"]
+           "quiet_option", "REPORT_FORMATS", "handle_errors", "progress_bar", "console", "Number", "plural"]
 
 #: the formats of a findings report (topicgraph.validation.formats; named here so that --help imports nothing)
 REPORT_FORMATS = ("text", "json", "junit", "sarif", "github")
@@ -173,3 +173,12 @@ class progress_bar:
     def __exit__(self, *exc):
         if self.progress is not None:
             self.progress.stop()
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 brand``, ``2 brands``; ``many`` for irregular plurals (``people``).
+
+    >>> plural(1, "person", "people"), plural(3, "person", "people"), plural(0, "topic")
+    ('1 person', '3 people', '0 topics')
+    """
+    return f"{n} {word if n == 1 else (many or word + 's')}"

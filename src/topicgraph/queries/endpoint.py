@@ -70,7 +70,12 @@ def _parse_response(resp, form: str | None) -> QueryResult:
                                                                           results_formats[mt]))
     except (SyntaxError, ValueError) as exc:
         raise EndpointError(f"cannot read the server's answer ({mt}): {exc}") from None
-    return collect(raw, form, None)
+    result = collect(raw, form, None)
+    if form == "ASK" and result.form == "SELECT" and result.variables == ["__ASK_RETVAL"]:
+        # Virtuoso answers an ASK with a dataset (default-graph-uri) as a table: no row, or one row of 1 or 0
+        return QueryResult("ASK", boolean=any(str(getattr(v, "value", v)) in ("1", "true")
+                                              for row in result.rows for v in row.values()))
+    return result
 
 
 def run_endpoint(ep: Endpoint, sparql, bindings, max_rows, default_graphs, named_graphs,
