@@ -28,7 +28,7 @@ from ..store import (EXPORT_FORMATS, BuildLock, base_name, clean_leftovers, clea
                      export_name, new_store_name, swap_in, work_folder)
 from ..taxonomy import taxonomy_files
 from .loader import StreamingLoad, export_lines, taxonomy_nquads
-from .report import BuildReport, BuildResult, FileOutcome, UpdateOutcomes, write_report
+from .report import BuildReport, BuildResult, FileOutcome, UpdateOutcomes, fold_unknown, write_report
 from .update import update
 from .worker import map_file, mapped_files
 
@@ -115,8 +115,8 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                     exports[fmt] = export_graph(ox, target, fmt)
                 timings[f"export {fmt}"], mark = time.perf_counter() - mark, time.perf_counter()
             del ox
-            report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out), unknown_topics, timings,
-                                 dict(sorted(ignored.items())))
+            report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out), unknown_topics[0], timings,
+                                 dict(sorted(ignored.items())), unknown_spellings=unknown_topics[1])
             manifest = {"store": store_name, "base": base, "revision": uuid.uuid4().hex,
                         "base_iri": minter.base, "format_version": 1,
                         "taxonomy": [tf.name for tf in tax_files],
@@ -170,7 +170,7 @@ def _map_all(entries, sink: StreamingLoad, *, cwd: Path, jobs, profile, base_iri
               "people": kinds["person"], "brands": kinds["brand"], "communities": kinds["community"],
               "topics": len(topics_used), "unknown_topics": kinds["concept"], "new_vendors": kinds["scheme"],
               "warnings": sum(1 for o in outcomes for f in o.findings if f.severity == Severity.WARNING)}
-    counts_unknown = dict(sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))
+    counts_unknown = fold_unknown(unknown)  # by concept, as counts["unknown_topics"] counts them, with spellings
     return outcomes, mentions, counts, counts_unknown
 
 

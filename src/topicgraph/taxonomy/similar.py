@@ -1,0 +1,65 @@
+"""Closeness of two labels as a person would judge it, for did-you-mean: a misspelling of the whole label, or the
+same words with one of them misspelt or left out; never a shared suffix such as "…ational".
+
+>>> close_matches("Patient Aquisition", {"patient acquisition": "Medigy: Patient Acquisition",
+...                                      "patient experience": "Medigy: Patient Experience"})
+['Medigy: Patient Acquisition']
+>>> close_matches("observational study", {"conversational ai": "Gartner: Conversational AI"})
+[]
+>>> close_matches("cloud", {"cloud computing": "Gartner: Cloud Computing", "oud": "Symplur: Opioid Epidemic"})
+['Gartner: Cloud Computing']
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from ..iris import label_key
+
+__all__ = ["similarity", "close_matches", "WHOLE", "WORD"]
+
+#: a whole label this close to the word is a misspelling of it ("patient aquisition", "gartnr")
+WHOLE = 0.8
+#: two words this close are one word misspelt ("experiense" / "experience")
+WORD = 0.85
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def similarity(word: str, label: str) -> float:
+    """0 when a person would not take ``label`` for what ``word`` meant, else a score (higher is closer).
+
+    Both are compared folded (``label_key``). Close enough: the whole texts at least :data:`WHOLE` alike; or every
+    word of the shorter one matching a distinct word of the other (equal, or :data:`WORD` alike), a word of three
+    letters or more among them ("cloud" for "cloud computing"). A few letters in common are not enough.
+
+    >>> similarity("Gartnr", "gartner") > 0.8, similarity("cloud", "oud"), similarity("ai", "ai")
+    (True, 0.0, 1.0)
+    """
+    a, b = label_key(word), label_key(label)
+    if not a or not b:
+        return 0.0
+    whole = _ratio(a, b)
+    if whole >= WHOLE:
+        return whole
+    short, long = sorted((a.split(), b.split()), key=len)
+    free = list(long)
+    for w in short:
+        best = max(free, key=lambda x: (x == w, _ratio(w, x)), default=None)
+        if best is None or (best != w and _ratio(w, best) < WORD):
+            return 0.0
+        free.remove(best)
+    if not any(len(w) >= 3 for w in short) or len(short) == len(long) == 1:
+        return 0.0
+    # below any whole-label misspelling: a label that only shares words is the weaker guess
+    return round(WHOLE * len(short) / len(long), 6)
+
+
+def close_matches(word: str, choices: dict[str, str], n: int = 3) -> list[str]:
+    """The values of ``choices`` (folded label -> what to suggest) whose keys a person would accept for ``word``,
+    closest first, at most ``n``, each value once."""
+    scored = [(s, k) for k in choices if (s := similarity(word, k)) > 0]
+    scored.sort(key=lambda sk: (-sk[0], sk[1]))
+    return list(dict.fromkeys(choices[k] for _, k in scored))[:n]
