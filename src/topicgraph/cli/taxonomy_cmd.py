@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -197,31 +198,38 @@ def extract_command(sources, profile, taxonomy_dir, output):
 @taxonomy_group.command("tag")
 @click.argument("files", nargs=-1, type=click.Path(exists=False))
 @click.option("--store", "store", type=click.Path(file_okay=False), default=None,
-              help="Suggest for every article of this build that has no curated topic (instead of FILES).")
-@click.option("--write", is_flag=True, help="With --store: replace the build's suggestions graph with the result.")
+              help="A build folder. Without FILES: suggest for every article of this build that has no curated "
+                   "topic. With FILES: count rarity over this build's untagged articles (default: graph/ when it "
+                   "holds a build), so a file scores the same alone or with others.")
+@click.option("--write", is_flag=True, help="With --store and no FILES: replace the build's suggestions graph with "
+                                            "the result.")
 @click.option("--top", "-k", type=click.IntRange(1, 100), default=5, show_default=True,
               help="At most this many suggestions per record.")
 @click.option("--min-score", type=click.FloatRange(0), default=2.0, show_default=True,
               help="Leave out suggestions scoring below this.")
 @click.option("--include-tagged", is_flag=True, help="FILES: suggest for records with curated topics too.")
+@profile_option
 @taxonomy_option("taxonomy_dir")
 @json_option()
 @handle_errors
-def tag_command(files, store, write, top, min_score, include_tagged, taxonomy_dir, as_json):
+def tag_command(files, store, write, top, min_score, include_tagged, profile, taxonomy_dir, as_json):
     """Suggest topics for records without curated topics, from the taxonomy's labels found in their text.
 
     Each suggestion has a score and its evidence (the phrases that matched). Suggestions are never curated
     topics: with --store --write they go to the build's graph .../graph/suggestions as tg:suggestedTopic, never
-    schema:about. docs/taxonomy.md explains the scoring.
+    schema:about. FILES are read with --profile (which fields hold the title, text and topics). docs/taxonomy.md
+    explains the scoring.
     """
     from ..errors import TopicgraphError
+    from ..records import DEFAULT_PROFILE, load_profile
+    from ..store import MANIFEST
     from ..tagging import suggest_files, suggest_store, write_suggestions
 
-    if bool(files) == bool(store):
+    if not files and not store:
         raise TopicgraphError("give record FILES, or --store DIR for the articles of a build")
-    if write and not store:
-        raise TopicgraphError("--write needs --store DIR (suggestions are written into a build's store)")
-    if store:
+    if write and (files or not store):
+        raise TopicgraphError("--write needs --store DIR and no FILES (suggestions are written into a build's store)")
+    if not files:
         found = suggest_store(store, taxonomy=taxonomy_dir, top=top, min_score=min_score)
         if write:
             graph, triples = write_suggestions(store, found)
@@ -234,8 +242,11 @@ def tag_command(files, store, write, top, min_score, include_tagged, taxonomy_di
         if write:
             click.echo(f"wrote {triples} triples for {len(found)} untagged articles into <{graph}>", err=True)
         return
+    if store is None and (Path("graph") / MANIFEST).is_file():
+        store = "graph"
     results = suggest_files(files, taxonomy=taxonomy_dir, include_tagged=include_tagged, top=top,
-                            min_score=min_score)
+                            min_score=min_score, profile=load_profile(profile) if profile else DEFAULT_PROFILE,
+                            store=store)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
         return
@@ -246,6 +257,9 @@ def tag_command(files, store, write, top, min_score, include_tagged, taxonomy_di
             click.echo(f"{r.file}: has curated topics; not tagged (--include-tagged to tag it anyway)")
         else:
             _print(r.file, r.suggestions)
+    click.echo(f"scores count rarity over the untagged articles of the build in {store}/" if store else
+               "scores count rarity over the FILES given (pass --store DIR, a build of the whole corpus, for "
+               "scores that do not depend on which files are given)", err=True)
 
 
 def _print(name: str, suggestions) -> None:
