@@ -163,3 +163,36 @@ def test_a_rebuild_removes_the_exports_of_the_earlier_build_it_does_not_write(tm
     notes.write_text("mine")  # not a build's export: never touched
     third = CliRunner().invoke(cli, ["build", "seeds", "--out", str(out)])
     assert third.exit_code == 0 and notes.read_text() == "mine" and not (out / "graph.ttl").exists()
+
+
+def test_the_build_tells_each_phase_by_name(tmp_path):
+    """After the last file is mapped the build still loads the store and exports: the phase callback names each
+    step in order, so the progress bar never sits at 100 % saying nothing."""
+    import topicgraph
+    from topicgraph.builder import PHASES
+
+    told: list[str] = []
+    counted: list[tuple[int, int]] = []
+    topicgraph.build([ROOT / "seeds"], out=tmp_path / "g", formats=["ttl", "nt"], jobs=1,
+                     progress=lambda done, total: counted.append((done, total)), phase=told.append)
+    assert told == [*PHASES, "exporting graph.ttl", "exporting graph.nt"]
+    assert counted[-1] == (5, 5)
+
+
+def test_the_progress_bar_shows_the_phases(tmp_path, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from topicgraph.cli import common
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(common, "console", lambda err=True: Console(file=buffer, force_terminal=True, width=120))
+    assert CliRunner().invoke(cli, ["generate", str(tmp_path / "c"), "-n", "220"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "c"), "--out", str(tmp_path / "g"), "--format", "ttl",
+                                      "-j", "1"])
+    assert result.exit_code == 0, result.output
+    shown = buffer.getvalue()
+    positions = [shown.find(label) for label in ("Reading and mapping records", "Loading the store",
+                                                 "Exporting graph.ttl")]
+    assert -1 not in positions and positions == sorted(positions), shown[-2000:]
