@@ -196,3 +196,35 @@ def test_the_progress_bar_shows_the_phases(tmp_path, monkeypatch):
     positions = [shown.find(label) for label in ("Reading and mapping records", "Loading the store",
                                                  "Exporting graph.ttl")]
     assert -1 not in positions and positions == sorted(positions), shown[-2000:]
+
+
+def test_generate_into_a_full_folder_names_the_cli_option(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["generate", str(tmp_path / "c"), "-n", "3"]).exit_code == 0
+    again = runner.invoke(cli, ["generate", str(tmp_path / "c"), "-n", "3"])
+    assert again.exit_code == 2
+    assert "pass --force" in again.output and "overwrite" not in again.output and "=True" not in again.output
+
+
+def test_plain_generate_says_how_to_get_a_taxonomy_that_holds_its_topics(tmp_path):
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["generate", str(tmp_path / "c"), "-n", "60", "--seed", "3"])
+    assert plain.exit_code == 0, plain.output
+    m = __import__("re").search(r"note: (\d+) of the (\d+) topics the records use are not in the shipped taxonomy",
+                                plain.stderr)
+    assert m and "--force --taxonomy DIR" in plain.stderr and "pass --taxonomy DIR to build and validate" in plain.stderr
+    checked = json.loads(runner.invoke(cli, ["validate", str(tmp_path / "c"), "--no-cache", "--format", "json"]).stdout)
+    unknown = [f for f in checked["findings"] if f["rule"] == "record.topics.unknown-topic"]
+    assert len(unknown) == int(m.group(1))  # the note counts what validate reports, one per topic
+    before = {p.name: p.read_bytes() for p in (tmp_path / "c").rglob("*.md")}
+    # what the note says to do: the same corpus, and a taxonomy that holds nearly every topic
+    redo = runner.invoke(cli, ["generate", str(tmp_path / "c"), "-n", "60", "--seed", "3", "--force",
+                               "--taxonomy", str(tmp_path / "tax")])
+    assert redo.exit_code == 0 and "note:" not in redo.output
+    assert {p.name: p.read_bytes() for p in (tmp_path / "c").rglob("*.md")} == before
+    result = runner.invoke(cli, ["validate", str(tmp_path / "c"), "--no-cache", "--format", "json", "--taxonomy",
+                                 str(tmp_path / "tax")])
+    checked = json.loads(result.stdout)
+    assert checked["counts"]["errors"] == 0
+    left = [f for f in checked["findings"] if f["rule"] == "record.topics.unknown-topic"]
+    assert len(left) <= round(0.05 * int(m.group(1))) + 1  # the few write_taxonomy leaves out on purpose
