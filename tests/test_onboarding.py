@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from topicgraph.cli import cli
+from topicgraph.records import load_profile
 from topicgraph.taxonomy.extract import NEW_VENDOR_RULE, preferred
 
 from .conftest import ROOT
@@ -274,3 +275,83 @@ def test_extract_leaves_out_vendors_the_taxonomy_has(tmp_path):
     result = _run("taxonomy", "extract", ROOT / "seeds", "-o", tmp_path / "x.ttl")
     assert result.exit_code == 0, result.output
     assert "wrote 0 schemes, 0 concepts" in result.output
+
+
+# ---- a site of yet another shape, and an attacker's ------------------------------------------------------------
+
+def _third_site(folder: Path, n: int = 40) -> Path:
+    """Tags as one comma-separated string, dates in RFC 2822, the author, link and publisher one level down."""
+    import email.utils
+    from datetime import datetime, timedelta, timezone
+
+    folder.mkdir(parents=True)
+    tags = ["Telehealth", "telehealth", "AI", "ai", "Remote Monitoring", "FDA", "EHR", "ehr"]
+    for i in range(n):
+        when = datetime(2023, 1, 1, 9, 30, tzinfo=timezone(timedelta(hours=-5))) + timedelta(days=3 * i)
+        (folder / f"story-{i:03d}.md").write_text(
+            f"---\ntitle: \"Story {i}\"\ndate: {email.utils.format_datetime(when)}\n"
+            f"tags: {', '.join(tags[(i + k) % len(tags)] for k in (0, 3))}\nmeta:\n  author: {['Ann Lee', 'Bo Chen'][i % 2]}\n"
+            f"  source_url: https://news{i % 4}.example.com/story/{i}\n  publisher: news{i % 4}.example.com\n"
+            f"  summary: Summary {i}.\nslug: story-{i}\n---\nBody {i}.\n", encoding="utf-8")
+    return folder
+
+
+def _onboard(src: Path, work: Path) -> tuple[dict, dict, str]:
+    """The documented path from nothing: profile infer, taxonomy extract, build and validate, no hand edits."""
+    inferred = _run("profile", "infer", src, "-o", work / "site.toml")
+    assert inferred.exit_code == 0, inferred.output
+    assert _run("taxonomy", "extract", src, "--profile", work / "site.toml", "-o", work / "new.ttl").exit_code == 0
+    shutil.copytree(TAXONOMY, work / "tax")
+    shutil.copy(work / "new.ttl", work / "tax" / "new.ttl")
+    code, report = _build([src], work / "g", "--profile", str(work / "site.toml"), "--taxonomy", str(work / "tax"))
+    assert code == 0
+    code, checked = _validate([src], "--profile", str(work / "site.toml"), "--taxonomy", str(work / "tax"))
+    assert code == 0, [f for f in checked["findings"] if f["severity"] == "error"]
+    return report, checked, inferred.output
+
+
+def test_a_third_shape_of_site_goes_from_nothing_to_validate_exit_0(tmp_path):
+    src = _third_site(tmp_path / "site")
+    report, checked, said = _onboard(src, tmp_path)
+    assert report["counts"]["mapped"] == 40 and report["counts"]["people"] == 2 and report["counts"]["brands"] == 4
+    profile = load_profile(tmp_path / "site.toml")
+    assert profile.paths("authors") == ("meta.author",) and profile.paths("link_href") == ("meta.source_url",)
+    assert profile.paths("link_brand") == ("meta.publisher",) and profile.paths("description") == ("meta.summary",)
+    # what the reader cannot take is said, never silently mapped wrong
+    assert "RFC 2822 date-time (not read as a date)" in said and profile.paths("date") == ()
+    assert "tags holds a comma-separated list as one text in 40/40 records" in said
+    assert checked["counts"]["errors"] == 0
+
+
+def test_an_attackers_corpus_gives_findings_never_a_traceback(tmp_path):
+    src = _third_site(tmp_path / "site", n=4)
+    (src / "huge.md").write_text("---\nslug: huge\ntitle: " + "A" * 3_000_000 + "\ntags: AI\n---\nb\n", encoding="utf-8")
+    (src / "huge-tag.md").write_text("---\nslug: ht\ntitle: t\ntags: [\"" + "B" * 200_000 + "\"]\n---\nb\n",
+                                     encoding="utf-8")
+    (src / "many.md").write_text("---\nslug: many\ntitle: t\ntags: [" + ", ".join(f"t{i}" for i in range(20_000))
+                                 + "]\n---\nb\n", encoding="utf-8")
+    (src / "hostile.md").write_text(
+        '---\nslug: "h\\u202e1"\ntitle: "<script>alert(1)</script>"\ntags: ["Gartner: <b>x</b>", "\\u202eevil", '
+        '"Medigy:", ": x", "\\"q\\" \\\\ b", "Acme\\u200b: AI", "x\\ny", "@prefix x: <y> ."]\nmeta:\n'
+        '  author: ["\\u0007bell"]\n  source_url: "javascript:alert(1)"\n---\nb\n', encoding="utf-8")
+    (src / "bomb.md").write_text("---\na: &a [x, x, x, x]\nb: [*a, *a, *a]\nslug: bomb\ntitle: t\n---\nb\n",
+                                 encoding="utf-8")
+    (src / "deep.md").write_text("---\nslug: deep\ntitle: t\nmeta: " + "{a: " * 200 + "1" + "}" * 200 + "\n---\nb\n",
+                                 encoding="utf-8")
+    (src / "keys.md").write_text("---\n? [a, b]\n: 1\n123: x\nslug: wk\ntitle: t\n---\nb\n", encoding="utf-8")
+    (src / "bin.md").write_bytes(b"---\nslug: bin\ntitle: \xff\xfe\x00\n---\n")
+    profile = tmp_path / "site.toml"
+    runs = [_run("profile", "infer", src, "-o", profile),
+            _run("taxonomy", "extract", src, "--profile", profile, "-o", tmp_path / "new.ttl"),
+            _run("build", src, "--profile", profile, "--out", tmp_path / "g", "-q"),
+            _run("taxonomy", "tag", src, "--profile", profile)]
+    runs += [_run("validate", src, "--profile", profile, "--no-cache", "--format", fmt)
+             for fmt in ("text", "json", "sarif", "junit", "github")]
+    for result in runs:
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        assert result.exit_code in (0, 1), result.output[-2000:]
+        assert "Traceback" not in result.output
+    report = json.loads((tmp_path / "g" / "build-report.json").read_text(encoding="utf-8"))
+    skipped = {Path(e["file"]).name for e in report["files"] if e["status"] == "skipped"}
+    assert {"huge.md", "huge-tag.md", "many.md", "hostile.md", "bomb.md", "keys.md", "bin.md"} <= skipped
+    assert report["counts"]["mapped"] >= 4
