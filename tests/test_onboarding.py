@@ -300,9 +300,13 @@ def _onboard(src: Path, work: Path) -> tuple[dict, dict, str]:
     """The documented path from nothing: profile infer, taxonomy extract, build and validate, no hand edits."""
     inferred = _run("profile", "infer", src, "-o", work / "site.toml")
     assert inferred.exit_code == 0, inferred.output
-    assert _run("taxonomy", "extract", src, "--profile", work / "site.toml", "-o", work / "new.ttl").exit_code == 0
-    shutil.copytree(TAXONOMY, work / "tax")
-    shutil.copy(work / "new.ttl", work / "tax" / "new.ttl")
+    extracted = _run("taxonomy", "extract", src, "--profile", work / "site.toml", "-o", work / "new.ttl",
+                     "--taxonomy-out", work / "tax")
+    assert extracted.exit_code == 0, extracted.output
+    # the folder holds the shipped taxonomy and the new scheme: nothing to copy by hand from a checkout
+    assert sorted(p.name for p in (work / "tax").iterdir()) == sorted([p.name for p in TAXONOMY.glob("*.ttl")]
+                                                                       + ["new.ttl"])
+    assert f"pass --taxonomy {work / 'tax'} to build and validate" in extracted.output
     code, report = _build([src], work / "g", "--profile", str(work / "site.toml"), "--taxonomy", str(work / "tax"))
     assert code == 0
     code, checked = _validate([src], "--profile", str(work / "site.toml"), "--taxonomy", str(work / "tax"))

@@ -169,17 +169,21 @@ def check_command(taxonomy_dir, shapes, no_shacl, fmt, strict):
 @taxonomy_option("taxonomy_dir")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
               help="The Turtle file to write (FILE.ttl).")
+@click.option("--taxonomy-out", "folder", type=click.Path(file_okay=False), default=None,
+              help="Also make this folder a taxonomy to pass as --taxonomy to build and validate: the taxonomy in "
+                   "use (the shipped one, or --taxonomy) and the new file.")
 @handle_errors
-def extract_command(sources, profile, taxonomy_dir, output):
+def extract_command(sources, profile, taxonomy_dir, output, folder):
     """Write a SKOS concept scheme for each vendor of SOURCES' topics that the taxonomy lacks.
 
     One concept per topic, its spellings folded as the build folds them (case and spacing); the prefLabel keeps
     capitals when a spelling has them (AI, FDA), the other spellings become altLabels (hiddenLabels when they
-    differ only in case or spacing), and skos:scopeNote says how many records use it. Put the file in a folder
-    with the shipped taxonomy/*.ttl and pass that folder as --taxonomy to build and validate.
+    differ only in case or spacing), and skos:scopeNote says how many records use it. With --taxonomy-out DIR,
+    DIR gets the taxonomy in use and the new file: pass it as --taxonomy to build and validate.
     """
     from pathlib import Path
 
+    from ..errors import TopicgraphError
     from ..records import DEFAULT_PROFILE, load_profile
     from ..store import atomic_write
     from ..taxonomy.extract import corpus_topics, extract_schemes, schemes_turtle
@@ -193,6 +197,22 @@ def extract_command(sources, profile, taxonomy_dir, output):
     names = ", ".join(f"{s.label} ({len(s.concepts)} concepts)" for s in found) or "no new vendor"
     click.echo(f"wrote {len(found)} scheme{'' if len(found) == 1 else 's'}, {concepts} concept"
                f"{'' if concepts == 1 else 's'} to {output}: {names}")
+    if folder is not None:
+        import shutil
+
+        from ..taxonomy import taxonomy_files
+
+        target = Path(folder)
+        target.mkdir(parents=True, exist_ok=True)
+        used = taxonomy_files(taxonomy_dir)
+        if Path(output).name in {f.name for f in used}:
+            raise TopicgraphError(f"{Path(output).name} is also the name of a file of the taxonomy in use: "
+                                  "choose another -o name (the folder would hold one of them)")
+        for tf in used:
+            shutil.copyfile(tf, target / tf.name)
+        shutil.copyfile(output, target / Path(output).name)
+        click.echo(f"wrote the taxonomy folder {folder}/ ({len(used) + 1} files): pass --taxonomy {folder} to "
+                   "build and validate")
 
 
 @taxonomy_group.command("tag")
