@@ -15,6 +15,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Finding, RecordError, Severity
@@ -43,8 +44,13 @@ def vendor_typo(vendor: str, taxonomy: Taxonomy) -> str | None:
     >>> vendor_typo("Gartnr", tax), vendor_typo("Symplr", tax), vendor_typo("Acme", tax), vendor_typo("Gartner", tax)
     ('Gartner', 'Symplur', None, None)
     """
+    return _typo(label_key(vendor), taxonomy)
+
+
+@lru_cache(maxsize=4096)  # a corpus names the same few vendors in record after record
+def _typo(vendor: str, taxonomy: Taxonomy) -> str | None:
     best = max(((similarity(vendor, label), label) for label in taxonomy.schemes.values()
-                if label_key(label) != label_key(vendor)), default=(0.0, None))
+                if label_key(label) != vendor), default=(0.0, None))
     return best[1] if best[0] >= WHOLE else None
 
 
