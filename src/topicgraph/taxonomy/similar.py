@@ -22,6 +22,8 @@ __all__ = ["similarity", "close_matches", "WHOLE", "WORD"]
 WHOLE = 0.8
 #: two words this close are one word misspelt ("experiense" / "experience")
 WORD = 0.85
+#: longer texts are never compared (a label is a few words)
+_LONGEST = 200
 
 
 def _ratio(a: str, b: str) -> float:
@@ -39,8 +41,8 @@ def similarity(word: str, label: str) -> float:
     (True, 0.0, 1.0)
     """
     a, b = label_key(word), label_key(label)
-    if not a or not b:
-        return 0.0
+    if not a or not b or len(a) > _LONGEST or len(b) > _LONGEST:
+        return 0.0  # no one misspells a paragraph; and comparing one costs time proportional to its square
     whole = _ratio(a, b)
     if whole >= WHOLE:
         return whole
