@@ -22,6 +22,8 @@ __all__ = ["similarity", "close_matches", "WHOLE", "WORD"]
 WHOLE = 0.8
 #: two words this close are one word misspelt ("experiense" / "experience")
 WORD = 0.85
+#: how alike a word shorter than five letters must be to another ("covd" / "covid")
+_SHORT = 0.85
 #: longer texts are never compared (a label is a few words)
 _LONGEST = 200
 
@@ -44,7 +46,8 @@ def similarity(word: str, label: str) -> float:
     if not a or not b or len(a) > _LONGEST or len(b) > _LONGEST:
         return 0.0  # no one misspells a paragraph; and comparing one costs time proportional to its square
     whole = _ratio(a, b)
-    if whole >= WHOLE:
+    # in a short word one letter is a large part: "ai" is not a slip for "aid"
+    if whole >= (WHOLE if min(len(a), len(b)) >= 5 else _SHORT):
         return whole
     short, long = sorted((a.split(), b.split()), key=len)
     free = list(long)
