@@ -359,3 +359,22 @@ def test_an_attackers_corpus_gives_findings_never_a_traceback(tmp_path):
     skipped = {Path(e["file"]).name for e in report["files"] if e["status"] == "skipped"}
     assert {"huge.md", "huge-tag.md", "many.md", "hostile.md", "bomb.md", "keys.md", "bin.md"} <= skipped
     assert report["counts"]["mapped"] >= 4
+
+
+def test_a_slip_for_the_profiles_default_vendor_is_an_error_in_build_and_validate(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, cats in (("a.md", "[AI, 'Blgo: Triage']"), ("b.md", "[AI]")):
+        (src / name).write_text(f"---\nid: {name[0]}\ntitle: T\ndate: 2024-05-02\nlinkBrand: b.example\n"
+                                f"link: https://b.example/{name[0]}\ncategories: {cats}\n---\nBody.\n",
+                                encoding="utf-8")
+    profile = HUGO / "profile.toml"  # default_vendor = "Blog"
+    code, report = _build([src], tmp_path / "g", "--profile", str(profile))
+    status = {Path(e["file"]).name: e for e in report["files"]}
+    assert status["a.md"]["status"] == "skipped" and status["b.md"]["status"] == "mapped"
+    (slip,) = status["a.md"]["findings"]
+    assert slip["rule"] == "record.topics.unknown-vendor" and "Write the vendor as 'Blog'" in slip["fix"]
+    code, checked = _validate([src], "--profile", str(profile))
+    assert code == 1
+    assert [(Path(f["file"]).name, f["rule"]) for f in checked["findings"] if f["severity"] == "error"] == [
+        ("a.md", "record.topics.unknown-vendor")]

@@ -46,8 +46,7 @@ def map_file(path: str | Path, display: str, mapper: Mapper, profile: Profile = 
     slips = [vendor_typo_finding(display, topic, known, mapper.taxonomy, line=rec.line_of("topics"),
                                  field=f"{(profile.paths('topics') or ('topics',))[0]}[{i}]")
              for i, topic in enumerate(rec.topics) if mapper.taxonomy.scheme_for(topic.vendor) is None
-             and not is_new_vendor(topic.vendor, None, profile, mapper.taxonomy)
-             and (known := vendor_typo(topic.vendor, mapper.taxonomy)) is not None]
+             and (known := vendor_typo(topic.vendor, mapper.taxonomy, profile)) is not None]
     if slips:
         return (FileOutcome(display, "skipped", reason=str(slips[0]), findings=list(rec.findings) + slips),
                 None, rec.sha256)

@@ -35,40 +35,42 @@ NEW_VENDOR_RULE = "record.topics.new-vendor"
 VENDOR_TYPO_RULE = "record.topics.unknown-vendor"
 
 
-def vendor_typo(vendor: str, taxonomy: Taxonomy) -> str | None:
-    """The label of the taxonomy's vendor that ``vendor`` (which has no scheme) nearly spells, or None: ``Gartnr``
-    is likelier a slip for ``Gartner`` than a new vendor (closeness as :func:`.similar.similarity` judges it).
+def vendor_typo(vendor: str, taxonomy: Taxonomy, profile: Profile = DEFAULT_PROFILE) -> str | None:
+    """The vendor that ``vendor`` (which has no scheme) nearly spells, or None: one of the taxonomy's vendors, or
+    the profile's ``default_vendor``. ``Gartnr`` is likelier a slip for ``Gartner`` than a new vendor (closeness as
+    :func:`.similar.similarity` judges it); the default vendor itself is never a slip.
 
     >>> from topicgraph.taxonomy import load_taxonomy
     >>> tax = load_taxonomy()
     >>> vendor_typo("Gartnr", tax), vendor_typo("Symplr", tax), vendor_typo("Acme", tax), vendor_typo("Gartner", tax)
     ('Gartner', 'Symplur', None, None)
+    >>> vendor_typo("Hospitl Blog", tax, Profile(default_vendor="Hospital Blog"))
+    'Hospital Blog'
     """
-    return _typo(label_key(vendor), taxonomy)
+    default = profile.default_vendor
+    if default is not None and label_key(vendor) == label_key(default):
+        return None
+    return _typo(label_key(vendor), taxonomy, default)
 
 
 @lru_cache(maxsize=4096)  # a corpus names the same few vendors in record after record
-def _typo(vendor: str, taxonomy: Taxonomy) -> str | None:
-    best = max(((similarity(vendor, label), label) for label in taxonomy.schemes.values()
-                if label_key(label) != vendor), default=(0.0, None))
+def _typo(vendor: str, taxonomy: Taxonomy, default: str | None) -> str | None:
+    names = list(taxonomy.schemes.values()) + ([default] if default is not None else [])
+    best = max(((similarity(vendor, name), name) for name in names if label_key(name) != vendor),
+               default=(0.0, None))
     return best[1] if best[0] >= WHOLE else None
 
 
 def is_new_vendor(vendor: str, scheme: str | None, profile: Profile, taxonomy: Taxonomy | None = None) -> bool:
     """The one decision the build and `validate` share about a topic's vendor that has no ``scheme`` in the
     taxonomy: True for a new vendor (a warning in both; the build maps it under a scheme of its own), False for a
-    likely typo of a known vendor's name (an error in both; the build skips the record). The profile's
-    ``default_vendor`` is always a new vendor: the site's own topics.
+    slip (:func:`vendor_typo`: an error in both; the build skips the record). The profile's ``default_vendor`` is
+    always a new vendor: the site's own topics.
 
     >>> is_new_vendor("blog", None, Profile(default_vendor="Blog")), is_new_vendor("Acme", None, DEFAULT_PROFILE)
     (True, True)
     """
-    if scheme is not None:
-        return False
-    default = profile.default_vendor
-    if default is not None and label_key(vendor) == label_key(default):
-        return True
-    return taxonomy is None or vendor_typo(vendor, taxonomy) is None
+    return scheme is None and (taxonomy is None or vendor_typo(vendor, taxonomy, profile) is None)
 
 
 def new_vendor_finding(path: str, topic: Topic, *, line: int | None = None, field: str | None = None) -> Finding:
@@ -85,7 +87,8 @@ def vendor_typo_finding(path: str, topic: Topic, known: str, taxonomy: Taxonomy,
     """The error for a topic whose vendor nearly spells the known vendor ``known``, the same from the build and from
     `validate` (``guess``: a did-you-mean for the whole topic, when the caller has one)."""
     vendors = ", ".join(sorted(taxonomy.schemes.values(), key=str.casefold))
-    fix = (guess or f"did you mean {known!r}? ") + f"Write the vendor as {known!r} (the vendors are {vendors}); " \
+    which = f"the vendors are {vendors}" if known in taxonomy.schemes.values() else "the profile's default_vendor"
+    fix = (guess or f"did you mean {known!r}? ") + f"Write the vendor as {known!r} ({which}); " \
         f"if {topic.vendor!r} really is another vendor, make its scheme with `topicgraph taxonomy extract` and " \
         "pass it with --taxonomy"
     return Finding(path, f"topic {str(topic)!r} names the vendor {topic.vendor!r}, which has no concept scheme in "

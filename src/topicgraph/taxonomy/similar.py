@@ -32,6 +32,14 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def _swapped(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with two neighbouring letters swapped."""
+    if len(a) != len(b) or len(a) < 3 or a == b:
+        return False
+    i = next(i for i in range(len(a)) if a[i] != b[i])
+    return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2:] == b[i + 2:]
+
+
 def similarity(word: str, label: str) -> float:
     """0 when a person would not take ``label`` for what ``word`` meant, else a score (higher is closer).
 
@@ -41,10 +49,14 @@ def similarity(word: str, label: str) -> float:
 
     >>> similarity("Gartnr", "gartner") > 0.8, similarity("cloud", "oud"), similarity("ai", "ai")
     (True, 0.0, 1.0)
+    >>> similarity("Blgo", "blog"), similarity("ia", "ai")
+    (0.85, 0.0)
     """
     a, b = label_key(word), label_key(label)
     if not a or not b or len(a) > _LONGEST or len(b) > _LONGEST:
         return 0.0  # no one misspells a paragraph; and comparing one costs time proportional to its square
+    if _swapped(a, b):
+        return WORD  # two neighbouring letters swapped ("blgo" / "blog"), the commonest slip of all
     whole = _ratio(a, b)
     # in a short word one letter is a large part: "ai" is not a slip for "aid"
     if whole >= (WHOLE if min(len(a), len(b)) >= 5 else _SHORT):

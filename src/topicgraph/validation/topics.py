@@ -90,7 +90,7 @@ def topic_findings(rec, taxonomy, index: RecordIndex | None = None,
             out.append(new_vendor_finding(rec.path, topic, line=where.line, field=where.field))
             continue
         if scheme is None:
-            known = vendor_typo(topic.vendor, taxonomy)
+            known = vendor_typo(topic.vendor, taxonomy, profile)
             out.append(vendor_typo_finding(rec.path, topic, known, taxonomy, line=where.line, field=where.field,
                                            guess=_mean(vocab.guesses(None, topic.vendor, topic.label))))
             continue
