@@ -13,6 +13,7 @@ same words with one of them misspelt or left out; never a shared suffix such as 
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 
 from ..iris import label_key
 
@@ -28,8 +29,20 @@ _SHORT = 0.85
 _LONGEST = 200
 
 
-def _ratio(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+def _ratio(a: str, b: str, cutoff: float = 0.0) -> float:
+    """difflib's ratio of ``a`` and ``b``, or 0 when its cheap upper bounds already fall below ``cutoff`` (most
+    pairs: a did-you-mean compares one word with every label of a taxonomy)."""
+    if 2 * min(len(a), len(b)) < cutoff * (len(a) + len(b)):  # real_quick_ratio, without building a matcher
+        return 0.0
+    m = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if m.quick_ratio() < cutoff:
+        return 0.0
+    return m.ratio()
+
+
+@lru_cache(maxsize=65536)  # a taxonomy's labels share their words: each pair of words is compared once
+def _word_ratio(a: str, b: str) -> float:
+    return _ratio(a, b, WORD)
 
 
 def _swapped(a: str, b: str) -> bool:
@@ -52,20 +65,25 @@ def similarity(word: str, label: str) -> float:
     >>> similarity("Blgo", "blog"), similarity("ia", "ai")
     (0.85, 0.0)
     """
-    a, b = label_key(word), label_key(label)
+    return _similarity(label_key(word), label_key(label))
+
+
+def _similarity(a: str, b: str) -> float:
+    """:func:`similarity` of two texts already folded."""
     if not a or not b or len(a) > _LONGEST or len(b) > _LONGEST:
         return 0.0  # no one misspells a paragraph; and comparing one costs time proportional to its square
     if _swapped(a, b):
         return WORD  # two neighbouring letters swapped ("blgo" / "blog"), the commonest slip of all
-    whole = _ratio(a, b)
     # in a short word one letter is a large part: "ai" is not a slip for "aid"
-    if whole >= (WHOLE if min(len(a), len(b)) >= 5 else _SHORT):
+    cutoff = WHOLE if min(len(a), len(b)) >= 5 else _SHORT
+    whole = _ratio(a, b, cutoff)
+    if whole >= cutoff:
         return whole
     short, long = sorted((a.split(), b.split()), key=len)
     free = list(long)
     for w in short:
-        best = max(free, key=lambda x: (x == w, _ratio(w, x)), default=None)
-        if best is None or (best != w and _ratio(w, best) < WORD):
+        best = w if w in free else max(free, key=lambda x: _word_ratio(w, x), default=None)
+        if best is None or (best != w and _word_ratio(w, best) < WORD):
             return 0.0
         free.remove(best)
     if not any(len(w) >= 3 for w in short) or len(short) == len(long) == 1:
@@ -75,8 +93,9 @@ def similarity(word: str, label: str) -> float:
 
 
 def close_matches(word: str, choices: dict[str, str], n: int = 3) -> list[str]:
-    """The values of ``choices`` (folded label -> what to suggest) whose keys a person would accept for ``word``,
-    closest first, at most ``n``, each value once."""
-    scored = [(s, k) for k in choices if (s := similarity(word, k)) > 0]
+    """The values of ``choices`` (folded label, as ``iris.label_key`` folds it -> what to suggest) whose keys a
+    person would accept for ``word``, closest first, at most ``n``, each value once."""
+    folded = label_key(word)
+    scored = [(s, k) for k in choices if (s := _similarity(folded, k)) > 0]
     scored.sort(key=lambda sk: (-sk[0], sk[1]))
     return list(dict.fromkeys(choices[k] for _, k in scored))[:n]
