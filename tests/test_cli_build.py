@@ -163,3 +163,68 @@ def test_a_rebuild_removes_the_exports_of_the_earlier_build_it_does_not_write(tm
     notes.write_text("mine")  # not a build's export: never touched
     third = CliRunner().invoke(cli, ["build", "seeds", "--out", str(out)])
     assert third.exit_code == 0 and notes.read_text() == "mine" and not (out / "graph.ttl").exists()
+
+
+def test_the_build_tells_each_phase_by_name(tmp_path):
+    """After the last file is mapped the build still loads the store and exports: the phase callback names each
+    step in order, so the progress bar never sits at 100 % saying nothing."""
+    import topicgraph
+    from topicgraph.builder import PHASES
+
+    told: list[str] = []
+    counted: list[tuple[int, int]] = []
+    topicgraph.build([ROOT / "seeds"], out=tmp_path / "g", formats=["ttl", "nt"], jobs=1,
+                     progress=lambda done, total: counted.append((done, total)), phase=told.append)
+    assert told == [*PHASES, "exporting graph.ttl", "exporting graph.nt"]
+    assert counted[-1] == (5, 5)
+
+
+def test_the_progress_bar_shows_the_phases(tmp_path, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from topicgraph.cli import common
+
+    buffer = io.StringIO()
+    monkeypatch.setattr(common, "console", lambda err=True: Console(file=buffer, force_terminal=True, width=120))
+    assert CliRunner().invoke(cli, ["generate", str(tmp_path / "c"), "-n", "220"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "c"), "--out", str(tmp_path / "g"), "--format", "ttl",
+                                      "-j", "1"])
+    assert result.exit_code == 0, result.output
+    shown = buffer.getvalue()
+    positions = [shown.find(label) for label in ("Reading and mapping records", "Loading the store",
+                                                 "Exporting graph.ttl")]
+    assert -1 not in positions and positions == sorted(positions), shown[-2000:]
+
+
+def test_generate_into_a_full_folder_names_the_cli_option(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["generate", str(tmp_path / "c"), "-n", "3"]).exit_code == 0
+    again = runner.invoke(cli, ["generate", str(tmp_path / "c"), "-n", "3"])
+    assert again.exit_code == 2
+    assert "pass --force" in again.output and "overwrite" not in again.output and "=True" not in again.output
+
+
+def test_plain_generate_says_how_to_get_a_taxonomy_that_holds_its_topics(tmp_path):
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["generate", str(tmp_path / "c"), "-n", "60", "--seed", "3"])
+    assert plain.exit_code == 0, plain.output
+    m = __import__("re").search(r"note: (\d+) of the (\d+) topics the records use are not in the shipped taxonomy",
+                                plain.stderr)
+    assert m and "--force --taxonomy DIR" in plain.stderr and "pass --taxonomy DIR to build and validate" in plain.stderr
+    checked = json.loads(runner.invoke(cli, ["validate", str(tmp_path / "c"), "--no-cache", "--format", "json"]).stdout)
+    unknown = [f for f in checked["findings"] if f["rule"] == "record.topics.unknown-topic"]
+    assert len(unknown) == int(m.group(1))  # the note counts what validate reports, one per topic
+    before = {p.name: p.read_bytes() for p in (tmp_path / "c").rglob("*.md")}
+    # what the note says to do: the same corpus, and a taxonomy that holds nearly every topic
+    redo = runner.invoke(cli, ["generate", str(tmp_path / "c"), "-n", "60", "--seed", "3", "--force",
+                               "--taxonomy", str(tmp_path / "tax")])
+    assert redo.exit_code == 0 and "note:" not in redo.output
+    assert {p.name: p.read_bytes() for p in (tmp_path / "c").rglob("*.md")} == before
+    result = runner.invoke(cli, ["validate", str(tmp_path / "c"), "--no-cache", "--format", "json", "--taxonomy",
+                                 str(tmp_path / "tax")])
+    checked = json.loads(result.stdout)
+    assert checked["counts"]["errors"] == 0
+    left = [f for f in checked["findings"] if f["rule"] == "record.topics.unknown-topic"]
+    assert len(left) <= round(0.05 * int(m.group(1))) + 1  # the few write_taxonomy leaves out on purpose

@@ -17,6 +17,8 @@ from topicgraph.records import read_record
 from topicgraph.taxonomy import load_taxonomy
 from topicgraph.tagging import Tagger, suggest_files, suggest_store, write_suggestions
 
+from .conftest import ROOT
+
 S002, S003, S004 = "seeds/002_e2043c317a839aa3.txt", "seeds/003_93b4219c4437b57c.txt", "seeds/004_7f7bd89bfa8fa00f.txt"
 N = 3  # the three plain seeds are tagged together: idf = 1 + ln((1 + N) / (1 + df))
 
@@ -245,3 +247,66 @@ def test_cli_tag_json_and_store(seed_graph):
     bad = runner.invoke(cli, ["taxonomy", "tag", "--write", S003])
     assert bad.exit_code == 2 and "--write needs --store" in bad.output
     assert runner.invoke(cli, ["taxonomy", "tag"]).exit_code == 2
+
+
+# ----------------------------------------------------------------------------------- profiles, corpus, did-you-mean
+def _suggestions(result, name: str) -> list[dict]:
+    return next(r for r in json.loads(result.stdout) if r["file"].endswith(name))["suggestions"]
+
+
+def test_scores_come_from_the_stores_corpus_not_from_the_files_given(seed_graph):
+    """With a build given, rarity is counted over its untagged articles: a file scores the same alone or with
+    others (without one, over the files given, so the scores move with the selection)."""
+    runner = CliRunner()
+    alone = runner.invoke(cli, ["taxonomy", "tag", S004, "--store", str(seed_graph), "--json"])
+    together = runner.invoke(cli, ["taxonomy", "tag", S002, S004, "--store", str(seed_graph), "--json"])
+    everything = runner.invoke(cli, ["taxonomy", "tag", "seeds", "--store", str(seed_graph), "--json"])
+    assert alone.exit_code == together.exit_code == everything.exit_code == 0, alone.output
+    assert _suggestions(alone, S004) == _suggestions(together, S004) == _suggestions(everything, S004)
+    assert _suggestions(alone, S004) == [s.to_dict() for s in suggest_store(seed_graph)[
+        next(f for f in suggest_files([S004])).article]]
+    # the score is the weight times the rarity over the build's three untagged articles
+    first = _suggestions(alone, S004)[0]
+    assert first["score"] == round(16 * idf(3), 3)
+    # without a build the selection decides (the behaviour the store removes)
+    plain_alone = runner.invoke(cli, ["taxonomy", "tag", S002, "--json"])
+    plain_two = runner.invoke(cli, ["taxonomy", "tag", S002, S004, "--json"])
+    assert _suggestions(plain_alone, S002) != _suggestions(plain_two, S002)
+    assert "rarity over the FILES given" in runner.invoke(cli, ["taxonomy", "tag", S002]).stderr
+
+
+def test_tag_reads_the_fields_the_profile_names(tmp_path):
+    post = tmp_path / "post.md"
+    post.write_text("---\nid: p1\ntitle: Better customer experience\nauthor: Ann Lee\ndate: 2024-05-02\n"
+                    "linkBrand: blog.example\nlink: https://blog.example/p1\n---\n"
+                    "Customer experience starts at the front desk.\n", encoding="utf-8")
+    profile = ROOT / "docs" / "examples" / "hugo-blog" / "profile.toml"
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["taxonomy", "tag", str(post), "--json"])
+    assert "link should be a mapping" in json.loads(plain.stdout)[0]["problem"]
+    read = runner.invoke(cli, ["taxonomy", "tag", str(post), "--json", "--profile", str(profile)])
+    (entry,) = json.loads(read.stdout)
+    assert entry["problem"] is None and entry["record_id"] == "p1"
+    assert [s["topic"] for s in entry["suggestions"]] == ["Gartner: Customer Experience"]
+    # the profile's topic field counts as curated topics
+    post.write_text(post.read_text(encoding="utf-8").replace("---\nCustomer", "categories: [CX]\n---\nCustomer"),
+                    encoding="utf-8")
+    tagged = runner.invoke(cli, ["taxonomy", "tag", str(post), "--profile", str(profile)])
+    assert "has curated topics; not tagged" in tagged.stdout
+
+
+def test_did_you_mean_only_what_a_person_would_accept(tmp_path):
+    from topicgraph.validation import validate
+
+    (tmp_path / "r.md").write_text(
+        "---\nid: 1\ntitle: T\ndate: '2021-02-03'\nlink:\n  brand: e.com\n  href: https://e.com/1\ncommunityTopics:\n"
+        "- 'Gartner: observational study'\n- 'Symplur: cloud'\n- 'Medigy: Patient Aquisition'\n"
+        "---\nb\n", encoding="utf-8")
+    report = validate([tmp_path], jobs=1, check_taxonomy=False, cache_dir=None)
+    fixes = {f.field: f.fix for f in report.findings}
+    assert "Conversational AI" not in fixes["communityTopics[0]"]
+    assert "did you mean" not in fixes["communityTopics[0]"]
+    assert "Opioid" not in fixes["communityTopics[1]"] and "COVID" not in fixes["communityTopics[1]"]
+    assert fixes["communityTopics[2]"].startswith("did you mean 'Medigy: Patient Acquisition'?")
+    assert "Patient Experience" not in fixes["communityTopics[2]"]
+    assert len(report.findings) == 3

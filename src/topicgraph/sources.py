@@ -19,11 +19,12 @@ import stat
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import TopicgraphError
 
-__all__ = ["BUILD_MANIFEST", "display_path", "discover", "discover_entries", "walk_sources", "Walked", "special_kind",
+__all__ = ["BUILD_MANIFEST", "display_path", "repo_root", "report_root", "root_relative", "discover", "discover_entries", "walk_sources", "Walked", "special_kind",
            "skip_reason", "link_problem", "link_leaves", "SKIP_DIRS", "VCS_DIRS", "LINK_FIX"]
 
 #: the file that makes a folder a build folder, never walked into (its manifest: ``store.layout.MANIFEST``)
@@ -36,9 +37,43 @@ VCS_DIRS = frozenset({".git", ".hg", ".svn"})
 LINK_FIX = "copy the file into the repository or remove the link"
 
 
+@lru_cache(maxsize=64)
+def repo_root(folder: str) -> str | None:
+    """The top level of the git repository holding ``folder`` (the nearest folder up with a ``.git`` entry, a
+    folder or a worktree's file), or None; found without running git.
+
+    >>> repo_root("/") is None or isinstance(repo_root("/"), str)
+    True
+    """
+    here = os.path.abspath(folder)
+    while True:
+        if os.path.lexists(os.path.join(here, ".git")):
+            return here
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
+def _under(full: str, root: str) -> str | None:
+    """``full`` relative to ``root`` (``/``-separated) when it lies under it, else None."""
+    if full == root:
+        return "."
+    if os.sep == "/":  # plain string work: a build names every file once, and pathlib's parsing cost 8 us a path
+        prefix = root if root.endswith("/") else root + "/"
+        return full[len(prefix):] if full.startswith(prefix) else None
+    try:
+        return Path(full).relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
 def display_path(path: str | Path, cwd: str | Path | None = None) -> str:
-    """``path`` as reports show it: relative to the working folder (``cwd``, default the current one) where it
-    lies under it, else as given; ``/``-separated, symlinks not resolved.
+    """``path`` as every report shows it (text, JSON, JUnit, SARIF, GitHub, the build report): relative to the
+    working folder (``cwd``, default the current one) when it lies under it; else relative to the top level of the
+    git repository the working folder is in, when it lies under that; else absolute. ``/``-separated, symlinks not
+    resolved. A report never says ``../``: a path is one a reviewer finds from where they stand or from the
+    repository's root (GitHub's annotations and code scanning read paths from the root).
 
     >>> display_path("seeds/a.md"), display_path(os.path.join(os.getcwd(), "seeds", "a.md"))
     ('seeds/a.md', 'seeds/a.md')
@@ -48,15 +83,43 @@ def display_path(path: str | Path, cwd: str | Path | None = None) -> str:
     # abspath, not resolve(): no system call per path component, and a symlinked folder keeps its name
     here = str(cwd) if cwd is not None else os.getcwd()
     full = os.path.abspath(path)
-    if os.sep == "/":  # plain string work: a build names every file once, and pathlib's parsing cost 8 us a path
-        if full == here:
-            return "."
-        prefix = here if here.endswith("/") else here + "/"
-        return full[len(prefix):] if full.startswith(prefix) else Path(path).as_posix()
-    try:
-        return Path(full).relative_to(here).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+    shown = _under(full, here)
+    if shown is not None:
+        return shown
+    root = repo_root(here)
+    if root is not None and root != here:
+        shown = _under(full, root)
+        if shown is not None:
+            return shown
+    return Path(full).as_posix()
+
+
+def report_root(cwd: str | Path | None = None) -> str:
+    """The folder a report's relative paths are read from for code scanning: the git top level of ``cwd`` (default
+    the current folder), or ``cwd`` itself outside a repository."""
+    here = str(cwd) if cwd is not None else os.getcwd()
+    return repo_root(here) or os.path.abspath(here)
+
+
+def root_relative(shown: str, cwd: str | Path | None = None) -> str:
+    """A path as :func:`display_path` showed it, made relative to :func:`report_root` where it lies under it
+    (absolute otherwise): what SARIF and GitHub annotations need, whatever folder the command ran in.
+
+    >>> root_relative("/elsewhere/b.md", "/work")
+    '/elsewhere/b.md'
+    """
+    here = os.path.abspath(str(cwd) if cwd is not None else os.getcwd())
+    if os.path.isabs(shown):
+        full = shown
+    else:
+        full = os.path.join(here, shown)
+        root = repo_root(here)
+        # shown relative to the repository's root (it lies outside the working folder): read it from there
+        if not os.path.lexists(full) and root is not None and os.path.lexists(os.path.join(root, shown)):
+            full = os.path.join(root, shown)
+    full = os.path.normpath(full)
+    rel = _under(full, report_root(here))
+    return rel if rel is not None else Path(full).as_posix()
 
 
 def discover(sources: Iterable[str | Path], *, exclude: Sequence[Path] = ()) -> list[Path]:

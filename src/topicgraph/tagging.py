@@ -15,8 +15,10 @@ Matching and scoring (docs/taxonomy.md has a worked example):
   labelled *Patient Experience*, not also for one labelled *Experience*;
 - a concept's weight in a text is the sum, over its labels, of (times matched x words in the label), hyphenated
   parts counting as words: longer labels are more specific, so they weigh more;
-- rarity: ``idf = 1 + ln((1 + N) / (1 + df))`` over the N texts tagged together, ``df`` of them mentioning the
-  concept; a concept every text mentions keeps its weight (``idf = 1``), a rarer one gains;
+- rarity: ``idf = 1 + ln((1 + N) / (1 + df))`` over a corpus of N texts, ``df`` of them mentioning the concept; a
+  concept every text mentions keeps its weight (``idf = 1``), a rarer one gains. The corpus is the build's
+  untagged articles when a build is given (:func:`suggest_store`, and :func:`suggest_files` with ``store``), so a
+  file gets the same scores whether it is tagged alone or with others; without a build, the texts tagged together;
 - ``score = round(weight x idf, 3)``; a concept is suggested when its score reaches ``min_score`` (default 2: one
   two-word label, or a one-word label twice), best first, at most ``top`` (default 5) per text.
 """
@@ -38,8 +40,8 @@ from .sources import discover_entries, display_path, link_problem
 from .store import GraphStore, replace_graph
 from .taxonomy import load_taxonomy
 
-__all__ = ["Suggestion", "Tagger", "TaggedFile", "suggest_files", "suggest_store", "write_suggestions",
-           "suggestion_ntriples", "SUGGESTIONS_GRAPH"]
+__all__ = ["Corpus", "Suggestion", "Tagger", "TaggedFile", "suggest_files", "suggest_store", "write_suggestions",
+           "suggestion_ntriples", "store_texts", "SUGGESTIONS_GRAPH"]
 
 SUGGESTIONS_GRAPH = "suggestions"
 _SEP = r"[\s\-\u2010\u2011\u2012\u2013]+"
@@ -59,6 +61,14 @@ class Suggestion:
     def to_dict(self) -> dict:
         return {"topic": self.topic, "concept": self.concept, "score": self.score, "rank": self.rank,
                 "weight": self.weight, "evidence": [{"phrase": p, "count": n} for p, n in self.evidence]}
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The texts rarity is counted over: how many (``n``), and how many mention each concept (``df``)."""
+
+    n: int
+    df: Mapping[str, int]
 
 
 @dataclass
@@ -124,20 +134,34 @@ class Tagger:
                 slot[0] += 1
         return found
 
-    def suggest(self, texts: Mapping[str, str], *, top: int = 5, min_score: float = 2.0) -> dict[str, list[Suggestion]]:
-        """Suggestions for each text of ``texts`` (id -> text), scored together (``idf`` over these texts)."""
-        matched = {doc: self.matches(text) for doc, text in texts.items()}
-        n = len(texts)
+    def corpus(self, texts: Iterable[str]) -> Corpus:
+        """How many of ``texts`` there are and how many mention each concept: the rarity that scores count."""
+        n = 0
         df: dict[str, int] = {}
-        for found in matched.values():
-            for concept in found:
+        for text in texts:
+            n += 1
+            for concept in self.matches(text):
                 df[concept] = df.get(concept, 0) + 1
+        return Corpus(n, df)
+
+    def suggest(self, texts: Mapping[str, str], *, top: int = 5, min_score: float = 2.0,
+                corpus: Corpus | None = None) -> dict[str, list[Suggestion]]:
+        """Suggestions for each text of ``texts`` (id -> text); ``idf`` over ``corpus`` (default: these texts)."""
+        matched = {doc: self.matches(text) for doc, text in texts.items()}
+        if corpus is None:
+            n = len(texts)
+            df: dict[str, int] = {}
+            for found in matched.values():
+                for concept in found:
+                    df[concept] = df.get(concept, 0) + 1
+        else:
+            n, df = corpus.n, corpus.df
         out: dict[str, list[Suggestion]] = {}
         for doc, found in matched.items():
             scored = []
             for concept, by_phrase in found.items():
                 weight = sum(times * self.phrases[k].words for k, (times, _) in by_phrase.items())
-                idf = 1 + math.log((1 + n) / (1 + df[concept]))
+                idf = 1 + math.log((1 + n) / (1 + df.get(concept, 0)))
                 score = round(weight * idf, 3)
                 if score < min_score:
                     continue
@@ -177,9 +201,11 @@ class TaggedFile:
 
 def suggest_files(paths: Iterable[str | Path], *, taxonomy: str | Path | None = None, profile=None,
                   base_iri: str | None = None, include_tagged: bool = False, top: int = 5,
-                  min_score: float = 2.0) -> list[TaggedFile]:
+                  min_score: float = 2.0, store: str | Path | None = None) -> list[TaggedFile]:
     """Suggestions for each record under ``paths`` that has no curated topics (all of them with
-    ``include_tagged``); rarity is computed over the records tagged together.
+    ``include_tagged``), read with ``profile`` (which fields hold the title, text and topics). Rarity is counted
+    over the untagged articles of the build in ``store`` when one is given (the corpus :func:`suggest_store`
+    scores), else over the records tagged together.
 
     >>> [(f.file, [s.topic for s in f.suggestions][:2]) for f in suggest_files(["seeds/004_7f7bd89bfa8fa00f.txt"])]
     [('seeds/004_7f7bd89bfa8fa00f.txt', ['Medigy: Patient Experience', 'Symplur: Patient Experience'])]
@@ -205,7 +231,9 @@ def suggest_files(paths: Iterable[str | Path], *, taxonomy: str | Path | None = 
         out.append(item)
         if include_tagged or not rec.topics:
             texts[len(out) - 1] = _text(rec.title, rec.description, rec.body)
-    found = Tagger(tax).suggest({str(i): t for i, t in texts.items()}, top=top, min_score=min_score)
+    tagger = Tagger(tax)
+    corpus = tagger.corpus(store_texts(store).values()) if store is not None else None
+    found = tagger.suggest({str(i): t for i, t in texts.items()}, top=top, min_score=min_score, corpus=corpus)
     for i in texts:
         out[i].suggestions = found[str(i)]
     return out
@@ -227,13 +255,18 @@ def suggest_store(folder: str | Path = "graph", *, taxonomy: str | Path | None =
     """Suggestions for every article of the build in ``folder`` that has no ``schema:about``, from its headline,
     description and body (the same text as :func:`suggest_files` reads from the file)."""
 
+    return Tagger(load_taxonomy(taxonomy)).suggest(store_texts(folder), top=top, min_score=min_score)
+
+
+def store_texts(folder: str | Path = "graph") -> dict[str, str]:
+    """The text (headline, description, body) of every article of the build in ``folder`` without ``schema:about``,
+    by article IRI: what :func:`suggest_store` tags, and the corpus its scores count rarity over."""
     store = GraphStore.open(folder)
     try:
         rows = store.query(_UNTAGGED)
     finally:
         store.close()
-    texts = {r["article"]: _text(r.get("headline"), r.get("description"), r.get("body")) for r in rows}
-    return Tagger(load_taxonomy(taxonomy)).suggest(texts, top=top, min_score=min_score)
+    return {r["article"]: _text(r.get("headline"), r.get("description"), r.get("body")) for r in rows}
 
 
 def suggestion_ntriples(article: str, suggestions: Iterable[Suggestion]) -> list[str]:

@@ -28,18 +28,26 @@ from ..store import (EXPORT_FORMATS, BuildLock, base_name, clean_leftovers, clea
                      export_name, new_store_name, swap_in, work_folder)
 from ..taxonomy import taxonomy_files
 from .loader import StreamingLoad, export_lines, taxonomy_nquads
-from .report import BuildReport, BuildResult, FileOutcome, UpdateOutcomes, write_report
+from .report import BuildReport, BuildResult, FileOutcome, UpdateOutcomes, fold_unknown, write_report
 from .update import update
 from .worker import map_file, mapped_files
 
-__all__ = ["build", "update", "BuildResult", "BuildReport", "FileOutcome", "UpdateOutcomes", "map_file"]
+#: the phases of a build, in order, as ``phase`` is told them (then one "exporting graph.<ext>" per --format)
+PHASES = ("reading the sources", "reading and mapping records", "loading the store")
+
+__all__ = ["PHASES", "build", "update", "BuildResult", "BuildReport", "FileOutcome", "UpdateOutcomes", "map_file"]
 
 
 def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: Sequence[str] = (),
           profile: Profile = DEFAULT_PROFILE, base_iri: str = DEFAULT_BASE_IRI, taxonomy: str | Path | None = None,
           jobs: int | None = None, max_bytes: int = MAX_BYTES,
-          progress: Callable[[int, int], None] | None = None) -> BuildResult:
+          progress: Callable[[int, int], None] | None = None,
+          phase: Callable[[str], None] | None = None) -> BuildResult:
     """Build the knowledge graph of every record under ``sources`` into the folder ``out``.
+
+    ``progress(done, total)`` follows the files through reading and mapping; ``phase(name)`` is told each phase as
+    it starts (:data:`PHASES`; one ``exporting graph.<ext>`` per format), so that a progress display can say what
+    the build is doing once every file is mapped.
 
     Returns a :class:`BuildResult` whose ``report`` accounts for every file and whose ``store``/``graph`` can be
     queried. The previous build in ``out`` stays readable until the new one is complete.
@@ -53,6 +61,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
 
 
     started = time.perf_counter()
+    tell = phase if phase is not None else (lambda name: None)
     out = Path(out)
     for fmt in formats:
         if fmt not in EXPORT_FORMATS:
@@ -67,6 +76,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                                   "among the records and read nothing back; keep records and the build folder "
                                   "apart (e.g. `topicgraph build records --out graph`)")
     cwd = Path(os.getcwd())  # display paths are relative to it; the manifest keeps it for `update`
+    tell(PHASES[0])
     entries, ignored = discover_entries(sources, exclude=[out])
     out.mkdir(parents=True, exist_ok=True)
     jobs = default_jobs(jobs)
@@ -83,10 +93,12 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             # with --format nt, the N-Triples are written beside the segments as they go, not in a pass at the end
             sink = StreamingLoad(ox, work, nt=work / export_name("nt") if "nt" in formats else None)
             try:
+                tell(PHASES[1])
                 outcomes, mentions, counts, unknown_topics = _map_all(
                     entries, sink, cwd=cwd, jobs=jobs, profile=profile, base_iri=minter.base,
                     taxonomy_dir=str(taxonomy) if taxonomy else None, max_bytes=max_bytes, progress=progress)
                 timings["read and map"], mark = time.perf_counter() - mark, time.perf_counter()
+                tell(PHASES[2])  # the entities and the taxonomy, the segments still loading, the checkpoint
                 entity_data = entity_nquads(mentions, minter.entities_graph)
                 counts["entity_triples"] = entity_data.count("\n")
                 sink.write(entity_data, counts["entity_triples"], minter.entities_graph)
@@ -107,6 +119,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             for fmt in dict.fromkeys(formats):
                 # written beside the new store and moved into place only after the manifest names that store
                 target = work / export_name(fmt)
+                tell(f"exporting {export_name(fmt)}")
                 if fmt == "nt" and sink.nt is not None:
                     exports[fmt] = sink.nt
                 elif fmt in ("nt", "nq"):  # the lines we loaded are already N-Quads: no need to read the store back
@@ -115,8 +128,8 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                     exports[fmt] = export_graph(ox, target, fmt)
                 timings[f"export {fmt}"], mark = time.perf_counter() - mark, time.perf_counter()
             del ox
-            report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out), unknown_topics, timings,
-                                 dict(sorted(ignored.items())))
+            report = BuildReport(outcomes, counts, time.perf_counter() - started, str(out), unknown_topics[0], timings,
+                                 dict(sorted(ignored.items())), unknown_spellings=unknown_topics[1])
             manifest = {"store": store_name, "base": base, "revision": uuid.uuid4().hex,
                         "base_iri": minter.base, "format_version": 1,
                         "taxonomy": [tf.name for tf in tax_files],
@@ -170,7 +183,7 @@ def _map_all(entries, sink: StreamingLoad, *, cwd: Path, jobs, profile, base_iri
               "people": kinds["person"], "brands": kinds["brand"], "communities": kinds["community"],
               "topics": len(topics_used), "unknown_topics": kinds["concept"], "new_vendors": kinds["scheme"],
               "warnings": sum(1 for o in outcomes for f in o.findings if f.severity == Severity.WARNING)}
-    counts_unknown = dict(sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0])))
+    counts_unknown = fold_unknown(unknown)  # by concept, as counts["unknown_topics"] counts them, with spellings
     return outcomes, mentions, counts, counts_unknown
 
 

@@ -4,15 +4,17 @@ report's file kept in the build folder and merged with what an update changed.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Finding, Severity
+from ..iris import IriMinter
 from ..store import REPORT, GraphStore, atomic_write
 
 __all__ = ["FileOutcome", "BuildReport", "BuildResult", "UpdateOutcomes", "read_report", "write_report",
-           "merge_report"]
+           "merge_report", "fold_unknown", "unknown_entries"]
 
 
 @dataclass
@@ -46,10 +48,13 @@ class BuildReport:
     counts: dict[str, int]
     seconds: float
     out: str
-    unknown_topics: dict[str, int] = field(default_factory=dict)  # "Vendor: Label" -> records using it
+    #: one entry per concept not in the taxonomy: its preferred "Vendor: Label" -> records using it
+    unknown_topics: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     #: entries discovery passed over without a word, as documented, by kind ("hidden files", "build folders", ...)
     ignored: dict[str, int] = field(default_factory=dict)
+    #: the spellings of each unknown concept that came in more than one (preferred -> every spelling)
+    unknown_spellings: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def mapped(self) -> list[FileOutcome]:
@@ -72,7 +77,8 @@ class BuildReport:
 
     def to_dict(self) -> dict:
         return {"counts": self.counts, "seconds": round(self.seconds, 3),
-                "timings": {k: round(v, 3) for k, v in self.timings.items()}, "unknown_topics": self.unknown_topics,
+                "timings": {k: round(v, 3) for k, v in self.timings.items()},
+                **unknown_entries(self.unknown_topics, self.unknown_spellings),
                 "ignored": self.ignored, "files": [f.to_dict() for f in self.files]}
 
 
@@ -169,3 +175,37 @@ def write_report(out: Path, report: dict) -> None:
     """Write the report (a :meth:`BuildReport.to_dict`) into the build folder ``out``, atomically."""
     atomic_write(out / REPORT, lambda tmp: Path(tmp).write_text(
         json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+
+
+def fold_unknown(counted: Mapping[str, int], known_spellings: Mapping[str, Sequence[str]] | None = None) \
+        -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Spellings of topics not in the taxonomy (``"Vendor: Label"`` -> records) folded by concept, the way the build
+    mints one concept for them (case, spacing and punctuation folded): ``(preferred spelling -> records of all its
+    spellings, most used first; preferred spelling -> every spelling, for concepts with more than one)``. The
+    preferred spelling keeps capitals, then is the most used; ``known_spellings`` (an earlier report's) join in.
+
+    >>> fold_unknown({"Blog: ai": 3, "Blog: AI": 1, "Blog:  ai": 1, "Acme: X": 2})
+    ({'Blog: AI': 5, 'Acme: X': 2}, {'Blog: AI': ['Blog:  ai', 'Blog: AI', 'Blog: ai']})
+    """
+    by_concept: dict[str, Counter] = {}
+    for spelling, n in counted.items():
+        vendor, _, label = spelling.partition(": ")
+        by_concept.setdefault(IriMinter.concept(vendor, label), Counter())[spelling] += n
+    records: dict[str, int] = {}
+    spellings: dict[str, list[str]] = {}
+    for counter in by_concept.values():
+        capital = [s for s in counter if any(ch.isupper() for ch in s.partition(": ")[2])]
+        pref = min(capital or counter, key=lambda s: (-counter[s], s))
+        records[pref] = sum(counter.values())
+        every = set(counter)
+        for s in counter:
+            every.update((known_spellings or {}).get(s, ()))
+        if len(every) > 1:
+            spellings[pref] = sorted(every)
+    return dict(sorted(records.items(), key=lambda kv: (-kv[1], kv[0]))), dict(sorted(spellings.items()))
+
+
+def unknown_entries(records: Mapping[str, int], spellings: Mapping[str, list[str]]) -> dict:
+    """The report's ``unknown_topics`` (one per concept, as ``counts["unknown_topics"]`` counts them) and, when a
+    concept came in more than one spelling, ``unknown_topic_spellings`` listing them."""
+    return {"unknown_topics": dict(records), **({"unknown_topic_spellings": dict(spellings)} if spellings else {})}

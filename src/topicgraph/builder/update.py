@@ -19,7 +19,8 @@ from ..taxonomy import load_taxonomy
 from ..vocab import (DCTERMS_SOURCE, RDF_TYPE, SCHEMA_ABOUT, SCHEMA_AUTHOR, SCHEMA_IDENTIFIER, SCHEMA_ORGANIZATION,
                      SCHEMA_PERSON, SCHEMA_PUBLISHER, SKOS_CONCEPT, SKOS_CONCEPT_SCHEME, SKOS_IN_SCHEME, TG,
                      TG_COMMUNITY, TG_COMMUNITY_CLASS)
-from .report import FileOutcome, UpdateOutcomes, merge_report, read_report, write_report
+from .report import (FileOutcome, UpdateOutcomes, fold_unknown, merge_report, read_report, unknown_entries,
+                     write_report)
 from .worker import map_file
 
 __all__ = ["update"]
@@ -142,8 +143,8 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
         if report is not None:
             counts.update(merge_report(report, changes))
             report["counts"] = counts
-            report["unknown_topics"] = dict(sorted(((k, n) for k, n in unknown.items() if n > 0),
-                                                   key=lambda kv: (-kv[1], kv[0])))
+            earlier = report.pop("unknown_topic_spellings", None)
+            report.update(unknown_entries(*fold_unknown({k: n for k, n in unknown.items() if n > 0}, earlier)))
             write_report(out, report)
         else:  # no report to count from (deleted by hand): the articles by difference
             counts["articles"] = counts.get("articles", 0) + articles

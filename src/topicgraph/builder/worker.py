@@ -12,7 +12,7 @@ from ..parallel import WorkerPool
 from ..records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, Topic, read_record
 from ..sources import display_path
 from ..taxonomy import load_taxonomy
-from ..taxonomy.extract import is_new_vendor, new_vendor_finding
+from ..taxonomy.extract import is_new_vendor, new_vendor_finding, vendor_typo, vendor_typo_finding
 from .report import FileOutcome
 
 __all__ = ["map_file", "mapped_files", "record_ntriples"]
@@ -41,6 +41,15 @@ def map_file(path: str | Path, display: str, mapper: Mapper, profile: Profile = 
     except RecordError as exc:
         first = next((f for f in exc.findings if f.severity >= Severity.ERROR), exc.findings[0])
         return FileOutcome(display, "skipped", reason=str(first), findings=exc.findings), None, None
+    # a vendor without a scheme that nearly spells a known one is a slip, not a new vendor: the record is skipped
+    # with the fix, the decision validate makes too (taxonomy/extract.py)
+    slips = [vendor_typo_finding(display, topic, known, mapper.taxonomy, line=rec.line_of("topics"),
+                                 field=f"{(profile.paths('topics') or ('topics',))[0]}[{i}]")
+             for i, topic in enumerate(rec.topics) if mapper.taxonomy.scheme_for(topic.vendor) is None
+             and (known := vendor_typo(topic.vendor, mapper.taxonomy, profile)) is not None]
+    if slips:
+        return (FileOutcome(display, "skipped", reason=str(slips[0]), findings=list(rec.findings) + slips),
+                None, rec.sha256)
     try:
         mapped = mapper.map(rec)
     except ValueError as exc:  # an IRI that slipped past the reader's checks: skip, never corrupt the graph
@@ -49,7 +58,7 @@ def map_file(path: str | Path, display: str, mapper: Mapper, profile: Profile = 
     # per file with a did-you-mean, so the build report stays small on large corpora
     # a topic under a new vendor is a warning, the decision validate makes too (taxonomy/extract.py)
     new_vendors = [new_vendor_finding(display, Topic(vendor, text[len(vendor) + 2:]))
-                   for vendor in mapped.unknown_vendors if is_new_vendor(vendor, None, profile)
+                   for vendor in mapped.unknown_vendors if is_new_vendor(vendor, None, profile, mapper.taxonomy)
                    for text in mapped.unknown_topics if text.startswith(f"{vendor}: ")]
     outcome = FileOutcome(display, "mapped", record_id=rec.id, article=mapped.article, triples=mapped.triples,
                           findings=list(rec.findings) + new_vendors)

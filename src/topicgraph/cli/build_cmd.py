@@ -64,9 +64,10 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
         if strict and any(o.status == "skipped" for o in outcomes):
             sys.exit(1)
         return
-    with progress_bar("Mapping records", enabled=not quiet) as bar:
+    with PhasedProgress("Reading and mapping records", enabled=not quiet) as bar:
         result = build(sources, out=out, formats=formats, profile=prof, base_iri=base_iri or DEFAULT_BASE_IRI,
-                       taxonomy=taxonomy, jobs=jobs, max_bytes=max_bytes or MAX_BYTES, progress=bar)
+                       taxonomy=taxonomy, jobs=jobs, max_bytes=max_bytes or MAX_BYTES, progress=bar,
+                       phase=bar.phase)
     report = result.report
     c = report.counts
     if as_json:
@@ -135,3 +136,21 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
     ('1 person', '3 people', '0 topics')
     """
     return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+class PhasedProgress(progress_bar):
+    """The build's progress bar, labelled with the phase the build is in: the files counted while they are read and
+    mapped, then a bar without a count, named for what follows (loading the store, exporting each format), instead
+    of a full bar that says nothing."""
+
+    def __init__(self, label: str, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.phases: list[str] = []
+
+    def phase(self, name: str) -> None:
+        self.phases.append(name)
+        self.label = name[:1].upper() + name[1:]
+        if self.progress is not None and self.task is not None:
+            counted = name == "reading and mapping records"
+            self.progress.update(self.task, description=self.label, **({} if counted else {"total": None}))
+            self.progress.refresh()  # show the new phase now, not at the next tick

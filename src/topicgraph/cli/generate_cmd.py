@@ -36,7 +36,7 @@ def generate_command(out, n, seed, plain_fraction, groups, in_group_share, taxon
     planted group, so clustering and related-items quality can be measured (see docs/benchmarks.md).
     """
     from ..errors import TopicgraphError
-    from ..synth import SynthConfig, generate, write_taxonomy
+    from ..synth import SynthConfig, generate, topics_not_shipped, write_taxonomy
 
     try:
         config = SynthConfig(n=n, seed=seed, plain_fraction=plain_fraction, groups=groups,
@@ -49,3 +49,14 @@ def generate_command(out, n, seed, plain_fraction, groups, in_group_share, taxon
                f"ground truth to {corpus.manifest}")
     if taxonomy_out is not None:
         click.echo(f"wrote the corpus's taxonomy to {write_taxonomy(corpus, taxonomy_out)}/")
+        return
+    used, missing = topics_not_shipped(corpus)
+    if missing:
+        # the shipped taxonomy is a starting set: most generated topics are not in it, so without a taxonomy of
+        # its own every build and validate of this corpus would warn about them
+        one = missing == 1
+        click.echo(f"note: {missing} of the {used} topics the records use {'is' if one else 'are'} not in "
+                   f"the shipped taxonomy, so build and validate will report {'it' if one else 'them'} as unknown "
+                   "topics; for a taxonomy that holds them, run this command again with --force --taxonomy DIR "
+                   "(the same corpus, byte for byte, and a taxonomy folder in DIR) and pass --taxonomy DIR to "
+                   "build and validate", err=True)

@@ -63,8 +63,7 @@ def _shapes(counter, limit: int = 3) -> str:
 def _next_steps(sources, output) -> list[str]:
     src = " ".join(sources)
     prof = output or "site.toml"
-    return [f"topicgraph taxonomy extract {src} --profile {prof} -o new-vendors.ttl",
-            "mkdir my-taxonomy && cp taxonomy/*.ttl new-vendors.ttl my-taxonomy/",
+    return [f"topicgraph taxonomy extract {src} --profile {prof} -o new-vendors.ttl --taxonomy-out my-taxonomy",
             f"topicgraph build {src} --profile {prof} --taxonomy my-taxonomy",
             f"topicgraph validate {src} --profile {prof} --taxonomy my-taxonomy"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -168,17 +169,21 @@ def check_command(taxonomy_dir, shapes, no_shacl, fmt, strict):
 @taxonomy_option("taxonomy_dir")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
               help="The Turtle file to write (FILE.ttl).")
+@click.option("--taxonomy-out", "folder", type=click.Path(file_okay=False), default=None,
+              help="Also make this folder a taxonomy to pass as --taxonomy to build and validate: the taxonomy in "
+                   "use (the shipped one, or --taxonomy) and the new file.")
 @handle_errors
-def extract_command(sources, profile, taxonomy_dir, output):
+def extract_command(sources, profile, taxonomy_dir, output, folder):
     """Write a SKOS concept scheme for each vendor of SOURCES' topics that the taxonomy lacks.
 
     One concept per topic, its spellings folded as the build folds them (case and spacing); the prefLabel keeps
     capitals when a spelling has them (AI, FDA), the other spellings become altLabels (hiddenLabels when they
-    differ only in case or spacing), and skos:scopeNote says how many records use it. Put the file in a folder
-    with the shipped taxonomy/*.ttl and pass that folder as --taxonomy to build and validate.
+    differ only in case or spacing), and skos:scopeNote says how many records use it. With --taxonomy-out DIR,
+    DIR gets the taxonomy in use and the new file: pass it as --taxonomy to build and validate.
     """
     from pathlib import Path
 
+    from ..errors import TopicgraphError
     from ..records import DEFAULT_PROFILE, load_profile
     from ..store import atomic_write
     from ..taxonomy.extract import corpus_topics, extract_schemes, schemes_turtle
@@ -192,36 +197,59 @@ def extract_command(sources, profile, taxonomy_dir, output):
     names = ", ".join(f"{s.label} ({len(s.concepts)} concepts)" for s in found) or "no new vendor"
     click.echo(f"wrote {len(found)} scheme{'' if len(found) == 1 else 's'}, {concepts} concept"
                f"{'' if concepts == 1 else 's'} to {output}: {names}")
+    if folder is not None:
+        import shutil
+
+        from ..taxonomy import taxonomy_files
+
+        target = Path(folder)
+        target.mkdir(parents=True, exist_ok=True)
+        used = taxonomy_files(taxonomy_dir)
+        if Path(output).name in {f.name for f in used}:
+            raise TopicgraphError(f"{Path(output).name} is also the name of a file of the taxonomy in use: "
+                                  "choose another -o name (the folder would hold one of them)")
+        for tf in used:
+            shutil.copyfile(tf, target / tf.name)
+        shutil.copyfile(output, target / Path(output).name)
+        click.echo(f"wrote the taxonomy folder {folder}/ ({len(used) + 1} files): pass --taxonomy {folder} to "
+                   "build and validate")
 
 
 @taxonomy_group.command("tag")
 @click.argument("files", nargs=-1, type=click.Path(exists=False))
 @click.option("--store", "store", type=click.Path(file_okay=False), default=None,
-              help="Suggest for every article of this build that has no curated topic (instead of FILES).")
-@click.option("--write", is_flag=True, help="With --store: replace the build's suggestions graph with the result.")
+              help="A build folder. Without FILES: suggest for every article of this build that has no curated "
+                   "topic. With FILES: count rarity over this build's untagged articles (default: graph/ when it "
+                   "holds a build), so a file scores the same alone or with others.")
+@click.option("--write", is_flag=True, help="With --store and no FILES: replace the build's suggestions graph with "
+                                            "the result.")
 @click.option("--top", "-k", type=click.IntRange(1, 100), default=5, show_default=True,
               help="At most this many suggestions per record.")
 @click.option("--min-score", type=click.FloatRange(0), default=2.0, show_default=True,
               help="Leave out suggestions scoring below this.")
 @click.option("--include-tagged", is_flag=True, help="FILES: suggest for records with curated topics too.")
+@profile_option
 @taxonomy_option("taxonomy_dir")
 @json_option()
 @handle_errors
-def tag_command(files, store, write, top, min_score, include_tagged, taxonomy_dir, as_json):
+def tag_command(files, store, write, top, min_score, include_tagged, profile, taxonomy_dir, as_json):
     """Suggest topics for records without curated topics, from the taxonomy's labels found in their text.
 
     Each suggestion has a score and its evidence (the phrases that matched). Suggestions are never curated
     topics: with --store --write they go to the build's graph .../graph/suggestions as tg:suggestedTopic, never
-    schema:about. docs/taxonomy.md explains the scoring.
+    schema:about. FILES are read with --profile (which fields hold the title, text and topics). docs/taxonomy.md
+    explains the scoring.
     """
     from ..errors import TopicgraphError
+    from ..records import DEFAULT_PROFILE, load_profile
+    from ..store import MANIFEST
     from ..tagging import suggest_files, suggest_store, write_suggestions
 
-    if bool(files) == bool(store):
+    if not files and not store:
         raise TopicgraphError("give record FILES, or --store DIR for the articles of a build")
-    if write and not store:
-        raise TopicgraphError("--write needs --store DIR (suggestions are written into a build's store)")
-    if store:
+    if write and (files or not store):
+        raise TopicgraphError("--write needs --store DIR and no FILES (suggestions are written into a build's store)")
+    if not files:
         found = suggest_store(store, taxonomy=taxonomy_dir, top=top, min_score=min_score)
         if write:
             graph, triples = write_suggestions(store, found)
@@ -234,8 +262,11 @@ def tag_command(files, store, write, top, min_score, include_tagged, taxonomy_di
         if write:
             click.echo(f"wrote {triples} triples for {len(found)} untagged articles into <{graph}>", err=True)
         return
+    if store is None and (Path("graph") / MANIFEST).is_file():
+        store = "graph"
     results = suggest_files(files, taxonomy=taxonomy_dir, include_tagged=include_tagged, top=top,
-                            min_score=min_score)
+                            min_score=min_score, profile=load_profile(profile) if profile else DEFAULT_PROFILE,
+                            store=store)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
         return
@@ -246,6 +277,9 @@ def tag_command(files, store, write, top, min_score, include_tagged, taxonomy_di
             click.echo(f"{r.file}: has curated topics; not tagged (--include-tagged to tag it anyway)")
         else:
             _print(r.file, r.suggestions)
+    click.echo(f"scores count rarity over the untagged articles of the build in {store}/" if store else
+               "scores count rarity over the FILES given (pass --store DIR, a build of the whole corpus, for "
+               "scores that do not depend on which files are given)", err=True)
 
 
 def _print(name: str, suggestions) -> None:

@@ -74,6 +74,11 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _PREFIXED = re.compile(r"^[^:]{1,60}:\s*\S")
+#: an e-mail or RSS date ("Wed, 04 Jan 2023 09:30:00 -0500"): a shape of its own, as the reader does not read it
+_RFC2822 = re.compile(r"(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|[A-Z]{1,5})")
+RFC2822_SHAPE = "RFC 2822 date-time (not read as a date)"
+#: a list written as one string: "AI, FDA, Telehealth"
+_COMMA_LIST = re.compile(r"[^,]{1,60}(?:, *[^,]{1,60})+")
 #: separators other sites put between vendor and label, tried when most topics have no ':'
 SEPARATORS = (" / ", "/", " > ", ">", " | ", "|", " - ")
 
@@ -84,6 +89,9 @@ def value_shape(value: object) -> str:
     >>> [value_shape(v) for v in ("https://a.example/x", "a.example", "2021-02-03", "Feb 3, 2021",
     ...                           "2021-02-03T09:39:46Z", "AI", ["ai", "x"], {"href": "https://a.example"})]
     ['url', 'domain', 'date (YYYY-MM-DD)', 'date (Month D, YYYY)', 'date-time (ISO 8601)', 'short text', 'list of short texts', 'mapping with href']
+    >>> value_shape("Wed, 04 Jan 2023 09:30:00 -0500")
+    'RFC 2822 date-time (not read as a date)'
+
     """
     if value is None or value == "":
         return "empty"
@@ -109,6 +117,8 @@ def value_shape(value: object) -> str:
         return "domain"
     if len(text) <= 60 and parse_human_date(text):
         return "date (Month D, YYYY)" if text[:1].isalpha() else "date (D Month YYYY)"
+    if _RFC2822.fullmatch(text):
+        return RFC2822_SHAPE  # a date the reader does not read: never a date role's fit
     if text.startswith("/"):
         return "path"
     return "short text" if len(text) <= 60 and "\n" not in text else "text"
@@ -380,6 +390,35 @@ def _find_aliases(s: Survey) -> list[tuple[str, str]]:
     return pairs
 
 
+def _nested(s: Survey, role: str, candidates: list[str], taken: set[str]) -> list[str]:
+    """Fields one level down whose own name is one of the role's (``meta.author`` for authors), commonest first:
+    tried after the role's usual names."""
+    names = {_name_key(n) for n in SYNONYMS.get(role, ()) if "." not in n}
+    if not names or role == "topics":  # topics stay where a site puts them on purpose, never guessed one level down
+        return []
+    found = [p for p in s.fields if "." in p and p not in candidates and p not in taken
+             and _name_key(p.rsplit(".", 1)[1]) in names]
+    return sorted(found, key=lambda p: (-s.fields[p].count, p))
+
+
+def _comma_lists(inf: Inference) -> None:
+    """A list role read from a field that holds the list as one string ("AI, FDA, Telehealth"): the reader takes the
+    whole string as one item, so say so, with the fix."""
+    s = inf.survey
+    for role in ("topics", "authors", "tags"):
+        for path in inf.fields.get(role, ()):
+            stats = s.get(path)
+            if stats is None or not stats.count:
+                continue
+            strings = stats.types.get("text", 0)
+            commas = sum(n for v, n in stats.records.items() if v[:1] in "'\"" and _COMMA_LIST.fullmatch(v[1:-1]))
+            if strings and commas >= 0.5 * strings:
+                inf.misfits.append(
+                    f"{role}: {path} holds a comma-separated list as one text in {commas}/{stats.count} records; "
+                    f"each whole text becomes one {role[:-1] if role.endswith('s') else role} (write {path} as a "
+                    f"YAML list, `{path}: [a, b]`, to get one per item)")
+
+
 def infer_profile(s: Survey, *, name: str | None = None) -> Inference:
     """Choose each role's paths from the survey; every choice is explained in :attr:`Inference.reasons`."""
     inf = Inference(s, name or s.site, dict(ROLES))
@@ -402,6 +441,7 @@ def infer_profile(s: Survey, *, name: str | None = None) -> Inference:
         default = ROLES[role]
         candidates = [c for c in SYNONYMS.get(role, default) if c not in taken or c in default]
         candidates += [d for d in default if d not in candidates]
+        candidates += _nested(s, role, candidates, taken)
         best, unfit = None, []
         for path in candidates:
             stats = present(path)
@@ -437,9 +477,11 @@ def infer_profile(s: Survey, *, name: str | None = None) -> Inference:
             extra = f", with its alias {', '.join(paths[1:])} (never in the same record)" if len(paths) > 1 else ""
             instead = f"; passed over: {unfit[0]}" if unfit else ""
             names = {_name_key(x) for x in SYNONYMS.get(role, ()) + default}
-            inf.reasons.append(f"{role}: {best} ({'by name' if _name_key(best) in names else 'by value shape'}, "
+            by_name = _name_key(best) in names or _name_key(best.rsplit(".", 1)[-1]) in names
+            inf.reasons.append(f"{role}: {best} ({'by name' if by_name else 'by value shape'}, "
                                f"in {pct(stats)}, {shape}){extra}{instead}")
     _topics(inf)
+    _comma_lists(inf)
     _drift(inf)
     return inf
 

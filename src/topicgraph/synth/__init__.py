@@ -33,8 +33,9 @@ from .cli import main
 from .config import SynthConfig, SynthCorpus, Topic
 from .corpus import generate
 from .groundtruth import FORMAT_VERSION, MANIFEST_NAME, load_manifest, write_manifest
-from .taxonomy import write_taxonomy
+from .taxonomy import topics_not_shipped, write_taxonomy
 from .vocabulary import SEED_TOPICS, build_vocabulary, label_tokens, tokens
 
 __all__ = ["SEED_TOPICS", "SynthConfig", "SynthCorpus", "Topic", "build_vocabulary", "generate", "label_tokens",
-           "load_manifest", "main", "tokens", "write_manifest", "write_taxonomy", "MANIFEST_NAME", "FORMAT_VERSION"]
+           "load_manifest", "main", "tokens", "write_manifest", "write_taxonomy", "topics_not_shipped",
+           "MANIFEST_NAME", "FORMAT_VERSION"]

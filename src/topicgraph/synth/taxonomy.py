@@ -57,3 +57,18 @@ def write_taxonomy(corpus: SynthCorpus, folder: str | Path, *, unknown_share: fl
                   f"<{scheme}> skos:hasTopConcept <{concept}> .", ""]
     (folder / "synthetic.ttl").write_text("\n".join(lines), encoding="utf-8")
     return folder
+
+
+def topics_not_shipped(corpus: SynthCorpus) -> tuple[int, int]:
+    """``(topics the records use, how many of them the shipped taxonomy lacks)``: what ``validate`` would call
+    unknown without the taxonomy :func:`write_taxonomy` writes."""
+    from ..taxonomy import load_taxonomy
+
+    known = load_taxonomy(taxonomy_dir())
+    plain = set(corpus.plain_articles)  # their topics are planted truth, not written in the file
+    used = {key for rid, keys in corpus.topics_of_article.items() if rid not in plain for key in keys}
+    missing = 0
+    for key in used:
+        vendor, _, label = key.partition(": ")
+        missing += not known.resolve(vendor, label)[1]
+    return len(used), missing

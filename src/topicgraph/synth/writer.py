@@ -18,7 +18,8 @@ def prepare_root(root: Path, overwrite: bool) -> None:
             raise NotADirectoryError(f"{root} is not a directory")
         entries = sorted(root.iterdir())
         if entries and not overwrite:
-            raise FileExistsError(f"{root} is not empty (pass overwrite=True / --force to replace a corpus)")
+            raise FileExistsError(f"{root} is not empty: pass --force to replace the corpus in it (only the files "
+                                  "a generate run writes are removed), or choose an empty folder")
         for entry in entries:  # only what a previous run wrote
             if entry.name in (MANIFEST_NAME, LEGACY_MANIFEST_NAME) and entry.is_file():
                 entry.unlink()

@@ -1,6 +1,6 @@
 """New vendors' concept schemes from a corpus: the topics whose vendor the taxonomy lacks, as SKOS Turtle; and the
-one decision, shared by the build and `validate`, that such a topic under the profile's default vendor is a new
-vendor (a warning), not a mistake.
+one decision, shared by the build and `validate`, whether a vendor without a scheme is a new vendor (a warning)
+or a slip for a known one (an error).
 
 >>> from topicgraph.records import Topic
 >>> found = extract_schemes([[Topic("Blog", "ai")], [Topic("Blog", "AI")], [Topic("Blog", "ai ")]], Taxonomy())
@@ -15,6 +15,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Finding, RecordError, Severity
@@ -23,24 +24,53 @@ from ..records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, Topic, re
 from ..sources import discover_entries, display_path
 from ..vocab import SKOS, TAX
 from .index import Taxonomy
+from .similar import WHOLE, similarity
 
-__all__ = ["NEW_VENDOR_RULE", "is_new_vendor", "new_vendor_finding", "NewConcept", "NewScheme", "extract_schemes",
+__all__ = ["NEW_VENDOR_RULE", "VENDOR_TYPO_RULE", "is_new_vendor", "vendor_typo", "new_vendor_finding",
+           "vendor_typo_finding", "NewConcept", "NewScheme", "extract_schemes",
            "corpus_topics", "schemes_turtle"]
 
 NEW_VENDOR_RULE = "record.topics.new-vendor"
+#: a vendor with no scheme whose name nearly spells a known vendor's
+VENDOR_TYPO_RULE = "record.topics.unknown-vendor"
 
 
-def is_new_vendor(vendor: str, scheme: str | None, profile: Profile) -> bool:
-    """True when ``vendor`` has no ``scheme`` in the taxonomy and is the profile's ``default_vendor``: the site's
-    own topics, which the build maps under a scheme of their own and both the build and `validate` report as a
-    warning. A vendor written out in a record that the taxonomy lacks is likelier a typo, and `validate` keeps it an
-    error.
+def vendor_typo(vendor: str, taxonomy: Taxonomy, profile: Profile = DEFAULT_PROFILE) -> str | None:
+    """The vendor that ``vendor`` (which has no scheme) nearly spells, or None: one of the taxonomy's vendors, or
+    the profile's ``default_vendor``. ``Gartnr`` is likelier a slip for ``Gartner`` than a new vendor (closeness as
+    :func:`.similar.similarity` judges it); the default vendor itself is never a slip.
 
-    >>> is_new_vendor("blog", None, Profile(default_vendor="Blog")), is_new_vendor("Blog", None, DEFAULT_PROFILE)
-    (True, False)
+    >>> from topicgraph.taxonomy import load_taxonomy
+    >>> tax = load_taxonomy()
+    >>> vendor_typo("Gartnr", tax), vendor_typo("Symplr", tax), vendor_typo("Acme", tax), vendor_typo("Gartner", tax)
+    ('Gartner', 'Symplur', None, None)
+    >>> vendor_typo("Hospitl Blog", tax, Profile(default_vendor="Hospital Blog"))
+    'Hospital Blog'
     """
     default = profile.default_vendor
-    return scheme is None and default is not None and label_key(vendor) == label_key(default)
+    if default is not None and label_key(vendor) == label_key(default):
+        return None
+    return _typo(label_key(vendor), taxonomy, default)
+
+
+@lru_cache(maxsize=4096)  # a corpus names the same few vendors in record after record
+def _typo(vendor: str, taxonomy: Taxonomy, default: str | None) -> str | None:
+    names = list(taxonomy.schemes.values()) + ([default] if default is not None else [])
+    best = max(((similarity(vendor, name), name) for name in names if label_key(name) != vendor),
+               default=(0.0, None))
+    return best[1] if best[0] >= WHOLE else None
+
+
+def is_new_vendor(vendor: str, scheme: str | None, profile: Profile, taxonomy: Taxonomy | None = None) -> bool:
+    """The one decision the build and `validate` share about a topic's vendor that has no ``scheme`` in the
+    taxonomy: True for a new vendor (a warning in both; the build maps it under a scheme of its own), False for a
+    slip (:func:`vendor_typo`: an error in both; the build skips the record). The profile's ``default_vendor`` is
+    always a new vendor: the site's own topics.
+
+    >>> is_new_vendor("blog", None, Profile(default_vendor="Blog")), is_new_vendor("Acme", None, DEFAULT_PROFILE)
+    (True, True)
+    """
+    return scheme is None and (taxonomy is None or vendor_typo(vendor, taxonomy, profile) is None)
 
 
 def new_vendor_finding(path: str, topic: Topic, *, line: int | None = None, field: str | None = None) -> Finding:
@@ -50,6 +80,20 @@ def new_vendor_finding(path: str, topic: Topic, *, line: int | None = None, fiel
                    fix=f"make its scheme with `topicgraph taxonomy extract SOURCES --profile PROFILE -o "
                        f"{key(topic.vendor)}.ttl` and pass a --taxonomy folder holding it beside the shipped files",
                    node=IriMinter.concept(topic.vendor, topic.label))
+
+
+def vendor_typo_finding(path: str, topic: Topic, known: str, taxonomy: Taxonomy, *, line: int | None = None,
+                        field: str | None = None, guess: str = "") -> Finding:
+    """The error for a topic whose vendor nearly spells the known vendor ``known``, the same from the build and from
+    `validate` (``guess``: a did-you-mean for the whole topic, when the caller has one)."""
+    vendors = ", ".join(sorted(taxonomy.schemes.values(), key=str.casefold))
+    which = f"the vendors are {vendors}" if known in taxonomy.schemes.values() else "the profile's default_vendor"
+    fix = (guess or f"did you mean {known!r}? ") + f"Write the vendor as {known!r} ({which}); " \
+        f"if {topic.vendor!r} really is another vendor, make its scheme with `topicgraph taxonomy extract` and " \
+        "pass it with --taxonomy"
+    return Finding(path, f"topic {str(topic)!r} names the vendor {topic.vendor!r}, which has no concept scheme in "
+                   f"the taxonomy and is close to {known!r}", severity=Severity.ERROR, line=line, field=field,
+                   rule=VENDOR_TYPO_RULE, fix=fix)
 
 
 @dataclass

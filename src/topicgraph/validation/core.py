@@ -20,6 +20,7 @@ from ..records import DEFAULT_PROFILE, MAX_BYTES, Profile
 from ..records.identity import DuplicateRecords
 from ..sources import LINK_FIX, display_path, link_problem, walk_sources
 from ..vocab import DEFAULT_BASE_IRI
+from .concepts import fold_unknown_topics
 from .cache import ResultCache, cache_files_found, cache_outside
 from .report import ValidationReport
 
@@ -208,6 +209,7 @@ def _validate(paths, *, strict, cache_dir, taxonomy, shapes, profile, base_iri, 
             if display in later:
                 findings.extend(later[display])
         findings.extend(rest)
+        findings = fold_unknown_topics(findings)  # one warning per missing concept, as the build report counts
         if listing is not None:
             cache.run_put(scope, listing, findings)
         findings.extend(turned_away)

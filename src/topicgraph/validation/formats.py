@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 
 from ..errors import Finding, Severity, visible
+from ..sources import report_root, root_relative
 from ..vocab import HOME
 from .report import ValidationReport
 
@@ -151,10 +152,12 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def _uri(file: str) -> tuple[str, bool]:
-    """A SARIF artifact URI: relative paths as percent-encoded relative references, others as file: URIs."""
+    """A SARIF artifact URI: a path under the repository's root (``sources.report_root``) as a percent-encoded
+    reference relative to it (GitHub code scanning reads them so), others as file: URIs."""
     from pathlib import PurePosixPath
     from urllib.parse import quote
 
+    file = root_relative(file)
     if PurePosixPath(file).is_absolute():
         return "file://" + quote(file), False
     return quote(file), True
@@ -190,7 +193,7 @@ def to_sarif(report: ValidationReport) -> str:
         results.append(result)
     run = {"tool": {"driver": {"name": "topicgraph", "version": __version__,
                                "informationUri": HOME, "rules": rule_objs}},
-           "originalUriBaseIds": {"SRCROOT": {"uri": Path.cwd().resolve().as_uri() + "/"}},
+           "originalUriBaseIds": {"SRCROOT": {"uri": Path(report_root()).resolve().as_uri() + "/"}},
            "results": results, "columnKind": "unicodeCodePoints",
            "invocations": [{"executionSuccessful": True, "exitCode": report.exit_code}],
            "properties": {"counts": report.counts, "strict": report.strict}}
@@ -213,7 +216,7 @@ def to_github(report: ValidationReport) -> str:
     """GitHub Actions workflow commands (escaped as the runner's toolkit does), then the summary line."""
     lines = []
     for f in report.findings:
-        props = [f"file={_escape_property(f.file)}"]
+        props = [f"file={_escape_property(root_relative(f.file))}"]  # the runner reads it from the repository root
         if f.line is not None:
             props.append(f"line={f.line}")
         if f.rule:

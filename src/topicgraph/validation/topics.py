@@ -1,29 +1,30 @@
-"""Topics against the taxonomy: an unknown vendor or a topic its scheme lacks, each with a did-you-mean; a new
-vendor (the profile's default one, without a scheme) as the build reports it."""
+"""Topics against the taxonomy: a vendor that nearly spells a known one (an error) or a topic its scheme lacks (a
+warning), each with a did-you-mean; any other vendor without a scheme is a new vendor (a warning), decided as the
+build decides it (``taxonomy.extract.is_new_vendor``)."""
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections import defaultdict
 
 from ..errors import Finding, Severity
 from ..iris import key, label_key
 from ..records import DEFAULT_PROFILE, Profile
-from ..taxonomy.extract import is_new_vendor, new_vendor_finding
+from ..taxonomy.extract import is_new_vendor, new_vendor_finding, vendor_typo, vendor_typo_finding
+from ..taxonomy.similar import close_matches
 from .locate import RecordIndex, Where
 
 __all__ = ["topic_findings", "did_you_mean"]
 
 
 def did_you_mean(word: str, choices: dict[str, str], n: int = 3) -> list[str]:
-    """The values of ``choices`` (normalised text -> what to suggest) whose keys are close to ``word``.
+    """The values of ``choices`` (normalised text -> what to suggest) whose keys a person would take for ``word``
+    (``taxonomy.similar``: a misspelling, or the same words with one misspelt or left out).
 
     >>> did_you_mean("Patent Acquisition", {"patient acquisition": "Medigy: Patient Acquisition", "ai": "Medigy: AI"})
     ['Medigy: Patient Acquisition']
     """
-    close = difflib.get_close_matches(label_key(word), list(choices), n=n * 3, cutoff=0.6)
-    return list(dict.fromkeys(choices[c] for c in close))[:n]
+    return close_matches(word, choices, n)
 
 
 class _Vocabulary:
@@ -70,9 +71,9 @@ def _vocabulary(taxonomy) -> _Vocabulary:
 
 def topic_findings(rec, taxonomy, index: RecordIndex | None = None,
                    profile: Profile = DEFAULT_PROFILE) -> list[Finding]:
-    """An unknown vendor (error) or a topic its vendor's scheme lacks (warning), each with a did-you-mean from the
-    taxonomy's prefLabels and altLabels (of the same scheme; of every scheme when the vendor is unknown); a topic
-    under the profile's default vendor without a scheme is a new vendor (warning), as in the build."""
+    """A vendor that nearly spells a known one (error) or a topic its vendor's scheme lacks (warning), each with a
+    did-you-mean from the taxonomy's prefLabels and altLabels (of the same scheme; of every scheme when the vendor is
+    a slip); any other vendor without a scheme is a new vendor (warning), as in the build."""
     out: list[Finding] = []
     vocab = _vocabulary(taxonomy)
     topics_field = None
@@ -85,16 +86,13 @@ def topic_findings(rec, taxonomy, index: RecordIndex | None = None,
             if topics_field is None:
                 topics_field = index.field_name("topics") if index else "communityTopics"
             where = Where(f"{topics_field}[{i}]", rec.line_of("topics"))
-        if is_new_vendor(topic.vendor, scheme, profile):
+        if is_new_vendor(topic.vendor, scheme, profile, taxonomy):
             out.append(new_vendor_finding(rec.path, topic, line=where.line, field=where.field))
             continue
         if scheme is None:
-            fix = _mean(vocab.guesses(None, topic.vendor, topic.label)) + \
-                f"The vendors are {', '.join(sorted(vocab.vendors.values()))}; a new vendor needs its own " \
-                f"taxonomy/{key(topic.vendor)}.ttl"
-            out.append(Finding(rec.path, f"topic {str(topic)!r} names the vendor {topic.vendor!r}, which has no "
-                               "concept scheme in the taxonomy", severity=Severity.ERROR, line=where.line,
-                               field=where.field, rule="record.topics.unknown-vendor", fix=fix))
+            known = vendor_typo(topic.vendor, taxonomy, profile)
+            out.append(vendor_typo_finding(rec.path, topic, known, taxonomy, line=where.line, field=where.field,
+                                           guess=_mean(vocab.guesses(None, topic.vendor, topic.label))))
             continue
         vendor = taxonomy.schemes[scheme]
         guesses = vocab.guesses(scheme, topic.vendor, topic.label)
