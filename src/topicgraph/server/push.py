@@ -162,7 +162,7 @@ def push(store, endpoint: str, *, graph: str | None = None, user: str | None = N
     from ..store import GraphStore
 
     if chunk_size < 1:
-        raise TopicgraphError("chunk_size must be at least 1 (--chunk-size)")
+        raise TopicgraphError("--chunk-size must be at least 1")
     gs = store if isinstance(store, GraphStore) else GraphStore.open(Path(store))
     ox = gs.ox
     started = time.perf_counter()
