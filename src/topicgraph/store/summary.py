@@ -1,0 +1,365 @@
+"""Materialised statistics of a build: per-topic, per-author, per-brand and per-pair counts, monthly timelines,
+and VoID-style dataset statistics, kept beside the store so corpus-wide questions answer in milliseconds.
+
+The summary is a small SQLite file in the build folder's cache (``.cache/summary-v1.sqlite``), never in the
+store: the union default graph that queries see, and the exports, hold only the base data. It is written by
+``build`` and ``build --update`` (:func:`write_summary`) and records the manifest's revision, store folder and
+derived graphs; :func:`open_summary` gives ``None`` when any of them differs (a stale summary is never used, and
+the caller runs the plain SPARQL instead).
+
+Each table holds the rows the matching named query gives over the whole corpus, in the query's own order
+(``rank``), with the same joins: an author with two names gives two rows, a label stated in two graphs two, as
+SPARQL's union default graph does. A query for one topic (or vendor) takes its rows in that order.
+
+>>> import tempfile, topicgraph
+>>> out = tempfile.mkdtemp()
+>>> _ = topicgraph.build(["seeds"], out=out, jobs=1)
+>>> summary = open_summary(out)
+>>> [(r["label"].value, r["articles"].value) for r in summary.topics_by_vendor()][:2]
+[('Customer Experience', '1'), ('Patient Acquisition', '2')]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .. import vocab
+from .layout import CACHE_DIR, read_manifest
+
+__all__ = ["SUMMARY_FILE", "Summary", "write_summary", "open_summary", "summary_key", "MONTH_SPARQL"]
+
+SUMMARY_FILE = "summary-v1.sqlite"
+_DATE_PUBLISHED = vocab.SCHEMA + "datePublished"
+_ARTICLE = vocab.SCHEMA + "Article"
+_NAME = vocab.SCHEMA + "name"
+#: a date's month exactly as topic-timeline.rq computes it (oxigraph's own YEAR and MONTH: every datatype and
+#: malformed date gives what the query gives, unbound included)
+MONTH_SPARQL = f"""SELECT ?date ?month WHERE {{
+  {{ SELECT DISTINCT ?date WHERE {{ ?article <{_DATE_PUBLISHED}> ?date }} }}
+  BIND(CONCAT(STR(YEAR(?date)), "-", IF(MONTH(?date) < 10, "0", ""), STR(MONTH(?date))) AS ?month)
+}}"""
+
+_TABLES = {
+    "authors_by_topic": ("topic", "label", "author", "name", "articles"),
+    "brands_by_topic": ("topic", "label", "brand", "name", "articles"),
+    "cooccurrence": ("topicA", "labelA", "topicB", "labelB", "articles"),
+    "topics_by_vendor": ("vendor", "vendorLabel", "topic", "label", "articles"),
+    "timeline": ("kind", "iri", "month", "articles"),
+    "counts": ("kind", "iri", "articles"),
+}
+_INDEXES = {"authors_by_topic": ("topic", "author"), "brands_by_topic": ("topic", "brand"),
+            "cooccurrence": ("topicA", "topicB"), "topics_by_vendor": ("vendor", "topic"),
+            "timeline": ("iri",), "counts": ("iri",)}
+_COUNT_COLUMNS = {"articles"}
+
+
+def summary_key(manifest: dict) -> str:
+    """What ties a summary to one state of the store: the revision, the live store folder, the derived graphs."""
+    return json.dumps([manifest.get("revision"), manifest.get("store"), sorted(manifest.get("derived") or [])])
+
+
+def _lang_en(term) -> bool:
+    lang = getattr(term, "language", None)
+    return bool(lang) and (lang.lower() == "en" or lang.lower().startswith("en-"))
+
+
+def _str(term) -> str | None:
+    """SPARQL's STR(): None (an error) for a blank node."""
+    import pyoxigraph
+
+    return None if isinstance(term, pyoxigraph.BlankNode) else term.value
+
+
+def _order_key(*parts: Any) -> tuple:
+    """A key that sorts as SPARQL's ORDER BY: unbound first, then by value; ``("desc", n)`` sorts downwards."""
+    key: list = []
+    for part in parts:
+        if isinstance(part, tuple) and part[:1] == ("desc",):
+            key.append((1, -part[1]))
+        else:
+            key.append((0,) if part is None else (1, part))
+    return tuple(key)
+
+
+class _Scan:
+    """One pass over the quads the statistics need; multisets where SPARQL's union default graph keeps
+    duplicates (a triple in two graphs joins twice), sets where the queries count DISTINCT."""
+
+    def __init__(self, ox) -> None:
+        import pyoxigraph
+
+        def pairs(iri: str):
+            return ((q.subject, q.object) for q in ox.quads_for_pattern(None, pyoxigraph.NamedNode(iri), None))
+
+        self.quads = len(ox)
+        self.articles = {s for s, o in pairs(vocab.RDF_TYPE) if o.value == _ARTICLE}
+        self.classes: dict[str, set] = defaultdict(set)
+        for s, o in pairs(vocab.RDF_TYPE):
+            self.classes[o.value].add(s)
+        self.property_quads: Counter = Counter()
+        self.topics = self._sets(pairs(vocab.SCHEMA_ABOUT), vocab.SCHEMA_ABOUT)
+        self.authors = self._sets(pairs(vocab.SCHEMA_AUTHOR), vocab.SCHEMA_AUTHOR)
+        self.brands = self._sets(pairs(vocab.SCHEMA_PUBLISHER), vocab.SCHEMA_PUBLISHER)
+        self.dates = self._sets(pairs(_DATE_PUBLISHED), _DATE_PUBLISHED)
+        self.names = self._lists(pairs(_NAME), _NAME)
+        self.labels = self._lists(((s, o) for s, o in pairs(vocab.SKOS_PREF_LABEL) if _lang_en(o)),
+                                  vocab.SKOS_PREF_LABEL)
+        self.schemes = self._lists(pairs(vocab.SKOS_IN_SCHEME), vocab.SKOS_IN_SCHEME)
+        self.months = {}
+        for row in ox.query(MONTH_SPARQL, use_default_graph_as_union=True):
+            self.months[row["date"]] = row["month"]
+        self.graphs = sum(1 for _ in ox.named_graphs())
+
+    def _sets(self, pairs: Iterable, prop: str) -> dict:
+        out: dict = defaultdict(set)
+        n = 0
+        for s, o in pairs:
+            out[s].add(o)
+            n += 1
+        self.property_quads[prop] += n
+        return out
+
+    def _lists(self, pairs: Iterable, prop: str) -> dict:
+        out: dict = defaultdict(list)
+        n = 0
+        for s, o in pairs:
+            out[s].append(o)
+            n += 1
+        self.property_quads[prop] += n
+        return out
+
+
+def _by_topic(scan: _Scan, others: dict) -> Counter:
+    counts: Counter = Counter()
+    for article in scan.articles:
+        for topic in scan.topics.get(article, ()):
+            for other in others.get(article, ()):
+                counts[topic, other] += 1
+    return counts
+
+
+def _decorated(counts: Counter, scan: _Scan) -> list[tuple]:
+    """(topic, label, other, name, n) rows, ordered as authors-by-topic.rq / brands-by-topic.rq order them."""
+    rows = []
+    for (topic, other), n in counts.items():
+        for label in scan.labels.get(topic) or [None]:
+            for name in scan.names.get(other) or [None]:
+                rows.append((topic, label, other, name, n))
+    rows.sort(key=lambda r: _order_key(_str(r[1]) if r[1] is not None else None, _str(r[0]), ("desc", r[4]),
+                                       _str(r[3]) if r[3] is not None else None))
+    return rows
+
+
+def _cooccurrence(scan: _Scan) -> list[tuple]:
+    counts: Counter = Counter()
+    for article in scan.articles:
+        topics = sorted((t for t in scan.topics.get(article, ()) if _str(t) is not None), key=_str)
+        for i, a in enumerate(topics):
+            for b in topics[i + 1:]:
+                if _str(a) < _str(b):
+                    counts[a, b] += 1
+    rows = []
+    for (a, b), n in counts.items():
+        for la in scan.labels.get(a) or [None]:
+            for lb in scan.labels.get(b) or [None]:
+                rows.append((a, la, b, lb, n))
+    rows.sort(key=lambda r: _order_key(("desc", r[4]), _str(r[0]), _str(r[2])))
+    return rows
+
+
+def _topics_by_vendor(scan: _Scan) -> list[tuple]:
+    counts: Counter = Counter()
+    for topics in scan.topics.values():  # every subject with schema:about, as the query counts (no type check)
+        for topic in topics:
+            counts[topic] += 1
+    rows = []
+    for topic, n in counts.items():
+        for vendor in scan.schemes.get(topic, ()):
+            for vlabel in scan.labels.get(vendor) or [None]:
+                for label in scan.labels.get(topic) or [None]:
+                    rows.append((vendor, vlabel, topic, label, n))
+    rows.sort(key=lambda r: _order_key(_str(r[1]) if r[1] is not None else None, ("desc", r[4]),
+                                       _str(r[3]) if r[3] is not None else None, _str(r[2])))
+    return rows
+
+
+def _timelines(scan: _Scan) -> tuple[list[tuple], list[tuple]]:
+    """(kind, iri, month, n) rows, each resource's months oldest first (unbound first, as ORDER BY puts it),
+    and (kind, iri, n): articles per topic, author and brand."""
+    months: dict[str, Counter] = {"topic": Counter(), "author": Counter(), "brand": Counter()}
+    totals: dict[str, Counter] = {"topic": Counter(), "author": Counter(), "brand": Counter()}
+    for article in scan.articles:
+        seen = {scan.months.get(d) for d in scan.dates.get(article, ())}
+        for kind, by in (("topic", scan.topics), ("author", scan.authors), ("brand", scan.brands)):
+            for iri in by.get(article, ()):
+                totals[kind][iri] += 1
+                for month in seen:
+                    months[kind][iri, month] += 1
+    timeline = [(kind, iri, month, n) for kind, counter in months.items() for (iri, month), n in counter.items()]
+    timeline.sort(key=lambda r: (r[0], str(r[1]), _order_key(None if r[2] is None else r[2].value)))
+    counts = [(kind, iri, n) for kind, counter in totals.items() for iri, n in counter.items()]
+    return timeline, counts
+
+
+def _void(scan: _Scan) -> dict:
+    """VoID-style statistics of the dataset (void:triples counts quads: the same triple in two graphs twice)."""
+    return {"triples": scan.quads, "graphs": scan.graphs,
+            "entities": len(set().union(*scan.classes.values())) if scan.classes else 0,
+            "classes": {cls: len(members) for cls, members in sorted(scan.classes.items())},
+            "properties": dict(sorted(scan.property_quads.items())),
+            "articles": len(scan.articles)}
+
+
+def _encode(value: Any) -> Any:
+    return value if value is None or isinstance(value, (int, str)) else str(value)
+
+
+def write_summary(folder: str | Path) -> Path:
+    """Compute the summary of the build in ``folder`` and write it (a new file renamed into place)."""
+    from .graphstore import GraphStore
+
+    folder = Path(folder)
+    store = GraphStore.open(folder)
+    try:
+        scan = _Scan(store.ox)
+    finally:
+        store.close()
+    timeline, counts = _timelines(scan)
+    tables = {"authors_by_topic": _decorated(_by_topic(scan, scan.authors), scan),
+              "brands_by_topic": _decorated(_by_topic(scan, scan.brands), scan),
+              "cooccurrence": _cooccurrence(scan), "topics_by_vendor": _topics_by_vendor(scan),
+              "timeline": timeline, "counts": counts}
+    cache = folder / CACHE_DIR
+    cache.mkdir(exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{SUMMARY_FILE}.", suffix=".tmp", dir=cache)
+    os.close(fd)
+    try:
+        db = sqlite3.connect(tmp)
+        with db:
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.executemany("INSERT INTO meta VALUES (?, ?)",
+                           [("key", summary_key(store.manifest)), ("void", json.dumps(_void(scan)))])
+            for table, columns in _TABLES.items():
+                db.execute(f"CREATE TABLE {table} (rank INTEGER PRIMARY KEY, {', '.join(columns)})")
+                marks = ", ".join("?" * (len(columns) + 1))
+                db.executemany(f"INSERT INTO {table} VALUES ({marks})",
+                               ((i, *map(_encode, row)) for i, row in enumerate(tables[table])))
+                for column in _INDEXES[table]:
+                    db.execute(f"CREATE INDEX {table}_{column} ON {table} ({column}, rank)")
+        db.close()
+        os.replace(tmp, cache / SUMMARY_FILE)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return cache / SUMMARY_FILE
+
+
+def open_summary(folder: str | Path, manifest: dict | None = None) -> "Summary | None":
+    """The summary of the build in ``folder`` when it describes the store as it is now, else ``None``."""
+    folder = Path(folder)
+    path = folder / CACHE_DIR / SUMMARY_FILE
+    try:
+        manifest = manifest if manifest is not None else read_manifest(folder)
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        key = db.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
+    except (sqlite3.Error, OSError, ValueError, KeyError):
+        return None
+    except Exception:  # noqa: BLE001 - a missing or unreadable manifest: no summary, the caller says why
+        return None
+    if key is None or key[0] != summary_key(manifest):
+        db.close()
+        return None
+    return Summary(db)
+
+
+class Summary:
+    """Read access to a fresh summary; every row is a dict of pyoxigraph terms, unbound variables left out."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self._terms: dict[str, Any] = {}
+
+    def close(self) -> None:
+        self.db.close()
+
+    def term(self, text: str | int | None):
+        """The pyoxigraph term of a stored value (N-Triples text, or a count)."""
+        if text is None:
+            return None
+        found = self._terms.get(text)
+        if found is None:
+            found = self._terms[text] = _decode(text)
+        return found
+
+    def _rows(self, table: str, where: dict[str, Any], *, columns: tuple[str, ...] | None = None,
+              limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        columns = columns or _TABLES[table]
+        sql = f"SELECT {', '.join(columns)} FROM {table}"
+        args: list = []
+        conds = []
+        for column, value in where.items():
+            if value is not None:
+                conds.append(f"{column} = ?")
+                args.append(_encode(value))
+        if conds:
+            sql += " WHERE " + " AND ".join(conds)
+        sql += " ORDER BY rank"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [int(limit), int(offset)]
+        term = self.term
+        out = []
+        for row in self.db.execute(sql, args):
+            out.append({c: term(v) for c, v in zip(columns, row) if v is not None})
+        return out
+
+    def authors_by_topic(self, topic=None, author=None, **page) -> list[dict[str, Any]]:
+        return self._rows("authors_by_topic", {"topic": topic, "author": author}, **page)
+
+    def brands_by_topic(self, topic=None, brand=None, **page) -> list[dict[str, Any]]:
+        return self._rows("brands_by_topic", {"topic": topic, "brand": brand}, **page)
+
+    def cooccurrence(self, topic=None, **page) -> list[dict[str, Any]]:
+        """Every pair, or the pairs that hold ``topic`` (as topicA or topicB), most shared first."""
+        if topic is None:
+            return self._rows("cooccurrence", {}, **page)
+        rows = self._rows("cooccurrence", {"topicA": topic}) + self._rows("cooccurrence", {"topicB": topic})
+        order = {id(r): i for i, r in enumerate(rows)}
+        rows.sort(key=lambda r: (-int(r["articles"].value), order[id(r)]))
+        start = page.get("offset", 0)
+        return rows[start:start + page["limit"]] if page.get("limit") is not None else rows[start:]
+
+    def topics_by_vendor(self, vendor=None, topic=None) -> list[dict[str, Any]]:
+        return self._rows("topics_by_vendor", {"vendor": vendor, "topic": topic})
+
+    def timeline(self, iri, kind: str = "topic") -> list[dict[str, Any]]:
+        """``month`` (unbound for dates without one) and ``articles``, oldest first."""
+        return self._rows("timeline", {"kind": kind, "iri": iri}, columns=("month", "articles"))
+
+    def count(self, iri, kind: str = "topic") -> int:
+        """Articles (``schema:Article``) about the topic, by the author, or of the brand."""
+        rows = self._rows("counts", {"kind": kind, "iri": iri}, columns=("articles",))
+        return int(rows[0]["articles"].value) if rows else 0
+
+    def void(self) -> dict:
+        """The VoID-style statistics: triples, graphs, entities, class and property partitions."""
+        return json.loads(self.db.execute("SELECT value FROM meta WHERE key = 'void'").fetchone()[0])
+
+
+def _decode(text: str | int):
+    import pyoxigraph
+
+    if isinstance(text, int):
+        return pyoxigraph.Literal(str(text), datatype=pyoxigraph.NamedNode(vocab.XSD_INTEGER))
+    if text.startswith("<") and text.endswith(">"):
+        return pyoxigraph.NamedNode(text[1:-1])
+    if text.startswith("_:"):
+        return pyoxigraph.BlankNode(text[2:])
+    triple = next(iter(pyoxigraph.parse(f"<x:s> <x:p> {text} .".encode(), pyoxigraph.RdfFormat.N_TRIPLES)))
+    return triple.object
