@@ -73,14 +73,15 @@ def error_page(status: int, title: str, message: str) -> Reply:
     return _html(status, "error.html", title=title, message=message)
 
 
-def render(store, route: str, params: dict[str, str], accept: str | None) -> Reply:
-    """The page ``route`` (``home``, ``resource`` or ``named``) for ``params``, from the opened ``store``."""
+def render(store, route: str, params: dict[str, str], accept: str | None, *, max_rows: int | None = None) -> Reply:
+    """The page ``route`` (``home``, ``resource`` or ``named``) for ``params``, from the opened ``store``;
+    ``max_rows`` bounds a named query's answer as the endpoint's ``--max-rows`` bounds any other."""
     if route == "home":
         return _home(store, params.get("endpoint", ""))
     if route == "resource":
         return _resource(store, params, accept)
     if route == "named":
-        return _named(store, params, accept)
+        return _named(store, params, accept, max_rows)
     return error_page(404, "Not found", f"There is no page {route!r}.")
 
 
@@ -118,10 +119,10 @@ def _home(store, endpoint: str) -> Reply:
 
 
 # ------------------------------------------------------------------------------------------------ named queries
-def _named(store, params: dict[str, str], accept: str | None) -> Reply:
+def _named(store, params: dict[str, str], accept: str | None, max_rows: int | None = None) -> Reply:
     """``/named?name=NAME&PARAM=VALUE…``: the named query's rows (the summary's when fresh), or with
     ``format=sparql`` its text with the parameters bound (for running it on another endpoint)."""
-    from ..queries import MissingParameter, get_query, run_named, serialize
+    from ..queries import MissingParameter, ResultTooLarge, get_query, run_named, serialize
     from ..queries.formats import BINDINGS_FORMATS, media_type, negotiate
     from ..queries.syntax import insert_values
 
@@ -134,7 +135,9 @@ def _named(store, params: dict[str, str], accept: str | None) -> Reply:
             bindings = query.bindings(given, base_iri=store.base_iri)
             text = insert_values(query.sparql, {k: str(v) for k, v in bindings.items()}) if bindings else query.sparql
             return Reply(200, "application/sparql-query; charset=utf-8", text.encode("utf-8"))
-        result = run_named(store, name, given, max_rows=100_000)
+        result = run_named(store, name, given, max_rows=max_rows)
+    except ResultTooLarge as exc:
+        return _plain(413, f"Result too large: {exc} (this endpoint's limit).")
     except MissingParameter as exc:
         return _plain(400, f"Bad request: {exc}")
     except TopicgraphError as exc:

@@ -40,7 +40,7 @@ def execute(store, job: Job) -> Reply:
         from .pages import render
 
         try:
-            return render(store, job.page, dict(job.params), job.accept)
+            return render(store, job.page, dict(job.params), job.accept, max_rows=job.max_rows)
         except TopicgraphError as exc:
             return _text(400, f"Bad request: {exc}")
     try:

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,10 @@ MONTH_SPARQL = f"""SELECT ?date ?month WHERE {{
   {{ SELECT DISTINCT ?date WHERE {{ ?article <{_DATE_PUBLISHED}> ?date }} }}
   BIND(CONCAT(STR(YEAR(?date)), "-", IF(MONTH(?date) < 10, "0", ""), STR(MONTH(?date))) AS ?month)
 }}"""
+
+#: MONTH_SPARQL over every graph (``_tsv`` runs queries without the union default graph)
+MONTH_SPARQL_UNION = MONTH_SPARQL.replace(f"?article <{_DATE_PUBLISHED}> ?date",
+                                          f"GRAPH ?g {{ ?article <{_DATE_PUBLISHED}> ?date }}")
 
 _TABLES = {
     "authors_by_topic": ("topic", "label", "author", "name", "articles"),
@@ -65,16 +70,23 @@ def summary_key(manifest: dict) -> str:
     return json.dumps([manifest.get("revision"), manifest.get("store"), sorted(manifest.get("derived") or [])])
 
 
-def _lang_en(term) -> bool:
-    lang = getattr(term, "language", None)
-    return bool(lang) and (lang.lower() == "en" or lang.lower().startswith("en-"))
+_LANG = re.compile(r'"@([A-Za-z0-9-]+)$')
 
 
-def _str(term) -> str | None:
-    """SPARQL's STR(): None (an error) for a blank node."""
-    import pyoxigraph
+def _lang_en(text: str) -> bool:
+    """langMatches(lang(?l), "en") for a literal written as in N-Triples/Turtle."""
+    m = _LANG.search(text) if text.startswith('"') else None
+    return m is not None and (m.group(1).lower() == "en" or m.group(1).lower().startswith("en-"))
 
-    return None if isinstance(term, pyoxigraph.BlankNode) else term.value
+
+@lru_cache(maxsize=1_000_000)
+def _str(text: str | None) -> str | None:
+    """SPARQL's STR() of a term written as in N-Triples/Turtle: None for a blank node (an error) or unbound."""
+    if text is None or text.startswith("_:"):
+        return None
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    return _decode(text).value
 
 
 def _order_key(*parts: Any) -> tuple:
@@ -88,51 +100,59 @@ def _order_key(*parts: Any) -> tuple:
     return tuple(key)
 
 
+def _tsv(ox, sparql: str) -> list[list[str]]:
+    """The rows of a SELECT as the terms' N-Triples/Turtle text ('' where unbound): oxigraph writes SPARQL TSV
+    far faster than Python walks its result objects, and text is quick to hash."""
+    import pyoxigraph
+
+    text = ox.query(sparql).serialize(format=pyoxigraph.QueryResultsFormat.TSV).decode("utf-8")
+    return [line.split("\t") for line in text.split("\n")[1:] if line]
+
+
 class _Scan:
-    """One pass over the quads the statistics need; multisets where SPARQL's union default graph keeps
-    duplicates (a triple in two graphs joins twice), sets where the queries count DISTINCT."""
+    """One pass over the quads the statistics need (terms as text); multisets where SPARQL's union default
+    graph keeps duplicates (a triple in two graphs joins twice), sets where the queries count DISTINCT."""
 
     def __init__(self, ox) -> None:
-        import pyoxigraph
-
-        def pairs(iri: str):
-            return ((q.subject, q.object) for q in ox.quads_for_pattern(None, pyoxigraph.NamedNode(iri), None))
+        def pairs(iri: str) -> list[list[str]]:
+            # every graph, the default one too: the union default graph of a query holds them all
+            return _tsv(ox, f"SELECT ?s ?o WHERE {{ {{ GRAPH ?g {{ ?s <{iri}> ?o }} }} UNION {{ ?s <{iri}> ?o }} }}")
 
         self.quads = len(ox)
-        self.articles = {s for s, o in pairs(vocab.RDF_TYPE) if o.value == _ARTICLE}
-        self.classes: dict[str, set] = defaultdict(set)
-        for s, o in pairs(vocab.RDF_TYPE):
-            self.classes[o.value].add(s)
         self.property_quads: Counter = Counter()
+        types = pairs(vocab.RDF_TYPE)
+        self.property_quads[vocab.RDF_TYPE] = len(types)
+        self.classes: dict[str, set] = defaultdict(set)
+        for s, o in types:
+            self.classes[o].add(s)
+        self.articles = self.classes.get(f"<{_ARTICLE}>", set())
         self.topics = self._sets(pairs(vocab.SCHEMA_ABOUT), vocab.SCHEMA_ABOUT)
         self.authors = self._sets(pairs(vocab.SCHEMA_AUTHOR), vocab.SCHEMA_AUTHOR)
         self.brands = self._sets(pairs(vocab.SCHEMA_PUBLISHER), vocab.SCHEMA_PUBLISHER)
         self.dates = self._sets(pairs(_DATE_PUBLISHED), _DATE_PUBLISHED)
         self.names = self._lists(pairs(_NAME), _NAME)
-        self.labels = self._lists(((s, o) for s, o in pairs(vocab.SKOS_PREF_LABEL) if _lang_en(o)),
-                                  vocab.SKOS_PREF_LABEL)
+        labels = pairs(vocab.SKOS_PREF_LABEL)
+        self.property_quads[vocab.SKOS_PREF_LABEL] = len(labels)
+        self.labels: dict = defaultdict(list)
+        for s, o in labels:
+            if _lang_en(o):
+                self.labels[s].append(o)
         self.schemes = self._lists(pairs(vocab.SKOS_IN_SCHEME), vocab.SKOS_IN_SCHEME)
-        self.months = {}
-        for row in ox.query(MONTH_SPARQL, use_default_graph_as_union=True):
-            self.months[row["date"]] = row["month"]
+        self.months = {date: month or None for date, month in _tsv(ox, MONTH_SPARQL_UNION)}
         self.graphs = sum(1 for _ in ox.named_graphs())
 
-    def _sets(self, pairs: Iterable, prop: str) -> dict:
+    def _sets(self, pairs: list, prop: str) -> dict:
         out: dict = defaultdict(set)
-        n = 0
         for s, o in pairs:
             out[s].add(o)
-            n += 1
-        self.property_quads[prop] += n
+        self.property_quads[prop] = len(pairs)
         return out
 
-    def _lists(self, pairs: Iterable, prop: str) -> dict:
+    def _lists(self, pairs: list, prop: str) -> dict:
         out: dict = defaultdict(list)
-        n = 0
         for s, o in pairs:
             out[s].append(o)
-            n += 1
-        self.property_quads[prop] += n
+        self.property_quads[prop] = len(pairs)
         return out
 
 
@@ -203,7 +223,7 @@ def _timelines(scan: _Scan) -> tuple[list[tuple], list[tuple]]:
                 for month in seen:
                     months[kind][iri, month] += 1
     timeline = [(kind, iri, month, n) for kind, counter in months.items() for (iri, month), n in counter.items()]
-    timeline.sort(key=lambda r: (r[0], str(r[1]), _order_key(None if r[2] is None else r[2].value)))
+    timeline.sort(key=lambda r: (r[0], r[1], _order_key(_str(r[2]))))
     counts = [(kind, iri, n) for kind, counter in totals.items() for iri, n in counter.items()]
     return timeline, counts
 
@@ -212,7 +232,7 @@ def _void(scan: _Scan) -> dict:
     """VoID-style statistics of the dataset (void:triples counts quads: the same triple in two graphs twice)."""
     return {"triples": scan.quads, "graphs": scan.graphs,
             "entities": len(set().union(*scan.classes.values())) if scan.classes else 0,
-            "classes": {cls: len(members) for cls, members in sorted(scan.classes.items())},
+            "classes": {_str(cls): len(members) for cls, members in sorted(scan.classes.items())},
             "properties": dict(sorted(scan.property_quads.items())),
             "articles": len(scan.articles)}
 
@@ -361,5 +381,6 @@ def _decode(text: str | int):
         return pyoxigraph.NamedNode(text[1:-1])
     if text.startswith("_:"):
         return pyoxigraph.BlankNode(text[2:])
-    triple = next(iter(pyoxigraph.parse(f"<x:s> <x:p> {text} .".encode(), pyoxigraph.RdfFormat.N_TRIPLES)))
+    # Turtle, not N-Triples: SPARQL TSV may write numbers and booleans bare (``5``, ``true``)
+    triple = next(iter(pyoxigraph.parse(f"<x:s> <x:p> {text} .".encode(), pyoxigraph.RdfFormat.TURTLE)))
     return triple.object
