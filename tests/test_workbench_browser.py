@@ -160,12 +160,22 @@ def test_result_links_open_topic_and_article_pages_and_hostile_labels_stay_text(
     assert {"Monthly timeline", "Most co-tagged topics", "Top authors", "Top brands",
             "Articles, newest first"} <= set(titles)
 
-    # an article page from the topic page's list: the hostile headline is text, its related articles have reasons
-    article = page.evaluate("[...document.querySelectorAll('table.list a')].map(a => a.getAttribute('href'))"
-                            ".find(h => h.includes('/article/'))")
+    # the topic page lists its articles, newest first, each a link to its page
+    listed = page.evaluate("[...document.querySelectorAll('table.list a')].map(a => a.getAttribute('href'))"
+                           ".filter(h => h.includes('/article/'))")
+    assert len(listed) == 20
+
+    # an article page from a query result link: its related articles, with reasons
+    page = open_root(browser, server)
+    run_named(page, "articles-by-topic", topic="https://w3id.org/topicgraph/taxonomy/medigy/patient-acquisition")
+    table_rows(page)
+    article = page.evaluate("[...document.querySelectorAll('#yasr a[href]')].map(a => a.getAttribute('href'))"
+                            ".find(h => h.includes('%2Farticle%2F'))")
     page.goto(root(server) + article)
     assert page.evaluate("document.querySelector('.kind').textContent") == "article"
     assert page.evaluate("document.querySelectorAll('h2')[0].textContent").startswith("Related articles")
+    assert "shares Medigy: Patient Acquisition" in page.evaluate("document.body.textContent")
+    # the hostile record's own page: its headline is text
     page.goto(root(server) + "/resource?iri=" + _quote(_article_iri(server, "hostile-1")))
     assert "<script>window.__xss=3</script>" in page.evaluate("document.querySelector('h1').textContent")
     page.screenshot(shots / "workbench-article.png")
