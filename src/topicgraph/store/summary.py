@@ -238,7 +238,20 @@ def _void(scan: _Scan) -> dict:
 
 
 def _encode(value: Any) -> Any:
-    return value if value is None or isinstance(value, (int, str)) else str(value)
+    """A stored cell's text: a count as an xsd:integer literal, a pyoxigraph term as N-Triples."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f'"{value}"^^<{vocab.XSD_INTEGER}>'
+    return str(value)
+
+
+class _Ids(dict):
+    """Term text -> a small integer: the tables hold these, so reading a row decodes no text."""
+
+    def __missing__(self, text):
+        self[text] = len(self) + 1
+        return self[text]
 
 
 def write_summary(folder: str | Path) -> Path:
@@ -266,13 +279,18 @@ def write_summary(folder: str | Path) -> Path:
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             db.executemany("INSERT INTO meta VALUES (?, ?)",
                            [("key", summary_key(store.manifest)), ("void", json.dumps(_void(scan)))])
+            ids = _Ids()
             for table, columns in _TABLES.items():
                 db.execute(f"CREATE TABLE {table} (rank INTEGER PRIMARY KEY, {', '.join(columns)})")
                 marks = ", ".join("?" * (len(columns) + 1))
+                plain = columns.index("kind") if "kind" in columns else -1  # "topic", "author", "brand"
                 db.executemany(f"INSERT INTO {table} VALUES ({marks})",
-                               ((i, *map(_encode, row)) for i, row in enumerate(tables[table])))
+                               ((i, *(v if c == plain or v is None else ids[_encode(v)] for c, v in enumerate(row)))
+                                for i, row in enumerate(tables[table])))
                 for column in _INDEXES[table]:
                     db.execute(f"CREATE INDEX {table}_{column} ON {table} ({column}, rank)")
+            db.execute("CREATE TABLE terms (id INTEGER PRIMARY KEY, text TEXT UNIQUE)")
+            db.executemany("INSERT INTO terms VALUES (?, ?)", ((i, text) for text, i in ids.items()))
         db.close()
         os.replace(tmp, cache / SUMMARY_FILE)
     finally:
@@ -298,24 +316,37 @@ def open_summary(folder: str | Path, manifest: dict | None = None) -> "Summary |
     return Summary(db)
 
 
+class _Terms(dict):
+    """Term id -> pyoxigraph term, each read and decoded once."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        super().__init__()
+        self.db = db
+
+    def __missing__(self, ident):
+        row = self.db.execute("SELECT text FROM terms WHERE id = ?", (ident,)).fetchone()
+        term = self[ident] = _decode(row[0])
+        return term
+
+
 class Summary:
     """Read access to a fresh summary; every row is a dict of pyoxigraph terms, unbound variables left out."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self._terms: dict[str, Any] = {}
+        self._terms = _Terms(db)
 
     def close(self) -> None:
         self.db.close()
 
-    def term(self, text: str | int | None):
-        """The pyoxigraph term of a stored value (N-Triples text, or a count)."""
-        if text is None:
-            return None
-        found = self._terms.get(text)
-        if found is None:
-            found = self._terms[text] = _decode(text)
-        return found
+    def term(self, ident: int | None):
+        """The pyoxigraph term of a stored term id."""
+        return self._terms[ident]
+
+    def _id(self, term) -> int:
+        """The id of a term (0, which no row holds, when the summary never saw it)."""
+        row = self.db.execute("SELECT id FROM terms WHERE text = ?", (_encode(term),)).fetchone()
+        return row[0] if row else 0
 
     def _rows(self, table: str, where: dict[str, Any], *, columns: tuple[str, ...] | None = None,
               limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
@@ -326,18 +357,18 @@ class Summary:
         for column, value in where.items():
             if value is not None:
                 conds.append(f"{column} = ?")
-                args.append(_encode(value))
+                args.append(value if column == "kind" else self._id(value))
         if conds:
             sql += " WHERE " + " AND ".join(conds)
         sql += " ORDER BY rank"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [int(limit), int(offset)]
-        term = self.term
-        out = []
-        for row in self.db.execute(sql, args):
-            out.append({c: term(v) for c, v in zip(columns, row) if v is not None})
-        return out
+        get = self._terms.__getitem__
+        # one dict per row, built in C; the rare row with an unbound value loses that key
+        return [dict(zip(columns, map(get, row))) if None not in row
+                else {c: get(v) for c, v in zip(columns, row) if v is not None}
+                for row in self.db.execute(sql, args)]
 
     def authors_by_topic(self, topic=None, author=None, **page) -> list[dict[str, Any]]:
         return self._rows("authors_by_topic", {"topic": topic, "author": author}, **page)
@@ -372,8 +403,19 @@ class Summary:
         return json.loads(self.db.execute("SELECT value FROM meta WHERE key = 'void'").fetchone()[0])
 
 
+_SIMPLE = re.compile(r'"([^"\\\n\r]*)"(?:@([A-Za-z0-9-]+)|\^\^<([^<>"{}|^`\\\s]*)>)?')
+
+
 def _decode(text: str | int):
     import pyoxigraph
+
+    m = _SIMPLE.fullmatch(text) if isinstance(text, str) else None
+    if m is not None:  # the common literals, without a parser
+        value, lang, datatype = m.groups()
+        if lang:
+            return pyoxigraph.Literal(value, language=lang)
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(datatype)) if datatype else \
+            pyoxigraph.Literal(value)
 
     if isinstance(text, int):
         return pyoxigraph.Literal(str(text), datatype=pyoxigraph.NamedNode(vocab.XSD_INTEGER))
