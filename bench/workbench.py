@@ -5,7 +5,7 @@ by the plain SPARQL over the base data and from the build's summary, side by sid
 
 Each size is a generated corpus (``topicgraph.synth``, seed 0), built once in ``--work`` (kept, so a second run
 reuses it). The pages are rendered as a query worker renders them (``server.pages.render``); "plain" opens the same
-store with a manifest whose revision the summary does not carry, so every count and timeline comes from SPARQL.
+store with the summary switched off, so every count and timeline comes from SPARQL.
 Prints a Markdown table (and writes it to ``--out`` when given).
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+from contextlib import contextmanager
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+import topicgraph.store  # noqa: E402
 from topicgraph import build  # noqa: E402
 from topicgraph.queries import example_params, run_named  # noqa: E402
 from topicgraph.server.pages import render  # noqa: E402
@@ -42,6 +44,17 @@ def timed(fn, repeat: int) -> tuple[tuple[float, float], object]:
     return (statistics.median(walls), statistics.median(cpus)), result
 
 
+@contextmanager
+def no_summary():
+    """The store as if it had no summary (as after a build by an older version): every reader of it falls back."""
+    real = topicgraph.store.open_summary
+    topicgraph.store.open_summary = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        topicgraph.store.open_summary = real
+
+
 def prepare(work: Path, n: int) -> tuple[Path, float | None, float]:
     corpus, out = work / f"corpus-{n}", work / f"graph-{n}"
     built = None
@@ -58,7 +71,6 @@ def prepare(work: Path, n: int) -> tuple[Path, float | None, float]:
 
 def measure(out: Path, repeat: int, plain_repeat: int) -> list[tuple[str, float, float, int]]:
     store = GraphStore.open(out)
-    stale = GraphStore(store.folder, store.ox, {**store.manifest, "revision": "no-summary"})
     rows = []
     topic = example_params(store, "topic-timeline")["topic"]
     for name in QUERIES:
@@ -72,11 +84,13 @@ def measure(out: Path, repeat: int, plain_repeat: int) -> list[tuple[str, float,
     for label, iri in (("topic page", topic_iri), ("article page", article)):
         (first, _), _ = timed(lambda: render(store, "resource", {"iri": iri}, None), 1)  # builds the related index
         fast, reply = timed(lambda: render(store, "resource", {"iri": iri}, None), repeat)
-        plain, plain_reply = timed(lambda: render(stale, "resource", {"iri": iri}, None), plain_repeat)
+        with no_summary():
+            plain, plain_reply = timed(lambda: render(store, "resource", {"iri": iri}, None), plain_repeat)
         assert reply.status == plain_reply.status == 200
         rows.append((f"{label} (first in a worker: {first:.2f} s)", plain, fast, 0))
     fast, _ = timed(lambda: render(store, "home", {}, None), repeat)
-    plain, _ = timed(lambda: render(stale, "home", {}, None), plain_repeat)
+    with no_summary():
+        plain, _ = timed(lambda: render(store, "home", {}, None), plain_repeat)
     rows.append(("query page (values for the parameter fields)", plain, fast, 0))
     return rows
 

@@ -322,10 +322,12 @@ class _Terms(dict):
     def __init__(self, db: sqlite3.Connection) -> None:
         super().__init__()
         self.db = db
+        self.texts: dict[int, str] | None = None
 
     def __missing__(self, ident):
-        row = self.db.execute("SELECT text FROM terms WHERE id = ?", (ident,)).fetchone()
-        term = self[ident] = _decode(row[0])
+        if self.texts is None:  # one read of every text beats thousands of look-ups by id
+            self.texts = dict(self.db.execute("SELECT id, text FROM terms"))
+        term = self[ident] = _decode(self.texts[ident])
         return term
 
 
