@@ -53,7 +53,9 @@ def find_chromium() -> str | None:
 class Browser:
     """A headless Chromium process; use as a context manager so it always exits."""
 
-    def __init__(self, executable: str | None = None, *, timeout: float = 30.0) -> None:
+    def __init__(self, executable: str | None = None, *, timeout: float = 30.0, loopback: bool = False) -> None:
+        """``loopback``: let the pages reach servers on 127.0.0.1 (a test's own server); everything else still
+        goes to the dead proxy."""
         exe = executable or find_chromium()
         if exe is None:
             raise BrowserError("chromium is not installed (Debian: apt-get install chromium)")
@@ -69,7 +71,8 @@ class Browser:
 
         self._log = open(Path(self.profile) / "chromium.log", "wb")
         self.proc = subprocess.Popen(
-            [exe, *CHROMIUM_FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-pipe", "about:blank"],
+            [exe, *[("--proxy-bypass-list=127.0.0.1" if loopback and f.startswith("--proxy-bypass-list") else f)
+                    for f in CHROMIUM_FLAGS], f"--user-data-dir={self.profile}", "--remote-debugging-pipe", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log, preexec_fn=wire_fds, close_fds=False)
         os.close(to_child_r)
         os.close(from_child_w)

@@ -38,7 +38,8 @@ _LOOPBACK = ("127.0.0.1", "::1", "localhost")
 @handle_errors
 def serve_command(store, host, port, timeout, max_rows, max_bytes, workers, max_query_bytes, max_depth,
                   request_timeout, max_connections, worker_memory, cache_mb, quiet):
-    """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql, with a query page at
+    http://HOST:PORT/ and a page for every topic, article, author and brand at /resource?iri=IRI.
 
     GET and POST (form or application/sparql-query), results as JSON, XML, CSV or TSV (RDF as Turtle,
     N-Triples, JSON-LD or RDF/XML) by the Accept header. Updates, LOAD and SERVICE are refused. The default
@@ -65,6 +66,7 @@ def serve_command(store, host, port, timeout, max_rows, max_bytes, workers, max_
                   "(read-only).", markup=True)
     con.print(f"SPARQL endpoint (read-only) at {server.url}  -  time limit {timeout:g} s, at most "
               f"{max_rows} rows; Ctrl-C to stop", markup=False)
+    con.print(f"Query page at {server.url.removesuffix('/sparql')}/", markup=False)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

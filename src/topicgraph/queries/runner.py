@@ -27,7 +27,7 @@ from .endpoint import Endpoint, run_endpoint
 from .result import QueryResult, collect
 from .terms import predeclared, to_term
 
-__all__ = ["QueryResult", "Endpoint", "run_query", "run_named", "with_choices", "example_params", "MissingParameter", "check_query", "CheckedQuery", "QueryRefused",
+__all__ = ["QueryResult", "Endpoint", "run_query", "run_named", "from_summary", "SUMMARISED", "with_choices", "example_params", "MissingParameter", "check_query", "CheckedQuery", "QueryRefused",
            "QuerySyntaxError", "QueryTooComplex", "ResultTooLarge", "MAX_NESTING"]
 
 
@@ -80,14 +80,55 @@ def run_named(target, name: str, params: dict[str, Any] | None = None, **kwargs)
     >>> run_named(store, "untagged-articles").column("identifier")
     ['002_e2043c317a839aa3', '003_93b4219c4437b57c', '004_7f7bd89bfa8fa00f']
     """
-    query = get_query(name, kwargs.pop("folder", None))
+    folder = kwargs.pop("folder", None)
+    use_summary = kwargs.pop("summary", True)
+    query = get_query(name, folder)
     target = _open_target(target)
     base_iri = kwargs.get("base_iri") or getattr(target, "base_iri", None)
     try:
         bindings = query.bindings(params, base_iri=base_iri)
     except MissingParameter as exc:
         raise with_choices(exc, target, base_iri=base_iri) from None
+    if use_summary and folder is None and not kwargs.get("default_graphs") and not kwargs.get("named_graphs"):
+        answered = from_summary(target, name, bindings, kwargs.get("max_rows"))
+        if answered is not None:
+            return answered
     return run_query(target, query.sparql, params=bindings, **kwargs)
+
+
+#: named query -> (the summary's method, the parameter it filters on, the query's variables)
+SUMMARISED = {
+    "authors-by-topic": ("authors_by_topic", "topic", ["topic", "label", "author", "name", "articles"]),
+    "brands-by-topic": ("brands_by_topic", "topic", ["topic", "label", "brand", "name", "articles"]),
+    "topic-cooccurrence": ("cooccurrence", None, ["topicA", "labelA", "topicB", "labelB", "articles"]),
+    "topics-by-vendor": ("topics_by_vendor", "vendor", ["vendor", "vendorLabel", "topic", "label", "articles"]),
+    "topic-timeline": ("timeline", "topic", ["month", "articles"]),
+}
+
+
+def from_summary(target, name: str, bindings: dict[str, Any], max_rows: int | None = None) -> QueryResult | None:
+    """The shipped named query ``name``'s answer read from the build's summary (``store.summary``), the same
+    rows in the same order as its SPARQL gives; ``None`` when the target is no build folder, the summary is
+    missing or stale (the build changed since), or the query is not one the summary holds."""
+    from ..store import GraphStore, open_summary
+
+    if name not in SUMMARISED or not isinstance(target, GraphStore):
+        return None
+    method, param, variables = SUMMARISED[name]
+    if set(bindings) - {param}:
+        return None
+    summary = open_summary(target.folder, target.manifest)
+    if summary is None:
+        return None
+    try:
+        value = bindings.get(param) if param else None
+        rows = getattr(summary, method)(value) if value is not None or method != "timeline" else []
+    finally:
+        summary.close()
+    if max_rows is not None and len(rows) > max_rows:
+        raise ResultTooLarge(f"the result has more than {max_rows} rows: add LIMIT (and OFFSET to page), "
+                             "or narrow the query")
+    return QueryResult("SELECT", list(variables), rows)
 
 
 def example_params(target, name: str) -> dict[str, str]:

@@ -15,12 +15,15 @@ from urllib.parse import parse_qs
 from .. import vocab
 from ..queries.checks import QueryTooComplex, check_complexity, check_nesting
 from .cache import AnswerCache
+from .pages import ASSETS, asset
 from .settings import ServerSettings
 from .workers import Busy, Job, QueryTimeout, Reply, WorkerDied, WorkerPool
 
 __all__ = ["SparqlApp", "PATHS", "CLOSE", "TEXT", "service_description"]
 
 PATHS = ("/sparql", "/query")
+#: the workbench's pages (see :mod:`.pages`): path -> page name
+PAGES = {"/": "home", "/resource": "resource", "/named": "named"}
 #: the environ key that asks the HTTP layer to close the connection after this answer (WSGI may not say so)
 CLOSE = "topicgraph.close"
 TEXT = "text/plain; charset=utf-8"
@@ -96,9 +99,12 @@ class SparqlApp:
         if method == "OPTIONS":
             return Reply(204, "text/plain", b"", (("Allow", _ALLOW),)), ()
         path = environ.get("PATH_INFO", "")
+        if path in PAGES or path.startswith("/assets/"):
+            return self._page(method, path, environ)
         if path not in PATHS:
             # a body the application did not ask for: the connection cannot be trusted with another request
-            raise _Refusal(404, f"Not found: the SPARQL endpoint is at {' or '.join(PATHS)}.", close=method == "POST")
+            raise _Refusal(404, f"Not found: the SPARQL endpoint is at {' or '.join(PATHS)}; the query page at /.",
+                           close=method == "POST")
         params = _params(environ.get("QUERY_STRING", ""), "URL's query string")
         if method == "POST":
             self._read_form(environ, params)
@@ -108,6 +114,33 @@ class SparqlApp:
                 host = self.address
             return Reply(200, "text/turtle; charset=utf-8", service_description(f"http://{host}{path}")), ()
         return self._answer(params, environ.get("HTTP_ACCEPT"))
+
+    def _page(self, method: str, path: str, environ: dict) -> tuple[Reply, tuple[tuple[str, str], ...]]:
+        """The workbench: the query page, resource pages, named queries and their static assets (GET only)."""
+        if method == "POST":
+            raise _Refusal(405, f"Method not allowed: {path} is read-only; it answers GET and HEAD (queries go to "
+                                f"{PATHS[0]}).", close=True, headers=(("Allow", "GET, HEAD, OPTIONS"),))
+        params = _params(environ.get("QUERY_STRING", ""), "URL's query string")
+        if "update" in params:
+            raise _Refusal(403, "Refused: updates are refused. This endpoint is read-only.")
+        if path.startswith("/assets/"):
+            name = path.removeprefix("/assets/")
+            if name not in ASSETS:
+                raise _Refusal(404, f"Not found: no asset {name[:80]!r}.")
+            return Reply(200, ASSETS[name] + ("; charset=utf-8" if not ASSETS[name].endswith("javascript") else ""),
+                         asset(name), (("Cache-Control", "public, max-age=3600"),)), ()
+        single = {}
+        for key, values in params.items():
+            if len(values) != 1:
+                raise _Refusal(400, f"Bad request: give the parameter {key[:40]!r} once.")
+            single[key] = values[0]
+        accept = environ.get("HTTP_ACCEPT")
+        job = Job("", accept=accept, page=PAGES[path], params=tuple(sorted(single.items())),
+                  max_rows=self.settings.max_rows, max_bytes=self.settings.max_bytes)
+        key = ("page", job.page, job.params, accept)
+        reply, hit = self.cache.get_or_run(key, lambda: run_job(self.pool, job, self.settings.timeout),
+                                           wait=2 * self.settings.timeout + 60)
+        return reply, (("X-Topicgraph-Cache", "hit" if hit else "miss"),)
 
     def _read_form(self, environ: dict, params: dict[str, list[str]]) -> None:
         """Add the POST body's parameters to ``params`` (a form, or the query itself)."""

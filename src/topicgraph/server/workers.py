@@ -19,30 +19,11 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+from .jobs import Job, Reply
+
 __all__ = ["WorkerPool", "Job", "Reply", "QueryTimeout", "Busy", "WorkerDied"]
-
-
-@dataclass(frozen=True)
-class Job:
-    sparql: str
-    accept: str | None = None
-    fmt: str | None = None
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    max_rows: int | None = None
-    max_bytes: int | None = None
-    max_depth: int | None = 128
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    content_type: str
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _text(status: int, message: str) -> Reply:
@@ -55,6 +36,13 @@ def execute(store, job: Job) -> Reply:
     from ..queries import QueryRefused, QuerySyntaxError, ResultTooLarge, run_query
     from ..queries.formats import BINDINGS_FORMATS, GRAPH_FORMATS, media_type, negotiate, serialize
 
+    if job.page is not None:
+        from .pages import render
+
+        try:
+            return render(store, job.page, dict(job.params), job.accept, max_rows=job.max_rows)
+        except TopicgraphError as exc:
+            return _text(400, f"Bad request: {exc}")
     try:
         result = run_query(store, job.sparql, max_rows=job.max_rows, default_graphs=list(job.default_graphs),
                            named_graphs=list(job.named_graphs), max_depth=job.max_depth)
