@@ -15,7 +15,7 @@ from topicgraph import build
 from topicgraph.builder import update
 from topicgraph.queries import run_named
 from topicgraph.queries.runner import SUMMARISED, from_summary
-from topicgraph.store import CACHE_DIR, GraphStore, open_summary
+from topicgraph.store import CACHE_DIR, GraphStore, ensure_summary, open_summary
 from topicgraph.store.summary import SUMMARY_FILE
 from topicgraph.synth import SynthConfig, generate
 
@@ -81,8 +81,9 @@ def test_summary_matches_sparql_on_generated_corpora_and_after_update(tmp_path, 
     for path in removed:
         path.unlink()
     update(edited + removed, out=out)
-    assert open_summary(out) is not None
+    assert open_summary(out) is None  # the update made it stale; the next corpus-wide question rewrites it
     assert assert_same_answers(out) > 500
+    assert open_summary(out) is not None
 
 
 _TRICKY = """---
@@ -125,20 +126,37 @@ def test_summary_matches_sparql_on_tricky_records(tmp_path):
 def test_stale_or_damaged_summary_is_never_used(tmp_path):
     out = tmp_path / "graph"
     build([SEEDS], out=out, jobs=1)
+    assert open_summary(out) is None  # the build leaves it to the first question that needs it
     store = GraphStore.open(out)
     assert from_summary(store, "topics-by-vendor", {}) is not None
+    written = (out / CACHE_DIR / SUMMARY_FILE).stat().st_mtime_ns
+    assert open_summary(out) is not None
     manifest = json.loads((out / "topicgraph-store.json").read_text())
     # another revision (as a build elsewhere would leave): the summary no longer describes the store
     (out / "topicgraph-store.json").write_text(json.dumps({**manifest, "revision": "0" * 32}))
     stale = GraphStore.open(out)
-    assert from_summary(stale, "topics-by-vendor", {}) is None
+    assert open_summary(out) is None
     assert _rows(run_named(stale, "topics-by-vendor")) == _rows(run_named(stale, "topics-by-vendor", summary=False))
+    assert (out / CACHE_DIR / SUMMARY_FILE).stat().st_mtime_ns != written  # written anew for that revision
+    assert open_summary(out) is not None
     (out / "topicgraph-store.json").write_text(json.dumps(manifest))
     (out / CACHE_DIR / SUMMARY_FILE).write_bytes(b"not a database")
-    assert from_summary(GraphStore.open(out), "topics-by-vendor", {}) is None
+    assert open_summary(out) is None
+    assert from_summary(GraphStore.open(out), "topics-by-vendor", {}) is not None  # rewritten, not read
     shutil.rmtree(out / CACHE_DIR)
-    assert from_summary(GraphStore.open(out), "topics-by-vendor", {}) is None
-    assert len(run_named(GraphStore.open(out), "topics-by-vendor").rows) > 0
+    assert open_summary(out) is None
+    assert _rows(run_named(GraphStore.open(out), "topics-by-vendor")) == \
+        _rows(run_named(GraphStore.open(out), "topics-by-vendor", summary=False))
+
+
+def test_a_summary_that_cannot_be_written_falls_back_to_the_plain_sparql(tmp_path):
+    out = tmp_path / "graph"
+    build([SEEDS], out=out, jobs=1)
+    (out / CACHE_DIR).mkdir(exist_ok=True)
+    (out / CACHE_DIR / SUMMARY_FILE).mkdir()  # a folder where the file goes: it can be neither read nor replaced
+    store = GraphStore.open(out)
+    assert from_summary(store, "topics-by-vendor", {}) is None
+    assert _rows(run_named(store, "topics-by-vendor")) == _rows(run_named(store, "topics-by-vendor", summary=False))
 
 
 def test_summary_stays_out_of_the_store_and_has_void_statistics(tmp_path):
@@ -148,7 +166,7 @@ def test_summary_stays_out_of_the_store_and_has_void_statistics(tmp_path):
     assert len(store) == store.manifest["counts"]["triples"]  # nothing of the summary went into the store
     assert not bool(store.raw_query("ASK { ?s ?p ?o FILTER(STRSTARTS(STR(?p), 'http://rdfs.org/ns/void#')) }"))
     graphs = set(store.named_graphs())
-    summary = open_summary(out)
+    summary = ensure_summary(out)
     void = summary.void()
     assert void["triples"] == len(store)
     assert void["graphs"] == len(graphs)

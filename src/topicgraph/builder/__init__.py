@@ -24,7 +24,6 @@ from ..parallel import default_jobs
 from ..records import DEFAULT_PROFILE, MAX_BYTES, Profile
 from ..records.identity import DuplicateRecords
 from ..sources import discover_entries, display_path, skip_reason
-from ..store.summary import write_summary
 from ..store import (EXPORT_FORMATS, BuildLock, base_name, clean_leftovers, clear_cache, export_graph,
                      export_name, new_store_name, swap_in, work_folder)
 from ..taxonomy import taxonomy_files
@@ -152,7 +151,6 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
             shutil.rmtree(work, ignore_errors=True)
         clean_leftovers(out)
         clear_cache(out)
-        write_summary(out)
     return BuildResult(out, report, exports, removed_exports=removed)
 
 

@@ -15,7 +15,6 @@ from ..records import DEFAULT_PROFILE, MAX_BYTES, Profile
 from ..records.identity import Duplicate
 from ..sources import display_path, link_leaves, skip_reason, special_kind
 from ..store import EXPORT_FORMATS, BuildLock, clear_cache, export_name, read_manifest, write_manifest
-from ..store.summary import write_summary
 from ..taxonomy import load_taxonomy
 from ..vocab import (DCTERMS_SOURCE, RDF_TYPE, SCHEMA_ABOUT, SCHEMA_AUTHOR, SCHEMA_IDENTIFIER, SCHEMA_ORGANIZATION,
                      SCHEMA_PERSON, SCHEMA_PUBLISHER, SKOS_CONCEPT, SKOS_CONCEPT_SCHEME, SKOS_IN_SCHEME, TG,
@@ -160,7 +159,6 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
         if stale:
             manifest["stale_exports"] = stale
         write_manifest(out, manifest)
-        write_summary(out)
     return UpdateOutcomes(outcomes, out=out, counts=counts, stale_exports=stale,
                           sources=manifest.get("sources", []))
 

@@ -108,16 +108,17 @@ SUMMARISED = {
 
 def from_summary(target, name: str, bindings: dict[str, Any], max_rows: int | None = None) -> QueryResult | None:
     """The shipped named query ``name``'s answer read from the build's summary (``store.summary``), the same
-    rows in the same order as its SPARQL gives; ``None`` when the target is no build folder, the summary is
-    missing or stale (the build changed since), or the query is not one the summary holds."""
-    from ..store import GraphStore, open_summary
+    rows in the same order as its SPARQL gives, the summary computed first when it is missing or stale (the build
+    changed since); ``None`` when the target is no build folder, the summary cannot be written, or the query is not
+    one the summary holds."""
+    from ..store import GraphStore, ensure_summary
 
     if name not in SUMMARISED or not isinstance(target, GraphStore):
         return None
     method, param, variables = SUMMARISED[name]
     if set(bindings) - {param}:
         return None
-    summary = open_summary(target.folder, target.manifest)
+    summary = ensure_summary(target.folder, target.manifest)
     if summary is None:
         return None
     try:

@@ -77,9 +77,12 @@ class SparqlServer:
 
     def __init__(self, store: str | Path = "graph", *, host: str = "127.0.0.1", port: int = 7879,
                  settings: ServerSettings | None = None) -> None:
-        from ..store import GraphStore
+        from ..store import GraphStore, ensure_summary
 
         GraphStore.open(store).close()  # fail now, with the usual message, when there is no graph
+        summary = ensure_summary(store)  # once here, rather than in each query worker at its first page
+        if summary is not None:
+            summary.close()
         self.settings = settings or ServerSettings()
         adj = adjustments(host, port, self.settings)  # a host that does not resolve fails here, before workers
         self.pool = WorkerPool(store, self.settings.workers, memory_mb=self.settings.worker_memory_mb)

@@ -89,7 +89,7 @@ def render(store, route: str, params: dict[str, str], accept: str | None, *, max
 def _home(store, endpoint: str) -> Reply:
     from ..queries import list_queries
     from ..queries.terms import predeclared
-    from ..store import open_summary
+    from ..store import ensure_summary
     from .resource import named_values
 
     endpoint = endpoint.strip()
@@ -105,7 +105,7 @@ def _home(store, endpoint: str) -> Reply:
                                          "description": p.description, "default": p.default,
                                          "choices": values.get(p.name, [])} for p in q.parameters]}
                         for q in queries]}
-    summary = open_summary(store.folder, store.manifest)
+    summary = ensure_summary(store.folder, store.manifest)
     if summary is not None:
         void = summary.void()
         summary.close()

@@ -121,9 +121,9 @@ def _incoming(store, node, labels: _Labels, predicates: list[str]) -> list[tuple
 
 
 def _summary(store):
-    from ..store import open_summary
+    from ..store import ensure_summary
 
-    return open_summary(store.folder, store.manifest)
+    return ensure_summary(store.folder, store.manifest)
 
 
 def _timeline(store, node, kind: str, summary) -> list[tuple[str, int]]:

@@ -12,10 +12,10 @@ from .layout import (CACHE_DIR, EXPORT_FORMATS, MANIFEST, REPORT, BuildLock, ato
                      clean_leftovers, clear_cache, export_name, new_store_name, read_manifest, work_folder,
                      write_manifest)
 from .swap import COPY_ABOVE, derived_graph, replace_graph, swap_in
-from .summary import Summary, open_summary, write_summary
+from .summary import Summary, ensure_summary, open_summary, write_summary
 
 __all__ = ["GraphStore", "read_rows", "MANIFEST", "REPORT", "CACHE_DIR", "EXPORT_FORMATS", "BuildLock",
            "atomic_write", "export_graph", "export_name", "rdf_format", "read_manifest", "write_manifest",
            "clean_leftovers", "clear_cache", "new_store_name", "base_name", "work_folder", "swap_in", "replace_graph",
            "derived_graph", "COPY_ABOVE"]
-__all__ += ["Summary", "open_summary", "write_summary"]
+__all__ += ["Summary", "ensure_summary", "open_summary", "write_summary"]

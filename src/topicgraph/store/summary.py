@@ -2,10 +2,11 @@
 and VoID-style dataset statistics, kept beside the store so corpus-wide questions answer in milliseconds.
 
 The summary is a small SQLite file in the build folder's cache (``.cache/summary-v1.sqlite``), never in the
-store: the union default graph that queries see, and the exports, hold only the base data. It is written by
-``build`` and ``build --update`` (:func:`write_summary`) and records the manifest's revision, store folder and
-derived graphs; :func:`open_summary` gives ``None`` when any of them differs (a stale summary is never used, and
-the caller runs the plain SPARQL instead).
+store: the union default graph that queries see, and the exports, hold only the base data. It is written on the
+first corpus-wide question after a build or an update (:func:`ensure_summary`; ``serve`` asks at start-up), not
+by the build itself, which would pay for it on every run: at 100,000 records the scan takes about as long as a
+fifth of the build. It records the manifest's revision, store folder and derived graphs; :func:`open_summary`
+gives ``None`` when any of them differs, so a stale summary is never used.
 
 Each table holds the rows the matching named query gives over the whole corpus, in the query's own order
 (``rank``), with the same joins: an author with two names gives two rows, a label stated in two graphs two, as
@@ -14,7 +15,9 @@ SPARQL's union default graph does. A query for one topic (or vendor) takes its r
 >>> import tempfile, topicgraph
 >>> out = tempfile.mkdtemp()
 >>> _ = topicgraph.build(["seeds"], out=out, jobs=1)
->>> summary = open_summary(out)
+>>> open_summary(out) is None  # nobody asked yet
+True
+>>> summary = ensure_summary(out)
 >>> [(r["label"].value, r["articles"].value) for r in summary.topics_by_vendor()][:2]
 [('Customer Experience', '1'), ('Patient Acquisition', '2')]
 """
@@ -32,9 +35,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import vocab
+from ..errors import TopicgraphError
 from .layout import CACHE_DIR, read_manifest
 
-__all__ = ["SUMMARY_FILE", "Summary", "write_summary", "open_summary", "summary_key", "MONTH_SPARQL"]
+__all__ = ["SUMMARY_FILE", "Summary", "write_summary", "open_summary", "ensure_summary", "summary_key",
+           "MONTH_SPARQL"]
 
 SUMMARY_FILE = "summary-v1.sqlite"
 _DATE_PUBLISHED = vocab.SCHEMA + "datePublished"
@@ -314,6 +319,22 @@ def open_summary(folder: str | Path, manifest: dict | None = None) -> "Summary |
         db.close()
         return None
     return Summary(db)
+
+
+def ensure_summary(folder: str | Path, manifest: dict | None = None) -> "Summary | None":
+    """The up-to-date summary of the build in ``folder``, computed and written first when it is missing or stale.
+
+    The build does not compute it: the first corpus-wide question after a build or an update pays for it once
+    (``serve`` asks at start-up), and nobody pays for statistics they never ask for. ``None`` when it cannot be
+    written (a read-only build folder): callers then run the plain SPARQL."""
+    summary = open_summary(folder, manifest)
+    if summary is not None:
+        return summary
+    try:
+        write_summary(folder)
+    except (OSError, sqlite3.Error, TopicgraphError):
+        return None
+    return open_summary(folder, manifest)
 
 
 class _Terms(dict):
