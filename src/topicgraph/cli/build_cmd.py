@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from .common import console, handle_errors, json_option, mapping_options, progress_bar, quiet_option, strict_option
+from .common import (console, handle_errors, json_option, mapping_options, plural, progress_bar, quiet_option,
+                     strict_option)
 
 
 @click.command("build")
@@ -90,11 +91,11 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
                 for line in _more_errors(f):
                     con.print(f"  {escape(visible(line))}", markup=True, highlight=False)
         con.print(
-            f"Mapped {c['mapped']} of {_plural(c['files'], 'file')} ({c['skipped']} skipped) into {result.out}/ in "
-            f"{report.seconds:.2f}s: {_plural(c['triples'], 'triple')}, {_plural(c['articles'], 'article')}, "
-            f"{_plural(c['people'], 'person', 'people')}, {_plural(c['brands'], 'brand')}, "
-            f"{_plural(c['topics'], 'topic')} ({c['unknown_topics']} not in the taxonomy), "
-            f"{_plural(report.errors, 'error')}, {_plural(c['warnings'], 'warning')}. "
+            f"Mapped {c['mapped']} of {plural(c['files'], 'file')} ({c['skipped']} skipped) into {result.out}/ in "
+            f"{report.seconds:.2f}s: {plural(c['triples'], 'triple')}, {plural(c['articles'], 'article')}, "
+            f"{plural(c['people'], 'person', 'people')}, {plural(c['brands'], 'brand')}, "
+            f"{plural(c['topics'], 'topic')} ({c['unknown_topics']} not in the taxonomy), "
+            f"{plural(report.errors, 'error')}, {plural(c['warnings'], 'warning')}. "
             f"Report: {result.out}/build-report.json", markup=False)
         if not quiet:
             for fmt, path in result.exports.items():
@@ -128,14 +129,6 @@ def _more_errors(outcome) -> list[str]:
         lines.append(f"and {len(rest) - (SHOWN_ERRORS - 1)} more (all in the build report)")
     return lines
 
-
-def _plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 brand``, ``2 brands``; ``many`` for irregular plurals (``people``).
-
-    >>> _plural(1, "person", "people"), _plural(3, "person", "people"), _plural(0, "topic")
-    ('1 person', '3 people', '0 topics')
-    """
-    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 class PhasedProgress(progress_bar):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import handle_errors
+from .common import handle_errors, plural
 
 __all__ = ["profile_group", "render_text", "render_markdown"]
 
@@ -52,9 +52,6 @@ def infer_command(sources, output, fmt, sample, name):
         click.echo(render(inference, sources=sources, output=output), nl=False)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
 
 def _shapes(counter, limit: int = 3) -> str:
     return ", ".join(f"{s} {n}" for s, n in counter.most_common(limit))
@@ -71,7 +68,7 @@ def _next_steps(sources, output) -> list[str]:
 def render_text(inf, *, sources=(), output=None) -> str:
     """The report for people."""
     s, d = inf.survey, inf.as_dict()
-    out = [f"Read the front matter of {_plural(s.records, 'record')} ({s.sampled} of {_plural(s.files, 'file')} "
+    out = [f"Read the front matter of {plural(s.records, 'record')} ({s.sampled} of {plural(s.files, 'file')} "
            f"sampled; {s.plain} without front matter, {len(s.unreadable)} unreadable) in {s.site!r}.", "",
            "Profile" + (f" (written to {output}):" if output else " (not written; pass -o site.toml):")]
     out += [f"  {r}" for r in inf.reasons] or ["  the default layout fits: no role changed"]
@@ -112,8 +109,8 @@ def _drift_lines(inf, *, bullet: str = "  ") -> list[str]:
 def render_markdown(inf, *, sources=(), output=None) -> str:
     """The report as a pull-request comment."""
     s, d = inf.survey, inf.as_dict()
-    out = [f"### Front matter of `{s.site}`: {_plural(s.records, 'record')}", "",
-           f"{s.sampled} of {_plural(s.files, 'file')} sampled; {s.plain} without front matter, "
+    out = [f"### Front matter of `{s.site}`: {plural(s.records, 'record')}", "",
+           f"{s.sampled} of {plural(s.files, 'file')} sampled; {s.plain} without front matter, "
            f"{len(s.unreadable)} unreadable.", "", "#### Profile", ""]
     out += [f"- {r}" for r in inf.reasons] or ["- the default layout fits: no role changed"]
     out += [f"- :warning: {m}" for m in inf.misfits]
