@@ -19,6 +19,7 @@ from .limits import Limits, count_findings, term_findings
 from .model import DateValue, Record
 from .profile import DEFAULT_PROFILE, Profile
 from .text import extract_plain
+from .yaml_fast import load_front_matter
 from .yaml_strict import YamlProblem, load_front_matter_yaml
 
 __all__ = ["read_record", "read_limited", "parse_record", "parse_date", "MAX_BYTES", "NotARecord"]
@@ -160,7 +161,7 @@ def _parse_front_matter(text: str, offset: int, name: str, sha: str, size: int, 
     fm, content = _HANDLER.split(text)
     try:
         # python-frontmatter's split keeps the newline after the opening ---, so YAML line N is file line N
-        loaded = _HANDLER.load(fm, line_offset=offset)
+        loaded = load_front_matter(fm, line_offset=offset, limits=profile.limits)
     except YamlProblem as p:
         raise RecordError([_err(name, p.message, line=p.line, field=p.field, rule="record.yaml", fix=p.fix)]) from None
     items, items_line = loaded.longest
