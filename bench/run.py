@@ -132,7 +132,6 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
     corpus, taxonomy = corpus_for(n, args.seed, Path(args.corpus_cache))
     records = corpus  # shard folders of records, and the ground truth in a dot file that build and validate skip
     ours: dict[str, Measure] = {}
-    naive_m: dict[str, Measure] = {}
     store = work / f"graph-{n}"
 
     def build_once():
@@ -143,6 +142,8 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
         return seconds, peak
 
     ours["build"] = median_of(build_once, args.repeat)
+    if not wanted(args, "validate", "queries", "analysis", "help"):
+        return {"ours": ours, "naive": _naive(records, "0", args) if wanted(args, "naive") else {}}
 
     cache = work / f"validate-cache-{n}"
 
@@ -168,6 +169,8 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
 
     for name, fn in (("validate (cold)", validate(cold_prep)), ("validate (nothing changed)", validate()),
                      ("validate (one file changed)", validate(touch_one))):
+        if not wanted(args, "validate"):
+            break
         try:
             ours[name] = median_of(fn, args.repeat)
         except Exception as exc:  # noqa: BLE001 - report, do not hide
@@ -183,7 +186,7 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
 
         gs = GraphStore.open(store)
         first_id = gs.query("SELECT ?id WHERE { ?a schema:identifier ?id ; schema:about ?t } LIMIT 1")[0]["id"]
-        for name, q in naive.QUERIES.items():
+        for name, q in naive.QUERIES.items() if wanted(args, "queries") else ():
             def q_once(q=q):
                 t = time.perf_counter()
                 list(gs.raw_query(naive.with_id(q, first_id)))
@@ -192,7 +195,7 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
         # the shipped named queries, as `topicgraph query --name` runs them (the targets apply to these)
         from topicgraph.queries import example_params, list_queries, run_named
 
-        for nq in list_queries():
+        for nq in list_queries() if wanted(args, "queries") else ():
             params = {"identifier": first_id} if nq.name == "related-articles" else example_params(gs, nq.name)
 
             def named_once(name=nq.name, params=params):
@@ -211,6 +214,8 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
             ("export (topics, graphml)", ["export", "--store", str(store), "--graph", "topics", "--format",
                                           "graphml", "-o", str(work / f"topics-{n}.graphml")]),
             *picture_commands(store, work, n)):
+        if not wanted(args, "analysis"):
+            break
         try:
             ours[name] = median_of(lambda cmd=cmd: run_measured(TG + cmd)[:2], args.repeat)
         except Exception as exc:  # noqa: BLE001
@@ -218,6 +223,8 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
 
     # "more like this" for one article, in process, once the index is built (the issue's 20 ms target)
     try:
+        if not wanted(args, "analysis"):
+            raise RuntimeError("not asked for (--only)")
         from topicgraph.analysis.related import RelatedIndex
         from topicgraph.store import GraphStore
 
@@ -237,25 +244,100 @@ def bench_size(n: int, args, work: Path) -> dict[str, dict[str, Measure]]:
     except Exception as exc:  # noqa: BLE001
         ours["related (one article)"] = Measure(note=_note(exc))
 
-    ours["topicgraph --help"] = median_of(lambda: run_measured(TG + ["--help"])[:2], max(5, args.repeat))
+    if wanted(args, "help"):
+        ours["topicgraph --help"] = median_of(lambda: run_measured(TG + ["--help"])[:2], max(5, args.repeat))
+    return {"ours": ours, "naive": _naive(records, first_id, args) if wanted(args, "naive") else {}}
 
-    if not args.skip_naive:
-        naive_runs = []
-        for _ in range(args.naive_repeat or args.repeat):
-            _, peak, out = run_measured([sys.executable, str(ROOT / "bench" / "naive.py"), str(records),
-                                         str(ROOT / "ontology" / "shapes"), first_id])
-            naive_runs.append((json.loads(out.strip().splitlines()[-1]), peak))
-        stage_map = {"read": "read", "graph": "graph", "ttl": "ttl", "validate": "validate (cold)",
-                     "query:related-articles": "query related-articles",
-                     "query:topics-by-vendor": "query topics-by-vendor",
-                     "query:topic-co-occurrence": "query topic-co-occurrence"}
-        for key, name in stage_map.items():
-            naive_m[name] = Measure(seconds=[r[0][key] for r in naive_runs if key in r[0]])
-        build_like = [r[0]["read"] + r[0]["graph"] + r[0].get("ttl", 0) for r in naive_runs]
-        naive_m["build"] = Measure(seconds=build_like, peak_mb=[r[1] for r in naive_runs],
-                                   note="read + graph + Turtle")
-        naive_m["_triples"] = Measure(seconds=[naive_runs[0][0].get("triples", 0)])
-    return {"ours": ours, "naive": naive_m}
+
+def _naive(records: Path, first_id: str, args) -> dict[str, Measure]:
+    """The naive pipeline's stages on ``records`` (``--naive-repeat`` runs, each a process of its own)."""
+    naive_m: dict[str, Measure] = {}
+    stages = "read,graph,nt" + (",validate" if wanted(args, "validate") else "") + (
+        ",queries" if wanted(args, "queries") else "")
+    naive_runs = []
+    for _ in range(args.naive_repeat or args.repeat):
+        _, peak, out = run_measured([sys.executable, str(ROOT / "bench" / "naive.py"), str(records),
+                                     str(ROOT / "ontology" / "shapes"), first_id, stages])
+        naive_runs.append((json.loads(out.strip().splitlines()[-1]), peak))
+    stage_map = {"read": "read", "graph": "graph", "nt": "N-Triples", "validate": "pyshacl",
+                 "query:related-articles": "query related-articles",
+                 "query:topics-by-vendor": "query topics-by-vendor",
+                 "query:topic-co-occurrence": "query topic-co-occurrence"}
+    for key, name in stage_map.items():
+        naive_m[name] = Measure(seconds=[r[0][key] for r in naive_runs if key in r[0]])
+    # what each command is compared with: the naive pipeline's stages that do the same job from the files
+    naive_m["build"] = Measure(seconds=[r[0]["read"] + r[0]["graph"] + r[0]["nt"] for r in naive_runs],
+                               peak_mb=[r[1] for r in naive_runs], note="read + graph + N-Triples")
+    if all("validate" in r[0] for r in naive_runs):
+        naive_m["validate (cold)"] = Measure(
+            seconds=[r[0]["read"] + r[0]["graph"] + r[0]["validate"] for r in naive_runs])
+    naive_m["_triples"] = Measure(seconds=[naive_runs[0][0].get("triples", 0)])
+    return naive_m
+
+
+GROUPS = ("build", "validate", "queries", "analysis", "help", "seeds", "naive")
+
+
+def wanted(args, *groups: str) -> bool:
+    """Whether ``--only`` asks for any of ``groups`` (every group when it is not given)."""
+    return not args.only or any(g in args.only for g in groups)
+
+
+#: the commands an analyst runs on the five seed records (the issue's 0.4 s target, each a whole process)
+SEED_COMMANDS = {
+    "related": ["related", "--store", "{store}", "4463", "-k", "3"],
+    "stats": ["stats", "--store", "{store}"],
+    "query --name": ["query", "--store", "{store}", "--name", "topics-by-vendor"],
+    "validate seeds": ["validate", "seeds", "--cache", "{cache}"],
+}
+SEED_TARGET = 0.4
+
+
+def bench_seeds(args, work: Path) -> dict[str, Measure]:
+    """Each seed command's wall time, a whole process each (start-up included), after one run to warm the caches
+    (the validation cache, the analysis input cache, the file system's)."""
+    store, cache = work / "graph-seeds", work / "validate-cache-seeds"
+    shutil.rmtree(store, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    run_measured(TG + ["build", "seeds", "--out", str(store), "-q"])
+    out = {}
+    for name, template in SEED_COMMANDS.items():
+        cmd = [part.format(store=store, cache=cache) for part in template]
+        try:
+            run_measured(TG + cmd)
+            out[name] = median_of(lambda cmd=cmd: run_measured(TG + cmd)[:2], max(5, args.repeat))
+        except Exception as exc:  # noqa: BLE001
+            out[name] = Measure(note=_note(exc))
+    return out
+
+
+def targets_report(results: dict[int, dict], seeds: dict[str, Measure]) -> list[str]:
+    """The issue's ratios, each measured in this run on the same records."""
+    rows = ["| target | measured in this run | |", "|---|---|---|"]
+
+    def row(what: str, value: float | None, shown: str, ok) -> None:
+        verdict = "—" if value is None else ("met" if ok(value) else "**not met**")
+        rows.append(f"| {what} | {shown} | {verdict} |")
+
+    for n, res in results.items():
+        ours, nv = res["ours"], res["naive"]
+        for stage, need in (("build", 3.0), ("validate (cold)", 6.0)):
+            o, v = ours.get(stage, Measure()).median, nv.get(stage, Measure()).median
+            ratio = v / o if o and v else None
+            naive_what = "read + graph + N-Triples" if stage == "build" else "read + graph + pyshacl"
+            row(f"`{'build --format nt' if stage == 'build' else 'validate --no-cache'}` at {n:,}: naive "
+                f"({naive_what}) / topicgraph ≥ {need:g}×", ratio,
+                f"{ratio:.2f}× ({fmt_s(v)} / {fmt_s(o)})" if ratio else "not run", lambda r, need=need: r >= need)
+        cold = ours.get("validate (cold)", Measure()).median
+        for stage, most in (("validate (nothing changed)", 0.10), ("validate (one file changed)", 0.15)):
+            m = ours.get(stage, Measure()).median
+            share = m / cold if m and cold else None
+            row(f"`{stage.split(' (')[0]}` {stage.split('(')[1].rstrip(')')} at {n:,}: ≤ {most:g} × cold", share,
+                f"{share:.3f} × ({fmt_s(m)} / {fmt_s(cold)})" if share else "not run", lambda r, most=most: r <= most)
+    for name, m in seeds.items():
+        row(f"`{name}` on the seeds ≤ {SEED_TARGET:g} s", m.median,
+            fmt_s(m.median) if m.seconds else m.note, lambda v: v <= SEED_TARGET)
+    return rows
 
 
 PICTURES = ("png", "svg", "html")
@@ -296,11 +378,18 @@ def fmt_s(v: float | None) -> str:
     return f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s"
 
 
-def report(results: dict[int, dict], args, started: str) -> str:
+def report(results: dict[int, dict], args, started: str, seeds: dict[str, Measure] | None = None) -> str:
     lines = [f"## Run of {started}", "",
              f"`python bench/run.py --sizes {args.sizes} --repeat {args.repeat}` on {platform.node() or 'this machine'}"
              f" ({os.cpu_count()} cores, Python {platform.python_version()}). Medians of {args.repeat} runs; "
              "peak memory is the whole process tree's resident set.", ""]
+    lines += ["### Targets", "", *targets_report(results, seeds or {}), ""]
+    if seeds:
+        lines += ["### The seed records (5 files), a whole process each", "", "| command | median | peak MB |",
+                  "|---|---|---|"]
+        lines += [f"| `topicgraph {' '.join(SEED_COMMANDS[k])}` | {fmt_s(m.median) if m.seconds else m.note} | "
+                  f"{m.peak or 0:.0f} |" for k, m in seeds.items()]
+        lines.append("")
     for n, res in results.items():
         ours, nv = res["ours"], res["naive"]
         lines += [f"### {n:,} records", "",
@@ -330,7 +419,9 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--naive-repeat", type=int, default=0, help="repeats of the naive pipeline (default --repeat)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--skip-naive", action="store_true", help="same as leaving naive out of --only")
+    parser.add_argument("--only", default=None, help=f"comma-separated groups of stages to run, of {','.join(GROUPS)} "
+                                                     "(build always runs for each size; default: every group)")
     parser.add_argument("--corpus-cache", default=str(ROOT / "bench" / "corpus"))
     parser.add_argument("--work", default=str(ROOT / "bench" / "out"))
     parser.add_argument("--out", default=None, help="append the report to this Markdown file")
@@ -339,6 +430,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
+    args.only = set(args.only.split(",")) if args.only else (set(GROUPS) - {"naive"} if args.skip_naive else None)
     started = time.strftime("%Y-%m-%d %H:%M")
     if args.pictures:
         stores = {int(k): Path(v) for k, v in (item.split("=", 1) for item in args.pictures.split(","))}
@@ -351,10 +443,11 @@ def main(argv=None) -> int:
                 fh.write("\n" + text + "\n")
         return 0
     results = {}
-    for n in (int(s) for s in args.sizes.split(",")):
+    seeds = bench_seeds(args, work) if wanted(args, "seeds") else {}
+    for n in (int(s) for s in args.sizes.split(",") if s):
         print(f"benchmarking {n} records…", file=sys.stderr)
         results[n] = bench_size(n, args, work)
-    text = report(results, args, started)
+    text = report(results, args, started, seeds)
     print(text)
     if args.out:
         with open(args.out, "a", encoding="utf-8") as fh:
