@@ -51,6 +51,9 @@ _NODE_INDICATORS = "&*!?|>%@`:"
 #: a colon right before a flow indicator: libyaml refuses it inside a flow collection (``[CA:]``), the YAML 1.2
 #: parser reads a mapping
 _COLON_IN_FLOW = (":]", ":,", ":}")
+#: what stands right before a node's first character: indentation, a separating space, a flow indicator, or the
+#: colon right after a quoted key
+_BEFORE_NODE = frozenset(" \n[{,:")
 _RADIX_PREFIXES = ("0x", "0X", "0o", "0O", "0b", "0B")
 _DIGITS = frozenset("0123456789")
 #: what may not start a plain top-level key the fast path vouches for (a quoted key, a flow, an indicator)
@@ -162,7 +165,8 @@ def _vouch_text(text: str) -> bool:
     for c in _NODE_INDICATORS:
         i = text.find(c)
         while i >= 0:
-            if _node_start(text, i):
+            # most indicators stand inside a word or a URL: the character before rules them out at once
+            if (not i or text[i - 1] in _BEFORE_NODE) and _node_start(text, i):
                 return False
             i = text.find(c, i + 1)
     return True
