@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -41,6 +42,13 @@ class Measure:
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
     note: str = ""
+    #: CPU seconds (user + system) of the whole process tree, one per run: on a shared machine, the figure that
+    #: other processes change least
+    cpu: list[float] = field(default_factory=list)
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(self.cpu) if self.cpu else None
 
     @property
     def median(self) -> float | None:
@@ -72,9 +80,20 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+#: CPU seconds of the last command :func:`run_measured` ran (its whole process tree, reaped children included)
+LAST_CPU = [0.0]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_measured(cmd: list[str], *, cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float, str]:
-    """(wall seconds, peak MB of the process tree, stdout) of one command; raises on a non-zero exit."""
+    """(wall seconds, peak MB of the process tree, stdout) of one command; raises on a non-zero exit. Its CPU
+    seconds are left in ``LAST_CPU``."""
     peak = [0]
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})})
@@ -89,6 +108,7 @@ def run_measured(cmd: list[str], *, cwd: Path = ROOT, env: dict | None = None) -
     sampler.start()
     out, err = proc.communicate()
     elapsed = time.perf_counter() - start
+    LAST_CPU[0] = _children_cpu() - cpu_before
     done.set()
     sampler.join()
     if proc.returncode not in (0, 1):
@@ -106,6 +126,7 @@ def median_of(fn, repeat: int) -> Measure:
     for _ in range(repeat):
         seconds, peak = fn()
         m.seconds.append(seconds)
+        m.cpu.append(LAST_CPU[0])
         if peak is not None:
             m.peak_mb.append(peak)
     return m
@@ -264,13 +285,18 @@ def _naive(records: Path, first_id: str, args) -> dict[str, Measure]:
                  "query:topics-by-vendor": "query topics-by-vendor",
                  "query:topic-co-occurrence": "query topic-co-occurrence"}
     for key, name in stage_map.items():
-        naive_m[name] = Measure(seconds=[r[0][key] for r in naive_runs if key in r[0]])
+        naive_m[name] = Measure(seconds=[r[0][key] for r in naive_runs if key in r[0]],
+                                cpu=[r[0][f"{key}_cpu"] for r in naive_runs if f"{key}_cpu" in r[0]])
     # what each command is compared with: the naive pipeline's stages that do the same job from the files
-    naive_m["build"] = Measure(seconds=[r[0]["read"] + r[0]["graph"] + r[0]["nt"] for r in naive_runs],
-                               peak_mb=[r[1] for r in naive_runs], note="read + graph + N-Triples")
+    # the naive pipeline's stages, timed inside its process (its start-up and imports are left out)
+    build = [r[0]["read"] + r[0]["graph"] + r[0]["nt"] for r in naive_runs]
+    build_cpu = [r[0]["read_cpu"] + r[0]["graph_cpu"] + r[0]["nt_cpu"] for r in naive_runs]
+    naive_m["build"] = Measure(seconds=build, cpu=build_cpu, peak_mb=[r[1] for r in naive_runs],
+                               note="read + graph + N-Triples")
     if all("validate" in r[0] for r in naive_runs):
-        naive_m["validate (cold)"] = Measure(
-            seconds=[r[0]["read"] + r[0]["graph"] + r[0]["validate"] for r in naive_runs])
+        cold = [r[0]["read"] + r[0]["graph"] + r[0]["validate"] for r in naive_runs]
+        cold_cpu = [r[0]["read_cpu"] + r[0]["graph_cpu"] + r[0]["validate_cpu"] for r in naive_runs]
+        naive_m["validate (cold)"] = Measure(seconds=cold, cpu=cold_cpu)
     naive_m["_triples"] = Measure(seconds=[naive_runs[0][0].get("triples", 0)])
     return naive_m
 
@@ -324,10 +350,13 @@ def targets_report(results: dict[int, dict], seeds: dict[str, Measure]) -> list[
         for stage, need in (("build", 3.0), ("validate (cold)", 6.0)):
             o, v = ours.get(stage, Measure()).median, nv.get(stage, Measure()).median
             ratio = v / o if o and v else None
+            oc, vc = ours.get(stage, Measure()).cpu_median, nv.get(stage, Measure()).cpu_median
+            cpu_note = f"; CPU {vc / oc:.2f}× ({fmt_s(vc)} / {fmt_s(oc)})" if oc and vc else ""
             naive_what = "read + graph + N-Triples" if stage == "build" else "read + graph + pyshacl"
             row(f"`{'build --format nt' if stage == 'build' else 'validate'}` {'' if stage == 'build' else 'cold '}at {n:,}: naive "
                 f"({naive_what}) / topicgraph ≥ {need:g}×", ratio,
-                f"{ratio:.2f}× ({fmt_s(v)} / {fmt_s(o)})" if ratio else "not run", lambda r, need=need: r >= need)
+                f"{ratio:.2f}× ({fmt_s(v)} / {fmt_s(o)}){cpu_note}" if ratio else "not run",
+                lambda r, need=need: r >= need)
         cold = ours.get("validate (cold)", Measure()).median
         for stage, most in (("validate (nothing changed)", 0.10), ("validate (one file changed)", 0.15)):
             m = ours.get(stage, Measure()).median
@@ -385,16 +414,18 @@ def report(results: dict[int, dict], args, started: str, seeds: dict[str, Measur
              "peak memory is the whole process tree's resident set.", ""]
     lines += ["### Targets", "", *targets_report(results, seeds or {}), ""]
     if seeds:
-        lines += ["### The seed records (5 files), a whole process each", "", "| command | median | peak MB |",
-                  "|---|---|---|"]
-        lines += [f"| `topicgraph {' '.join(SEED_COMMANDS[k])}` | {fmt_s(m.median) if m.seconds else m.note} | "
-                  f"{m.peak or 0:.0f} |" for k, m in seeds.items()]
+        lines += ["### The seed records (5 files), a whole process each", "",
+                  "| command | median | CPU s | peak MB |", "|---|---|---|---|"]
+        lines += [f"| `topicgraph {' '.join(SEED_COMMANDS[k]).format(store='GRAPH', cache='CACHE')}` | "
+                  f"{fmt_s(m.median) if m.seconds else m.note} | {m.cpu_median or 0:.2f} | {m.peak or 0:.0f} |"
+                  for k, m in seeds.items()]
         lines.append("")
     for n, res in results.items():
         ours, nv = res["ours"], res["naive"]
         lines += [f"### {n:,} records", "",
-                  "| stage | naive | topicgraph | naive / topicgraph | peak MB (naive / topicgraph) | target at 100k |",
-                  "|---|---|---|---|---|---|"]
+                  "| stage | naive | topicgraph | naive / topicgraph | CPU s (naive / topicgraph) | "
+                  "peak MB (naive / topicgraph) | target at 100k |",
+                  "|---|---|---|---|---|---|---|"]
         for name in list(dict.fromkeys([*ours, *[k for k in nv if not k.startswith("_")]])):
             o, v = ours.get(name, Measure()), nv.get(name, Measure())
             ratio = f"{v.median / o.median:.1f}×" if o.median and v.median else "—"
@@ -408,7 +439,9 @@ def report(results: dict[int, dict], args, started: str, seeds: dict[str, Measur
                 name_cell = f"{name} (naive: {v.note})"
             else:
                 name_cell = name
-            lines.append(f"| {name_cell} | {fmt_s(v.median)} | {ours_cell} | {ratio} | {peak} | {tgt} |")
+            cpu = (f"{v.cpu_median or 0:.1f} / {o.cpu_median:.1f}" if o.cpu_median and v.cpu_median else
+                   f"— / {o.cpu_median:.1f}" if o.cpu_median else "—")
+            lines.append(f"| {name_cell} | {fmt_s(v.median)} | {ours_cell} | {ratio} | {cpu} | {peak} | {tgt} |")
         lines.append("")
     return "\n".join(lines)
 
