@@ -59,7 +59,12 @@ class Measure:
         return max(self.peak_mb) if self.peak_mb else None
 
 
-def _tree_rss_kb(pid: int) -> int:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_rss_kb(pid: int, cpu: dict[int, float] | None = None) -> int:
+    """Resident kB of the process tree under ``pid``; the CPU seconds each process has used so far go into
+    ``cpu`` (by process id)."""
     total, stack, seen = 0, [pid], set()
     while stack:
         p = stack.pop()
@@ -72,15 +77,20 @@ def _tree_rss_kb(pid: int) -> int:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
                         break
+            if cpu is not None:
+                with open(f"/proc/{p}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                cpu[p] = max(cpu.get(p, 0.0), (int(fields[11]) + int(fields[12])) / _TICK)  # utime + stime
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
                     stack.extend(int(c) for c in fh.read().split())
-        except (OSError, ValueError):
+        except (OSError, ValueError, IndexError):
             continue
     return total
 
 
-#: CPU seconds of the last command :func:`run_measured` ran (its whole process tree, reaped children included)
+#: CPU seconds of the last command :func:`run_measured` ran: the command's own (and what it reaped), exactly, plus
+#: each other process of its tree as last sampled (every 20 ms): the workers, which the fork server reaps
 LAST_CPU = [0.0]
 
 
@@ -93,6 +103,7 @@ def run_measured(cmd: list[str], *, cwd: Path = ROOT, env: dict | None = None) -
     """(wall seconds, peak MB of the process tree, stdout) of one command; raises on a non-zero exit. Its CPU
     seconds are left in ``LAST_CPU``."""
     peak = [0]
+    cpu: dict[int, float] = {}
     cpu_before = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -101,16 +112,17 @@ def run_measured(cmd: list[str], *, cwd: Path = ROOT, env: dict | None = None) -
 
     def sample():
         while not done.is_set():
-            peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
+            peak[0] = max(peak[0], _tree_rss_kb(proc.pid, cpu))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     out, err = proc.communicate()
     elapsed = time.perf_counter() - start
-    LAST_CPU[0] = _children_cpu() - cpu_before
+    own = _children_cpu() - cpu_before
     done.set()
     sampler.join()
+    LAST_CPU[0] = own + sum(v for p, v in cpu.items() if p != proc.pid)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(cmd[2:5])}… exited {proc.returncode}: {(err or out).strip()[-300:]}")
     return elapsed, peak[0] / 1024, out
