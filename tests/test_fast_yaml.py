@@ -116,6 +116,11 @@ HOSTILE = {
     "indentless list": "id: 1\ntitle: t\ncommunityTopics:\n- 'Medigy: AI'\n- Gartner: Cloud\n",
     "indentless list with a bad item": "id: 1\ntitle: t\ncommunityTopics:\n-'Medigy: AI'\n",
     "flow collections": "id: 1\ntitle: t\nx: [a, [b, {c: d}], {e: [f]}]\ny: {a: b, c: [1, 2]}\n",
+    "flow mapping key over two lines": "id: 1\ntitle: t\nx: {b\n  c: d}\n",
+    "quoted flow key over two lines": "id: 1\ntitle: t\nx: {\"b\n  c\": d}\n",
+    "flow list over two lines": "id: 1\ntitle: t\nx: [b,\n  c: d]\n",
+    "flow list closed on the next line": "id: 1\ntitle: t\nx: [b, c\n  ]\n",
+    "flow lists": "id: 1\ntitle: t\nx: [a, [b, c], []]\ny: [1, 2]\n",
     "flow with colons": "id: 1\ntitle: t\nx: [http://a.com/x, a:b, 'c: d']\n",
     "question marks and ampersands": "id: 1\ntitle: Q&A? Is it | A > B & C\nlink:\n  href: https://a.com/?a=1&b=2\n",
     "empty": "",
@@ -143,9 +148,10 @@ def test_the_fast_path_vouches_for_the_usual_and_refuses_the_rest():
                  "unicode line breaks", "control characters", "document markers", "document end", "directive",
                  "complex key", "block scalars", "quoted keys", "syntax error", "deep nesting", "long key",
                  "multi-line quoted at column 0", "hash-like values", "underscores by digits", "radix-like words",
-                 "quoted key, value at the colon"):
+                 "quoted key, value at the colon", "flow mapping key over two lines", "quoted flow key over two lines",
+                 "flow list over two lines"):
         assert not vouched("\n" + HOSTILE[name]), name
-    for name in ("numbers that print back", "nulls", "comments", "indentless list", "flow collections",
+    for name in ("numbers that print back", "nulls", "comments", "indentless list", "flow lists",
                  "yaml 1.1 words", "question marks and ampersands", "multi-line plain", "nesting near the limit"):
         assert vouched("\n" + HOSTILE[name]), name
 
@@ -293,6 +299,10 @@ def _tame_value(rng, depth: int = 0) -> str:
         return rng.choice(("true", "false", "~", "null", "", "yes", "no", "1.5", "0755", "2021-02-03", "1:20"))
     if roll < 0.3 and depth < 2:
         return "[" + ", ".join(_tame_value(rng, depth + 1) for _ in range(rng.randrange(4))) + "]"
+    if roll < 0.33 and depth < 2:  # a flow over two lines, with a key in it at times
+        sep = rng.choice((",\n  ", "\n  ", ": ", ",\n  k: "))
+        opener, closer = rng.choice((("[", "]"), ("{", "}")))
+        return opener + _tame_value(rng, depth + 1) + sep + _tame_value(rng, depth + 1) + closer
     text = _tame_text(rng)
     quote = rng.choice(("", "'", '"'))
     return _quoted(text, quote) if quote else text

@@ -9,7 +9,8 @@ only for text it can vouch for, and every value it gives back is turned into the
 - the text holds no tab, backslash, carriage return, control or Unicode line-break character (where libyaml and
   the YAML 1.2 parser read escapes and line breaks differently), and where a node may start, no anchor, alias or
   tag, no directive, no complex key, no block scalar, no reserved indicator, no colon; no colon right before
-  ``]``, ``,`` or ``}`` (the two parsers read those differently inside a flow collection);
+  ``]``, ``,`` or ``}``, no ``{``, no ``[`` left open at the end of its line (the two parsers read colons and
+  keys over several lines differently inside a flow collection);
 - the parse succeeds (a duplicate key, a syntax error: the strict loader says where), gives a mapping whose keys
   are all text, whose scalars are text, null, an int or a bool, never a float; it is nested less deeply and holds
   fewer keys and list items than the caps;
@@ -162,6 +163,19 @@ def _vouch_text(text: str) -> bool:
         return False
     if any(pair in text for pair in _COLON_IN_FLOW):
         return False
+    # a flow collection over several lines: libyaml refuses an implicit key that spans lines (``{b\n  c: d}``),
+    # the YAML 1.2 parser joins it; flow mappings are rare in front matter, and a flow list stays on its line
+    if "{" in text:
+        return False
+    i = text.find("[")
+    while i >= 0:
+        end = text.find("\n", i)
+        line = text[i:] if end < 0 else text[i:end]
+        if line.count("[") != line.count("]"):
+            return False
+        if end < 0:
+            break
+        i = text.find("[", end)
     for c in _NODE_INDICATORS:
         i = text.find(c)
         while i >= 0:
