@@ -24,7 +24,7 @@ def test_bench_harness_smoke(tmp_path):
     text = out.read_text()
     assert "### 150 records" in text
     rows = {line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")}
-    for stage, command in (("build (naive: read + graph + Turtle)", "build"), ("validate (cold)", "validate"),
+    for stage, command in (("build (naive: read + graph + N-Triples)", "build"), ("validate (cold)", "validate"),
                            ("validate (nothing changed)", "validate"), ("validate (one file changed)", "validate"),
                            ("query related-articles", "build"), ("query topics-by-vendor", "build"),
                            ("related --all", "related"), ("clusters", "clusters"),
