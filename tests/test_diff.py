@@ -231,6 +231,23 @@ def test_the_triple_layer_applied_to_base_gives_head(repo, tmp_path):
 REFORMATS_TARGET = "seeds/004_7f7bd89bfa8fa00f.txt"
 
 
+def test_reading_only_the_changed_files_graphs_gives_the_whole_comparison(repo):
+    """The fast path (graphs of the changed files only) against the plain one (every graph of both stores)."""
+    edit(repo / SEED, "- Sonalika Ghosh\n", "- Someone Else\n")
+    git(repo, "rm", "-q", "seeds/002_e2043c317a839aa3.txt")
+    (repo / "seeds/x").mkdir()
+    git(repo, "mv", "seeds/003_93b4219c4437b57c.txt", "seeds/x/")
+    text = (repo / SEED).read_text(encoding="utf-8")
+    (repo / "corpus/dup.md").write_text(text.replace("\nid: 3896\n", "\nid: 5150\n"), encoding="utf-8")
+    (repo / REFORMATS_TARGET).write_bytes((repo / REFORMATS_TARGET).read_bytes().replace(b"\n", b"\r\n"))
+    commit(repo)
+    fast = diff(["HEAD~1", "HEAD", "seeds", "corpus"], cwd=repo, taxonomy="tax")
+    whole = diff(["HEAD~1", "HEAD", "seeds", "corpus"], cwd=repo, taxonomy="tax", whole=True)
+    for layer in ("records", "triples", "taxonomy", "findings", "impact", "summary"):
+        assert fast.data[layer] == whole.data[layer], layer
+    assert fast.data["summary"]["records_added"] == 1 and fast.data["summary"]["records_moved"] == 1
+
+
 def test_a_cached_base_build_gives_the_same_diff(repo, tmp_path):
     cache = tmp_path / "cache"
     topicgraph.build([repo / "seeds", repo / "corpus"], out=cache, taxonomy=repo / "tax", jobs=1)

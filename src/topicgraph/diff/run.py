@@ -14,7 +14,7 @@ from ..records import DEFAULT_PROFILE, Profile
 from ..store import GraphStore
 from .impact import impact_layer
 from .layers import finding_layer, names_of, record_layer, taxonomy_layer, triple_layer
-from .snapshot import base_build_manifest, build_side, side_findings, update_side
+from .snapshot import base_build_manifest, build_side, graphs_of, side_findings, update_side
 from .trees import Side, Workspace, changed_files, is_build_folder
 
 __all__ = ["DiffReport", "diff"]
@@ -124,10 +124,10 @@ def _inside(folder: str | None, cwd: Path, ws: Workspace) -> str | None:
 def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile = DEFAULT_PROFILE,
          taxonomy: str | None = None, shapes: str | None = None, queries: Sequence[str] = (),
          base_build: str | Path | None = None, jobs: int | None = None, strict: bool = False,
-         findings: bool = True) -> DiffReport:
+         findings: bool = True, whole: bool = False) -> DiffReport:
     """Diff ``args`` = ``BASE [HEAD] [PATH...]`` (git revisions of the repository holding ``cwd``; HEAD default
     the working tree), or two folders, or two build folders. Raises :class:`TopicgraphError` (exit 2) when it
-    cannot run."""
+    cannot run. ``whole`` compares every graph even when only some files changed (the fast path's reference)."""
     started = time.perf_counter()
     cwd = Path(os.path.abspath(cwd or os.getcwd()))
     base_build = Path(os.path.abspath(cwd / base_build)) if base_build else None
@@ -178,6 +178,19 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
             old = build_side(base, ws, "base", profile=profile, taxonomy=base_tax_dir, jobs=jobs)
             new = build_side(head, ws, "head", profile=profile, taxonomy=head_tax, jobs=jobs)
         timings["build"], mark = round(time.perf_counter() - mark, 3), time.perf_counter()
+        tax_changed = mode != "builds" and _digest_folder(base_tax_dir) != _digest_folder(head_tax)
+        if changed is None and mode != "builds" and not tax_changed:
+            changed = changed_files(base, head, ws if mode == "git" else None)
+        if changed is not None and not tax_changed and not whole:
+            # the same taxonomy and profile: only the changed files' graphs can differ (the mapping is a function
+            # of a file's bytes and path), so only those are read, not the whole store
+            wanted = graphs_of(old.folder, changed) | graphs_of(new.folder, changed)
+            old.load(wanted)
+            new.load(wanted)
+        else:
+            old.load()
+            new.load()
+        timings["read"], mark = round(time.perf_counter() - mark, 3), time.perf_counter()
         if old.base_iri != new.base_iri:
             raise TopicgraphError(f"the two sides use different base IRIs ({old.base_iri}, {new.base_iri}): "
                                   "rebuild one with the other's --base-iri")
@@ -189,7 +202,6 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
         moved = {r["old_file"]: r["file"] for r in records["changed"] if r.get("moved")}
         found = {"introduced": [], "resolved": [], "introduced_errors": 0}
         if findings and mode != "builds":
-            tax_changed = _digest_folder(base_tax_dir) != _digest_folder(head_tax)
             shapes_changed = shapes_rel is not None and _digest_folder(per_side(base, shapes_rel, shapes)
                                                                          if base.root else None) != \
                 _digest_folder(per_side(head, shapes_rel, shapes))

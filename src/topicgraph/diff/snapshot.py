@@ -11,8 +11,9 @@ from pathlib import Path
 from ..builder import build, update
 from ..errors import Finding, TopicgraphError
 from ..records import DEFAULT_PROFILE, Profile
-from ..store import GraphStore, read_manifest, write_manifest
+from ..store import read_manifest, write_manifest
 from ..validation import validate
+from ..vocab import DCTERMS_SOURCE
 from .trees import Side, Workspace
 
 __all__ = ["Snapshot", "build_side", "update_side", "quads_by_graph", "side_findings"]
@@ -28,34 +29,60 @@ class Snapshot:
     base_iri: str = ""
     findings: list[Finding] | None = None
 
-    def store(self) -> GraphStore:
-        return GraphStore.open(self.folder)
+    def load(self, graphs: set[str] | None = None) -> None:
+        self.graphs, self.base_iri = quads_by_graph(self.folder, graphs)
 
 
-def quads_by_graph(folder: Path) -> tuple[dict[str, set[str]], str]:
-    """Every quad of the build in ``folder`` as a canonical N-Quads line, grouped by graph IRI, and the base IRI.
+def _open(folder: Path):
+    import pyoxigraph
+
+    manifest = read_manifest(folder)
+    try:
+        return pyoxigraph.Store.read_only(str(folder / manifest["store"])), manifest
+    except (OSError, RuntimeError) as exc:
+        raise TopicgraphError(f"cannot open the store in {folder}: {exc}: rebuild it with `topicgraph build`") \
+            from None
+
+
+def graphs_of(folder: Path, files: list[str]) -> set[str]:
+    """The record graphs whose ``dcterms:source`` is one of ``files``, with the entities and taxonomy graphs."""
+    import pyoxigraph
+
+    ox, manifest = _open(folder)
+    base = manifest.get("base_iri", "")
+    found = {base + "graph/entities", base + "graph/taxonomy"}
+    source = pyoxigraph.NamedNode(DCTERMS_SOURCE)
+    for f in files:
+        found.update(q.graph_name.value for q in ox.quads_for_pattern(None, source, pyoxigraph.Literal(f)))
+    return found
+
+
+def quads_by_graph(folder: Path, graphs: set[str] | None = None) -> tuple[dict[str, set[str]], str]:
+    """The quads of the build in ``folder`` (of ``graphs`` only, when given) as canonical N-Quads lines, grouped
+    by graph IRI, and the base IRI.
 
     pyoxigraph writes one canonical form per term (no blank nodes are minted by the mapper, so the lines compare
     as they are)."""
     import pyoxigraph
 
-    manifest = read_manifest(folder)
-    try:
-        ox = pyoxigraph.Store.read_only(str(folder / manifest["store"]))
-    except (OSError, RuntimeError) as exc:
-        raise TopicgraphError(f"cannot open the store in {folder}: {exc}: rebuild it with `topicgraph build`") \
-            from None
+    ox, manifest = _open(folder)
+    out: dict[str, set[str]] = {}
+    if graphs is not None:  # a few graphs: read them by pattern, not the whole store
+        for g in graphs:
+            lines = {str(q) for q in ox.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(g))}
+            if lines:
+                out[g] = lines
+        return out, manifest.get("base_iri", "")
     data = ox.dump(format=pyoxigraph.RdfFormat.N_QUADS).decode("utf-8")
     del ox
-    graphs: dict[str, set[str]] = {}
     for line in data.split("\n"):
         if not line:
             continue
         body = line[:-2]  # " ."
         cut = body.rfind(" <")
         graph = body[cut + 2:-1] if cut >= 0 else ""
-        graphs.setdefault(graph, set()).add(body)
-    return graphs, manifest.get("base_iri", "")
+        out.setdefault(graph, set()).add(body)
+    return out, manifest.get("base_iri", "")
 
 
 def _empty_source(ws: Workspace, name: str) -> Path:
@@ -71,8 +98,7 @@ def build_side(side: Side, ws: Workspace, name: str, *, profile: Profile = DEFAU
         folder = ws.folder / f"{name}-build"
         sources = side.sources() or [_empty_source(ws, name)]
         build(sources, out=folder, profile=profile, taxonomy=taxonomy, jobs=jobs, root=side.root)
-    graphs, base_iri = quads_by_graph(folder)
-    return Snapshot(side, folder, graphs, base_iri)
+    return Snapshot(side, folder)
 
 
 def update_side(base_build: Path, head: Side, files: list[str], ws: Workspace, *, profile: Profile,
@@ -97,8 +123,7 @@ def update_side(base_build: Path, head: Side, files: list[str], ws: Workspace, *
         shutil.copyfile(report, folder / "build-report.json")
     assert head.root is not None
     update([head.root / f for f in files], out=folder, profile=profile, taxonomy=taxonomy, root=head.root)
-    graphs, base_iri = quads_by_graph(folder)
-    return Snapshot(head, folder, graphs, base_iri)
+    return Snapshot(head, folder)
 
 
 def base_build_manifest(folder: Path) -> dict:
