@@ -135,12 +135,12 @@ def _query_rows(old_store, new_store, queries: list[str]) -> list[dict]:
 
 
 def impact_layer(old_store, new_store, touched: list[str], names: dict[str, str],
-                 queries: list[str] = ()) -> dict:
+                 queries: list[str] = (), *, cache_base: bool = False) -> dict:
     """The impact layer of two opened stores; ``touched`` are the article IRIs of records added, removed or
-    changed."""
+    changed. ``cache_base``: BASE is a kept build (``--base-build``), whose analysis cache is used and filled."""
     from ..analysis import RelatedIndex, load_incidence
 
-    old_inc, new_inc = load_incidence(old_store, cache=False), load_incidence(new_store, cache=False)
+    old_inc, new_inc = load_incidence(old_store, cache=cache_base), load_incidence(new_store, cache=False)
     counts = _count_changes(old_inc, new_inc, names)
     related: list[dict] = []
     skipped = 0

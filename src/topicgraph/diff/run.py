@@ -225,7 +225,8 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
                           if r["article"]})
         old_store, new_store = GraphStore.open(old.folder), GraphStore.open(new.folder)
         try:
-            impact = impact_layer(old_store, new_store, touched, names, queries)
+            impact = impact_layer(old_store, new_store, touched, names, queries,
+                                  cache_base=base_build is not None and old.folder == base_build)
         finally:
             old_store.close()
             new_store.close()
