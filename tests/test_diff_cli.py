@@ -69,9 +69,10 @@ def test_markdown_text_sarif_and_output_file(repo, tmp_path):
     assert "records changed: 1" in text.output
     sarif = invoke("HEAD~1", "HEAD", "--format", "sarif")
     assert json.loads(sarif.output)["runs"][0]["results"] == []
-    out = tmp_path / "report.json"
-    r = invoke("HEAD~1", "--format", "json", "-o", str(out))  # HEAD: the working tree
+    out, md_file = tmp_path / "report.json", tmp_path / "comment.md"
+    r = invoke("HEAD~1", "--format", "markdown", "-o", str(md_file), "--json-output", str(out))  # the working tree
     assert r.exit_code == 0 and json.loads(out.read_text())["head"]["label"] == "working tree"
+    assert md_file.read_text().startswith("<!-- topicgraph diff -->")
 
 
 @pytest.mark.parametrize("args, message", [

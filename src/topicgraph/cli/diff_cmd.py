@@ -16,6 +16,8 @@ from .common import handle_errors, jobs_option, profile_option, shapes_option, s
               "report (schema in docs/diff.md); sarif: the findings introduced; text: for a terminal.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write the report to this file instead of standard output.")
+@click.option("--json-output", type=click.Path(dir_okay=False), default=None,
+              help="Also write the whole report as JSON here (the artifact a shortened comment points to).")
 @profile_option
 @taxonomy_option()
 @shapes_option
@@ -26,7 +28,7 @@ from .common import handle_errors, jobs_option, profile_option, shapes_option, s
 @jobs_option()
 @strict_option("An introduced warning fails too (exit 1).")
 @handle_errors
-def diff_command(args, fmt, output, profile, taxonomy, shapes, queries, base_build, jobs, strict):
+def diff_command(args, fmt, output, json_output, profile, taxonomy, shapes, queries, base_build, jobs, strict):
     """Compare BASE with HEAD: records, statements, taxonomy, findings and impact on the graph.
 
     BASE and HEAD are git revisions of the repository you are in (HEAD defaults to the working tree), read with
@@ -38,25 +40,26 @@ def diff_command(args, fmt, output, profile, taxonomy, shapes, queries, base_bui
     used by a record or an error (with --strict, a warning) is introduced, 2 when the diff could not run (a bad
     revision, not a git repository, a path outside it).
     """
+    import os
+    from pathlib import Path
+
     from ..diff import diff, render
     from ..errors import TopicgraphError
     from ..records import DEFAULT_PROFILE, load_profile
+    from ..store import atomic_write
 
-    if output:
-        import os
-
-        folder = os.path.dirname(os.path.abspath(output))
-        if not os.path.isdir(folder):
-            raise TopicgraphError(f"cannot write the report to {output}: the folder {folder} does not exist "
+    for target in (output, json_output):
+        folder = os.path.dirname(os.path.abspath(target)) if target else None
+        if folder and not os.path.isdir(folder):
+            raise TopicgraphError(f"cannot write the report to {target}: the folder {folder} does not exist "
                                   "(create it first)")
     report = diff(args, profile=load_profile(profile) if profile else DEFAULT_PROFILE, taxonomy=taxonomy,
                   shapes=shapes, queries=queries, base_build=base_build, jobs=jobs, strict=strict)
     text = render(report, fmt)
+    if json_output:
+        data = render(report, "json")
+        atomic_write(json_output, lambda tmp: Path(tmp).write_text(data, encoding="utf-8"))
     if output:
-        from pathlib import Path
-
-        from ..store import atomic_write
-
         atomic_write(output, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
         click.echo(render(report, "text").splitlines()[0], err=True)
     else:
