@@ -116,6 +116,15 @@ def _values(values: list[str]) -> str:
     return (shown + (f" (+{len(values) - 8})" if len(values) > 8 else "")).replace("|", "\\|").replace("\n", " ")
 
 
+def _change(old: list[str], new: list[str]) -> str:
+    """``old → new`` for single values; for lists, what left and what joined."""
+    if len(old) <= 1 and len(new) <= 1:
+        return f"{_values(old) or '∅'} → {_values(new) or '∅'}"
+    gone, came = [v for v in old if v not in new], [v for v in new if v not in old]
+    return "; ".join(part for part in (f"+ {_values(came)}" if came else "",
+                                       f"− {_values(gone)}" if gone else "") if part) or "reordered"
+
+
 def _field(x: dict) -> str:
     return f" ({x['field']})" if x["field"] else ""
 
@@ -137,8 +146,8 @@ def _sections(d: dict) -> list[tuple[str, list[str]]]:
     changed = []
     for x in r["changed"]:
         changed.append(f"- `{x['id']}` ({x['file']})")
-        for fld in x["fields"]:
-            changed.append(f"  - {fld['field']}: {_values(fld['old']) or '∅'} → {_values(fld['new']) or '∅'}")
+        for fld in x["fields"]:  # four spaces: a nested item in CommonMark and in Python-Markdown alike
+            changed.append(f"    - {fld['field']}: {_change(fld['old'], fld['new'])}")
     out.append((f"Records changed ({len(r['changed'])})", changed))
     tax = [f"- added `{c['label']}`" for c in t["concepts"]["added"]]
     tax += [f"- removed `{c['label']}`" for c in t["concepts"]["removed"]]
