@@ -282,3 +282,17 @@ def test_markdown_of_a_500_record_change_fits_a_comment(tmp_path):
     assert 0 < len(added) <= 500
     if len(added) < 500:
         assert "The full report is in the JSON artifact" in text
+
+
+def test_removing_an_article_changes_its_neighbours_related_lists(repo):
+    victim = sorted((repo / "corpus").rglob("*.md"))[9]
+    git(repo, "rm", "-q", str(victim.relative_to(repo)))
+    commit(repo)
+    report = run(repo)
+    (removed,) = report.data["records"]["removed"]
+    related = report.data["impact"]["related"]
+    assert related, "the removed article was in some neighbour's top 10"
+    for row in related:
+        assert not row["touched"] and row["churn"] >= 1 and 0 <= row["rbo"] < 1
+        assert removed["article"] in row["left"]
+    assert report.data["summary"]["related_changed"] == len(related)

@@ -23,7 +23,7 @@ def rbo(a: list[str], b: list[str], p: float = RBO_P) -> float:
     1.0 for the same list, 0.0 for lists with nothing in common.
 
     >>> rbo(["a", "b", "c"], ["a", "b", "c"]), rbo(["a"], ["b"]), round(rbo(["a", "b"], ["b", "a"]), 3)
-    (1.0, 0.0, 0.55)
+    (1.0, 0.0, 0.9)
     """
     k = max(len(a), len(b))
     if k == 0:
