@@ -85,6 +85,8 @@ def test_markdown_text_sarif_and_output_file(repo, tmp_path):
     (["no-such-branch"], "is not a revision"),
     (["HEAD~1", "--base-build", "nowhere"], "not a build folder"),
     (["seeds"], "name a second folder"),
+    (["HEAD~1", "HEAD", "no-such-folder"], "no such path"),
+    (["HEAD~1", "--query", "no-such-query"], "no named query"),
 ])
 def test_what_cannot_run_exits_2_with_a_message(repo, args, message):
     r = invoke(*args)

@@ -128,7 +128,11 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
     """Diff ``args`` = ``BASE [HEAD] [PATH...]`` (git revisions of the repository holding ``cwd``; HEAD default
     the working tree), or two folders, or two build folders. Raises :class:`TopicgraphError` (exit 2) when it
     cannot run. ``whole`` compares every graph even when only some files changed (the fast path's reference)."""
+    from ..queries import get_query
+
     started = time.perf_counter()
+    for name in queries:  # before any work: a misspelt --query is exit 2 at once
+        get_query(name)
     cwd = Path(os.path.abspath(cwd or os.getcwd()))
     base_build = Path(os.path.abspath(cwd / base_build)) if base_build else None
     if base_build is not None:
@@ -174,6 +178,11 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
             old = build_side(base, ws, "base", profile=profile, jobs=jobs)
             base_tax_dir = base_tax
         else:
+            missing = [p for p in head.paths if base.root and head.root and not any(
+                os.path.lexists(side.root / p) for side in (base, head))]
+            if missing:
+                raise TopicgraphError(f"{', '.join(missing)}: no such path at {base.label} or at {head.label}: "
+                                      "name the folders that hold the records")
             base_tax_dir, head_tax = per_side(base, tax_rel, taxonomy), per_side(head, tax_rel, taxonomy)
             old = build_side(base, ws, "base", profile=profile, taxonomy=base_tax_dir, jobs=jobs)
             new = build_side(head, ws, "head", profile=profile, taxonomy=head_tax, jobs=jobs)
