@@ -156,6 +156,8 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
             return Path(os.path.abspath(cwd / given))
 
         notes = base.notes + head.notes
+        if base_build is not None and mode != "git":
+            notes.append("--base-build is for git revisions: both folders were built")
         timings: dict[str, float] = {}
         mark = time.perf_counter()
         changed: list[str] | None = None
