@@ -296,3 +296,27 @@ def test_removing_an_article_changes_its_neighbours_related_lists(repo):
         assert not row["touched"] and row["churn"] >= 1 and 0 <= row["rbo"] < 1
         assert removed["article"] in row["left"]
     assert report.data["summary"]["related_changed"] == len(related)
+
+
+def test_a_concept_renamed_with_its_old_label_kept_is_not_breaking(repo):
+    """The taxonomy's own advice for a rename: a new IRI, the old label kept as an altLabel, so records that
+    still write it resolve to the new concept."""
+    path = repo / "tax/medigy.ttl"
+    edit(path, 'medigy:patient-acquisition\n    a skos:Concept ;\n    skos:prefLabel "Patient Acquisition"@en ;\n'
+               '    skos:altLabel ',
+         'medigy:patient-onboarding\n    a skos:Concept ;\n    skos:prefLabel "Patient Onboarding"@en ;\n'
+         '    skos:altLabel "Patient Acquisition"@en , ')
+    for ttl in (repo / "tax").glob("*.ttl"):  # every reference to the old IRI follows
+        text = ttl.read_text(encoding="utf-8")
+        ttl.write_text(text.replace("medigy:patient-acquisition", "medigy:patient-onboarding")
+                       .replace("medigy/patient-acquisition>", "medigy/patient-onboarding>"), encoding="utf-8")
+    commit(repo)
+    report = run(repo)
+    t = report.data["taxonomy"]
+    (renamed,) = t["concepts"]["relabelled"]
+    assert (renamed["old"], renamed["new"]) == ("Patient Acquisition", "Patient Onboarding")
+    assert renamed["old_concept"].endswith("/patient-acquisition") and renamed["concept"].endswith("/patient-onboarding")
+    assert t["concepts"]["added"] == [] and t["concepts"]["removed"] == [] and t["breaking"] == []
+    old, new = fields(report, "3896")["about"]
+    assert "Medigy: Patient Onboarding" in new
+    assert report.exit_code == 0, report.data["findings"]["introduced"]
