@@ -61,8 +61,9 @@ def _cell(n: int) -> str:
     return str(n) if n else "·"
 
 
-def _name(iri: str | None, names: dict | None = None) -> str:
-    return (iri or "").replace("|", "\\|")
+def _name(text: str | None) -> str:
+    """Text for a table cell (a ``|`` would end the cell)."""
+    return (text or "").replace("|", "\\|")
 
 
 def markdown(report: DiffReport, limit: int = MARKDOWN_LIMIT) -> str:

@@ -76,20 +76,20 @@ def _digest_folder(folder: Path | None) -> str:
 
 
 def _sides(args: Sequence[str], ws: Workspace, cwd: Path, base_build: Path | None,
-           extra: list[str]) -> tuple[Side, Side, str, list[str]]:
-    """The two sides, the mode (``git``, ``folders`` or ``builds``) and the changed files' revision paths."""
+           extra: list[str]) -> tuple[Side, Side, str]:
+    """The two sides and the mode (``git``, ``folders`` or ``builds``)."""
     if len(args) >= 1 and os.path.isdir(cwd / args[0]) and not (len(args) == 1 and base_build):
         if len(args) < 2 or not os.path.isdir(cwd / args[1]):
             raise TopicgraphError(f"{args[0]} is a folder: name a second folder to compare it with "
                                   f"(`topicgraph diff {args[0]} OTHER`), or give a revision")
         a, b = Path(os.path.abspath(cwd / args[0])), Path(os.path.abspath(cwd / args[1]))
         if is_build_folder(a) and is_build_folder(b):
-            return Side("base", None, [], build=a), Side("head", None, [], build=b), "builds", []
+            return Side("base", None, [], build=a), Side("head", None, [], build=b), "builds"
         paths = [str(p) for p in args[2:]] or ["."]
         for p in paths:
             if os.path.isabs(p) or ".." in Path(p).parts:
                 raise TopicgraphError(f"{p}: with two folders, paths are relative to each folder, inside it")
-        return Side(f"{args[0]}", a, paths), Side(f"{args[1]}", b, paths), "folders", []
+        return Side(f"{args[0]}", a, paths), Side(f"{args[1]}", b, paths), "folders"
     top = ws.find_repo(cwd)
     base, head, paths = _split(args, ws, cwd)
     sha = ws.resolve(base)
@@ -107,7 +107,7 @@ def _sides(args: Sequence[str], ws: Workspace, cwd: Path, base_build: Path | Non
         if base_build is None:
             head_side.root, left = ws.extract(head_sha, wanted, "head")
             head_side.notes += [f"head: not read: {n}" for n in left]
-    return base_side, head_side, "git", []
+    return base_side, head_side, "git"
 
 
 def _inside(folder: str | None, cwd: Path, ws: Workspace) -> str | None:
@@ -135,14 +135,13 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
         get_query(name)
     cwd = Path(os.path.abspath(cwd or os.getcwd()))
     base_build = Path(os.path.abspath(cwd / base_build)) if base_build else None
-    if base_build is not None:
-        base_build_manifest(base_build)
+    cached = base_build_manifest(base_build) if base_build is not None else {}
     with Workspace() as ws:
         if not (args and os.path.isdir(cwd / args[0])):
             ws.find_repo(cwd)  # revisions: the repository must be there (exit 2 otherwise)
         tax_rel, shapes_rel = _inside(taxonomy, cwd, ws), _inside(shapes, cwd, ws)
         extra = [p for p in (tax_rel, shapes_rel) if p]
-        base, head, mode, _ = _sides(list(args), ws, cwd, base_build, extra)
+        base, head, mode = _sides(list(args), ws, cwd, base_build, extra)
 
         def per_side(side: Side, rel: str | None, given: str | None) -> Path | None:
             if given is None:
@@ -158,6 +157,9 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
         notes = base.notes + head.notes
         if base_build is not None and mode != "git":
             notes.append("--base-build is for git revisions: both folders were built")
+        if cached.get("profile") not in (None, profile.name):
+            notes.append(f"--base-build {base_build} was built with the profile {cached['profile']!r}, this diff "
+                         f"maps HEAD with {profile.name!r}: rebuild the cache with the same --profile")
         timings: dict[str, float] = {}
         mark = time.perf_counter()
         changed: list[str] | None = None
