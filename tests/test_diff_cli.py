@@ -160,3 +160,27 @@ def test_build_update_of_a_moved_checkout_uses_the_manifest_root(tmp_path, monke
     store = topicgraph.GraphStore.open(tmp_path / "g")
     rows = store.query("SELECT ?src WHERE { ?a schema:identifier '3896' ; prov:wasDerivedFrom/dcterms:source ?src }")
     assert [r["src"] for r in rows] == ["seeds/001_46930356a44fedc4.txt"]
+
+
+def test_a_huge_change_is_shortened_under_the_limit_with_counts(repo):
+    """5,000 changed records with long values, 3,000 findings: the comment stays under 60,000 characters, keeps
+    its summary table and says how much it left out."""
+    from topicgraph.diff import diff, render
+
+    report = diff(["HEAD~1", "HEAD", "seeds"], cwd=repo)
+    (entry,) = report.data["records"]["changed"]
+    report.data["records"]["changed"] = [
+        {**entry, "id": f"r{i}", "fields": [{"field": "headline", "old": ["x" * 500], "new": ["y" * 500]}]}
+        for i in range(5000)]
+    report.data["findings"]["introduced"] = [
+        {"file": f"f{i}.md", "rule": "record.date.date", "field": "date", "severity": "error", "line": 3,
+         "message": "date 'x' is not a date " + "z" * 100, "fix": ""} for i in range(3000)]
+    report.data["summary"]["records_changed"] = 5000
+    text = render(report, "markdown")
+    assert len(text) < 60_000
+    assert "| Records |" in text and "Findings introduced (3000)" in text
+    shown = text.count("\n- `r")
+    assert 0 < shown < 5000
+    left = int(text.split("This comment is shortened: ")[1].split(" ")[0])
+    assert left >= (5000 - shown)
+    assert "The full report is in the JSON artifact" in text

@@ -81,35 +81,33 @@ def markdown(report: DiffReport, limit: int = MARKDOWN_LIMIT) -> str:
     if s["breaking"]:
         head.append(f"| **Breaking** | | | | {s['breaking']} concept(s) removed or relabelled while in use |")
     head.append("")
-    sections = _sections(d)
+    sections = [(title, lines) for title, lines in _sections(d) if lines]
     out = "\n".join(head)
-    note_room = 400
+    notes = "".join(f"\n> note: {note[:300]}" for note in d.get("notes", [])[:20])
+    room = limit - len(out) - len(notes) - 400  # 400: the shortening note
     left_out = 0
-    for title, lines in sections:
-        if not lines:
-            continue
+    for n, (title, lines) in enumerate(sections):
         opening = f"\n<details{' open' if title.startswith('Breaking') else ''}><summary>{title}</summary>\n\n"
         closing = "\n</details>\n"
-        if len(out) + len(opening) + len(closing) + note_room > limit:
-            left_out += len(lines)
-            continue
+        # each section may use an equal share of what is left, so a long one never hides the ones after it
+        share = room // (len(sections) - n) - len(opening) - len(closing) - 40
         body: list[str] = []
-        size = len(out) + len(opening) + len(closing) + note_room
+        size = 0
         for i, line in enumerate(lines):
-            if size + len(line) + 1 > limit:
+            if size + len(line) + 1 > share:
                 rest = len(lines) - i
                 left_out += rest
                 body.append(f"\n… and {rest} more, not shown")
                 break
             body.append(line)
             size += len(line) + 1
-        out += opening + "\n".join(body) + closing
+        text = opening + "\n".join(body) + closing
+        out += text
+        room -= len(text)
     if left_out:
         out += (f"\n> This comment is shortened: {left_out} item(s) are not listed. The full report is in the JSON "
                 "artifact (`topicgraph diff --format json`).\n")
-    for note in d.get("notes", [])[:20]:
-        out += f"\n> note: {note[:300]}"
-    return out[:limit]
+    return (out + notes)[:limit]
 
 
 def _values(values: list[str]) -> str:
