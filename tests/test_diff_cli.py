@@ -86,6 +86,7 @@ def test_markdown_text_sarif_and_output_file(repo, tmp_path):
     (["HEAD~1", "--base-build", "nowhere"], "not a build folder"),
     (["seeds"], "name a second folder"),
     (["HEAD~1", "HEAD", "no-such-folder"], "no such path"),
+    (["HEAD~1", "HEAD", ":(glob)**"], "no such path"),  # a path, never git's pathspec magic
     (["HEAD~1", "--query", "no-such-query"], "no named query"),
 ])
 def test_what_cannot_run_exits_2_with_a_message(repo, args, message):

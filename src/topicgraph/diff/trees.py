@@ -27,6 +27,11 @@ __all__ = ["Side", "Workspace", "changed_files", "is_build_folder"]
 GIT_TIMEOUT = 600
 
 
+def _env() -> dict[str, str]:
+    # paths are paths, never pathspec magic (`:(glob)`, `:!`); no prompt for credentials; messages in English
+    return {**os.environ, "GIT_LITERAL_PATHSPECS": "1", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
 @dataclass
 class Side:
     """One side of a diff: ``root`` is the tree ``dcterms:source`` paths start from, ``paths`` the sources
@@ -75,7 +80,7 @@ class Workspace:
             raise TopicgraphError("git is not installed: install it, or diff two folders (`topicgraph diff A B`)")
         try:
             done = subprocess.run(["git", *args], cwd=cwd or self.repo, capture_output=True, timeout=GIT_TIMEOUT,
-                                  env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+                                  env=_env())
         except subprocess.TimeoutExpired:
             raise TopicgraphError(f"git {args[0]} took more than {GIT_TIMEOUT} s: giving up") from None
         if done.returncode != 0:
@@ -88,7 +93,7 @@ class Workspace:
         if shutil.which("git") is None:
             raise TopicgraphError("git is not installed: install it, or diff two folders (`topicgraph diff A B`)")
         done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=where, capture_output=True,
-                              timeout=GIT_TIMEOUT, env={**os.environ, "LC_ALL": "C"})
+                              timeout=GIT_TIMEOUT, env=_env())
         if done.returncode != 0:
             raise TopicgraphError(f"{where} is not in a git repository: run `topicgraph diff` inside a clone "
                                   "(in CI, check out with fetch-depth: 0), or compare two folders "
@@ -101,7 +106,8 @@ class Workspace:
         if not revision or revision.startswith("-") or "\0" in revision or "\n" in revision:
             return None
         done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "--end-of-options",
-                               f"{revision}^{{commit}}"], cwd=self.repo, capture_output=True, timeout=GIT_TIMEOUT)
+                               f"{revision}^{{commit}}"], cwd=self.repo, capture_output=True, timeout=GIT_TIMEOUT,
+                              env=_env())
         sha = done.stdout.decode().strip()
         return sha if done.returncode == 0 and sha else None
 
@@ -119,7 +125,7 @@ class Workspace:
         for p in paths:
             spec = "" if p in ("", ".") else p
             done = subprocess.run(["git", "cat-file", "-e", f"{sha}:{spec}"], cwd=self.repo, capture_output=True,
-                                  timeout=GIT_TIMEOUT)
+                                  timeout=GIT_TIMEOUT, env=_env())
             if done.returncode == 0:
                 out.append(p)
         return out
@@ -133,7 +139,7 @@ class Workspace:
         archive = self.folder / f"{name}.tar"
         with open(archive, "wb") as fh:
             done = subprocess.run(["git", "archive", "--format=tar", sha, "--", *present], cwd=self.repo,
-                                  stdout=fh, stderr=subprocess.PIPE, timeout=GIT_TIMEOUT)
+                                  stdout=fh, stderr=subprocess.PIPE, timeout=GIT_TIMEOUT, env=_env())
         if done.returncode != 0:
             raise TopicgraphError(f"git archive failed: {done.stderr.decode('utf-8', 'replace').strip()}")
         left_out: list[str] = []
