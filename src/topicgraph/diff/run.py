@@ -236,13 +236,18 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
         timings["findings"], mark = round(time.perf_counter() - mark, 3), time.perf_counter()
         touched = sorted({r["article"] for part in ("added", "removed", "changed") for r in records[part]
                           if r["article"]})
-        old_store, new_store = GraphStore.open(old.folder), GraphStore.open(new.folder)
-        try:
-            impact = impact_layer(old_store, new_store, touched, names, queries,
-                                  cache_base=base_build is not None and old.folder == base_build)
-        finally:
-            old_store.close()
-            new_store.close()
+        if triples["graphs"]:
+            old_store, new_store = GraphStore.open(old.folder), GraphStore.open(new.folder)
+            try:
+                impact = impact_layer(old_store, new_store, touched, names, queries,
+                                      cache_base=base_build is not None and old.folder == base_build)
+            finally:
+                old_store.close()
+                new_store.close()
+        else:  # not one statement changed: nothing the analyses or queries read can differ
+            impact = {"counts": {"topics": [], "authors": [], "brands": []}, "related": [],
+                      "related_not_compared": 0, "clusters": [],
+                      "queries": [{"query": q, "added": [], "removed": []} for q in queries]}
         timings["impact"] = round(time.perf_counter() - mark, 3)
     data = {
         "base": {"label": base.label, "revision": base.revision, "build": str(base_build) if base_build else None},
