@@ -27,6 +27,7 @@ from ..sources import discover_entries, display_path, skip_reason
 from ..store import (EXPORT_FORMATS, BuildLock, base_name, clean_leftovers, clear_cache, export_graph,
                      export_name, new_store_name, swap_in, work_folder)
 from ..taxonomy import taxonomy_files
+from .provenance import provenance_root
 from .loader import StreamingLoad, export_lines, taxonomy_nquads
 from .report import BuildReport, BuildResult, FileOutcome, UpdateOutcomes, fold_unknown, write_report
 from .update import update
@@ -42,7 +43,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
           profile: Profile = DEFAULT_PROFILE, base_iri: str = DEFAULT_BASE_IRI, taxonomy: str | Path | None = None,
           jobs: int | None = None, max_bytes: int = MAX_BYTES,
           progress: Callable[[int, int], None] | None = None,
-          phase: Callable[[str], None] | None = None) -> BuildResult:
+          phase: Callable[[str], None] | None = None, root: str | Path | None = None) -> BuildResult:
     """Build the knowledge graph of every record under ``sources`` into the folder ``out``.
 
     ``progress(done, total)`` follows the files through reading and mapping; ``phase(name)`` is told each phase as
@@ -50,7 +51,8 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
     the build is doing once every file is mapped.
 
     Returns a :class:`BuildResult` whose ``report`` accounts for every file and whose ``store``/``graph`` can be
-    queried. The previous build in ``out`` stays readable until the new one is complete.
+    queried. The previous build in ``out`` stays readable until the new one is complete. ``dcterms:source`` paths
+    are relative to ``root`` (default: the sources' git repository or folder, :func:`.provenance.provenance_root`).
 
     >>> import tempfile
     >>> result = build(["seeds"], out=tempfile.mkdtemp(), jobs=1)
@@ -77,6 +79,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                                   "apart (e.g. `topicgraph build records --out graph`)")
     cwd = Path(os.getcwd())  # display paths are relative to it; the manifest keeps it for `update`
     tell(PHASES[0])
+    root = provenance_root(sources, root)  # dcterms:source paths start here, wherever the checkout lives
     entries, ignored = discover_entries(sources, exclude=[out])
     out.mkdir(parents=True, exist_ok=True)
     jobs = default_jobs(jobs)
@@ -96,7 +99,8 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                 tell(PHASES[1])
                 outcomes, mentions, counts, unknown_topics = _map_all(
                     entries, sink, cwd=cwd, jobs=jobs, profile=profile, base_iri=minter.base,
-                    taxonomy_dir=str(taxonomy) if taxonomy else None, max_bytes=max_bytes, progress=progress)
+                    taxonomy_dir=str(taxonomy) if taxonomy else None, max_bytes=max_bytes, progress=progress,
+                    root=root)
                 timings["read and map"], mark = time.perf_counter() - mark, time.perf_counter()
                 tell(PHASES[2])  # the entities and the taxonomy, the segments still loading, the checkpoint
                 entity_data = entity_nquads(mentions, minter.entities_graph)
@@ -134,7 +138,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
                         "base_iri": minter.base, "format_version": 1,
                         "taxonomy": [tf.name for tf in tax_files],
                         "taxonomy_dir": str(taxonomy) if taxonomy else None, "profile": profile.name, "counts": counts,
-                        "sources": [str(s) for s in sources], "cwd": str(cwd),
+                        "sources": [str(s) for s in sources], "cwd": str(cwd), "root": str(root),
                         "exports": sorted(path.name for path in exports.values())}
             swap_in(out, work, [store_name, base], manifest)
             for fmt, path in list(exports.items()):
@@ -155,7 +159,7 @@ def build(sources: Iterable[str | Path], *, out: str | Path = "graph", formats: 
 
 
 def _map_all(entries, sink: StreamingLoad, *, cwd: Path, jobs, profile, base_iri, taxonomy_dir, max_bytes,
-             progress):
+             progress, root: Path):
     outcomes: list[FileOutcome] = []
     mentions: dict[str, Counter] = {}
     unknown: Counter = Counter()
@@ -164,7 +168,7 @@ def _map_all(entries, sink: StreamingLoad, *, cwd: Path, jobs, profile, base_iri
     topics_used: set[str] = set()
     total = len(entries)
     results = mapped_files([p for p, skip in entries if skip is None], jobs=jobs, profile=profile, base_iri=base_iri,
-                       taxonomy_dir=taxonomy_dir, max_bytes=max_bytes, nt=sink.nt is not None, cwd=cwd)
+                       taxonomy_dir=taxonomy_dir, max_bytes=max_bytes, nt=sink.nt is not None, cwd=cwd, root=root)
     try:
         for done, (path, skip) in enumerate(entries, 1):
             if skip is not None:  # turned away by discovery (never opened), in its place in the report

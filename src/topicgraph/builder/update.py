@@ -19,6 +19,7 @@ from ..taxonomy import load_taxonomy
 from ..vocab import (DCTERMS_SOURCE, RDF_TYPE, SCHEMA_ABOUT, SCHEMA_AUTHOR, SCHEMA_IDENTIFIER, SCHEMA_ORGANIZATION,
                      SCHEMA_PERSON, SCHEMA_PUBLISHER, SKOS_CONCEPT, SKOS_CONCEPT_SCHEME, SKOS_IN_SCHEME, TG,
                      TG_COMMUNITY, TG_COMMUNITY_CLASS)
+from .provenance import source_path
 from .report import (FileOutcome, UpdateOutcomes, fold_unknown, merge_report, read_report, unknown_entries,
                      write_report)
 from .worker import map_file
@@ -27,15 +28,17 @@ __all__ = ["update"]
 
 
 def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: Profile = DEFAULT_PROFILE,
-           taxonomy: str | Path | None = None, max_bytes: int = MAX_BYTES) -> UpdateOutcomes:
+           taxonomy: str | Path | None = None, max_bytes: int = MAX_BYTES,
+           root: str | Path | None = None) -> UpdateOutcomes:
     """Re-map a few changed (or deleted) files into an existing build, in place: only their record graphs change.
 
-    Each file's old record graph (found through its ``dcterms:source`` path, which is relative to the folder the
-    build ran in, wherever ``update`` runs) is dropped and its new triples are loaded in a graph of their own;
-    people, brands and topics it names that the graph lacks are added. The build report's entries for these files
+    Each file's old record graph (found through its ``dcterms:source`` path, which is relative to the build's
+    repository or source root, wherever ``update`` runs) is dropped and its new triples are loaded in a graph of
+    their own; people, brands and topics it names that the graph lacks are added. The build report's entries for these files
     and the counts (report and manifest) follow; the exports of the build are not rewritten: the manifest lists
-    them as ``stale_exports`` and :attr:`UpdateOutcomes.warning` says so. Use :func:`build` for a full, atomic
-    rebuild; ``update`` writes into the live store, so run it while nothing reads.
+    them as ``stale_exports`` and :attr:`UpdateOutcomes.warning` says so. ``root`` is where the ``dcterms:source``
+    paths start (default: the build's, from its manifest; ``topicgraph diff`` names the revision's tree). Use
+    :func:`build` for a full, atomic rebuild; ``update`` writes into the live store, so run it while nothing reads.
     """
     import pyoxigraph
 
@@ -51,6 +54,8 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
         # the build's display paths are relative to the folder it ran in (a manifest without it: the working one)
         here = Path(manifest.get("cwd") or os.getcwd())
         roots = [here / src for src in manifest.get("sources", [])]
+        # dcterms:source paths start at the repository or source root (a build without one in its manifest: cwd)
+        top = Path(os.path.abspath(root if root is not None else manifest.get("root") or here))
         report = read_report(out)
         counts = dict(manifest.get("counts") or {})
         unknown: Counter | None = Counter(report.get("unknown_topics") or {}) if report is not None else None
@@ -68,7 +73,8 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
         store_changed = False
         for raw in files:
             path = Path(raw)
-            display, sources = _find_source(ox, source_p, path, here)
+            source = source_path(path, top)
+            display, sources = _find_source(ox, source_p, path, here, source)
             for graph in {q.graph_name for q in sources}:
                 quads = list(ox.quads_for_pattern(None, None, None, graph))
                 mentioned.update(q.object for q in quads
@@ -109,15 +115,16 @@ def update(files: Iterable[str | Path], *, out: str | Path = "graph", profile: P
                 outcomes.append(FileOutcome(display, "skipped", reason=skip_reason(display, ("special", kind))))
                 changes.append((outcomes[-1], False))
                 continue
-            outcome, mapped, sha = map_file(path, display, mapper, profile, max_bytes)
+            outcome, mapped, sha = map_file(path, display, mapper, profile, max_bytes, source)
             copy_of = _file_with_bytes(ox, sha) if mapped is not None and sha else None
+            copy_of = display_path(top / copy_of, here) if copy_of is not None else None  # as a report shows it
             if copy_of is not None:  # as a full build does: one copy is mapped, the other reported
                 outcome = FileOutcome(display, "skipped", findings=outcome.findings,
                                       reason=Duplicate("file", display, mapped.record_id, copy_of).reason)
             elif mapped is not None:
                 graph = pyoxigraph.NamedNode(mapped.graph)
                 if ox.contains_named_graph(graph):
-                    owner, owner_id = _graph_owner(ox, graph)
+                    owner, owner_id = _graph_owner(ox, graph, top, here)
                     outcome = FileOutcome(display, "skipped", findings=outcome.findings, reason=Duplicate.of_ids(
                         display, mapped.record_id, owner, owner_id, mapped.article).reason)
                 else:
@@ -168,13 +175,13 @@ _ENTITY_COUNTS = {SCHEMA_PERSON: "people", SCHEMA_ORGANIZATION: "brands", TG_COM
                   SKOS_CONCEPT: "unknown_topics", SKOS_CONCEPT_SCHEME: "new_vendors"}
 
 
-def _find_source(ox, source_p, path: Path, here: Path) -> tuple[str, list]:
-    """``path`` as the build in ``here`` showed it, and the ``dcterms:source`` quads that name it so. A file under
-    ``here`` is shown relative to it; one elsewhere as the build was given it: absolute, or relative to ``here``."""
+def _find_source(ox, source_p, path: Path, here: Path, source: str) -> tuple[str, list]:
+    """``path`` as the build in ``here`` showed it, and the ``dcterms:source`` quads that name it (as ``source``,
+    relative to the build's root, or as builds before roots wrote it: relative to ``here``, or as given)."""
     import pyoxigraph
 
     display = display_path(path, here)
-    spellings = [display]
+    spellings = [source, display]
     full = os.path.abspath(path)
     if not full.startswith(str(here).rstrip(os.sep) + os.sep):
         spellings += [Path(full).as_posix(), Path(os.path.relpath(full, here)).as_posix()]
@@ -183,7 +190,7 @@ def _find_source(ox, source_p, path: Path, here: Path) -> tuple[str, list]:
     for spelling in dict.fromkeys(spellings):
         sources = list(ox.quads_for_pattern(None, source_p, pyoxigraph.Literal(spelling)))
         if sources:
-            return spelling, sources
+            return display if spelling == source else spelling, sources
     return display, []
 
 
@@ -203,13 +210,13 @@ def _unknown_keys(unknown: Counter, mapper: Mapper) -> dict[str, str]:
     return keys
 
 
-def _graph_owner(ox, graph) -> tuple[str, str | None]:
-    """The file and record id a record graph of the store came from (for the message naming it)."""
+def _graph_owner(ox, graph, top: Path, here: Path) -> tuple[str, str | None]:
+    """The file (as a report shows it) and record id a record graph of the store came from (for the message)."""
     import pyoxigraph
 
     source = next(iter(ox.quads_for_pattern(None, pyoxigraph.NamedNode(DCTERMS_SOURCE), None, graph)), None)
     ident = next(iter(ox.quads_for_pattern(None, pyoxigraph.NamedNode(SCHEMA_IDENTIFIER), None, graph)), None)
-    return (source.object.value if source is not None else "another file of this build",
+    return (display_path(top / source.object.value, here) if source is not None else "another file of this build",
             ident.object.value if ident is not None else None)
 
 

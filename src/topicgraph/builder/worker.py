@@ -13,6 +13,7 @@ from ..records import DEFAULT_PROFILE, MAX_BYTES, NotARecord, Profile, Topic, re
 from ..sources import display_path
 from ..taxonomy import load_taxonomy
 from ..taxonomy.extract import is_new_vendor, new_vendor_finding, vendor_typo, vendor_typo_finding
+from .provenance import provenance_root, source_path
 from .report import FileOutcome
 
 __all__ = ["map_file", "mapped_files", "record_ntriples"]
@@ -32,10 +33,15 @@ def _init_worker(profile: Profile, base_iri: str, taxonomy_dir: str | None, max_
 
 
 def map_file(path: str | Path, display: str, mapper: Mapper, profile: Profile = DEFAULT_PROFILE,
-             max_bytes: int = MAX_BYTES):
-    """Read and map one file: ``(outcome, mapped record or None, sha256 or None)``. Never raises for bad input."""
+             max_bytes: int = MAX_BYTES, source: str | None = None):
+    """Read and map one file: ``(outcome, mapped record or None, sha256 or None)``. Never raises for bad input.
+
+    Findings name the file as ``display`` (for the person who ran the command); the graph's ``dcterms:source``
+    is ``source`` (relative to the repository or source root, :mod:`.provenance`), ``display`` when not given."""
     try:
         rec = read_record(path, profile=profile, max_bytes=max_bytes, display=display)
+        if source is not None:
+            rec.path = source
     except NotARecord as exc:
         return FileOutcome(display, "skipped", reason=f"{display}: not a record: {exc}"), None, None
     except RecordError as exc:
@@ -65,7 +71,7 @@ def map_file(path: str | Path, display: str, mapper: Mapper, profile: Profile = 
     return outcome, mapped, rec.sha256
 
 
-def _work_chunk(items: list[tuple[str, str]]):
+def _work_chunk(items: list[tuple[str, str, str]]):
     """Map a chunk of files: ``(results, N-Quads, N-Triples or None, ends)``.
 
     The records' N-Quads (and, with ``--format nt``, N-Triples) come back as one UTF-8 block each, with where
@@ -74,7 +80,7 @@ def _work_chunk(items: list[tuple[str, str]]):
     process (the build's busiest) writes them as they are.
     """
     mapper, profile, max_bytes, nt = _WORKER["mapper"], _WORKER["profile"], _WORKER["max_bytes"], _WORKER["nt"]
-    results = [map_file(p, d, mapper, profile, max_bytes) for p, d in items]
+    results = [map_file(p, d, mapper, profile, max_bytes, s) for p, d, s in items]
     nq_parts: list[bytes] = []
     nt_parts: list[bytes] = []
     ends: list[tuple[int, int]] = []
@@ -103,12 +109,13 @@ def record_ntriples(text: str, lines: int, graph: str) -> str:
 
 
 def mapped_files(paths: list[str], *, jobs: int, profile: Profile, base_iri: str, taxonomy_dir: str | None,
-                 max_bytes: int, nt: bool = False, cwd: Path | None = None):
+                 max_bytes: int, nt: bool = False, cwd: Path | None = None, root: Path | None = None):
     """``(outcome, mapped or None, sha256 or None, N-Quads, N-Triples or None)`` of each file, in order; the two
     texts are UTF-8 views (empty for a file not mapped). Display paths are relative to ``cwd`` (default: the
-    working folder)."""
+    working folder), ``dcterms:source`` paths to ``root`` (default: :func:`.provenance.provenance_root`)."""
     cwd = cwd if cwd is not None else Path(os.getcwd())
-    items = [(p, display_path(p, cwd)) for p in paths]
+    root = root if root is not None else provenance_root(paths)
+    items = [(p, display_path(p, cwd), source_path(p, root)) for p in paths]
     if jobs <= 1 or len(items) < PARALLEL_MIN:
         _init_worker(profile, base_iri, taxonomy_dir, max_bytes, nt)
         for i in range(0, len(items), 50):

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "generate": "topicgraph.cli.generate_cmd:generate_command",
     "crosswalk": "topicgraph.cli.crosswalk_cmd:crosswalk_group",
     "profile": "topicgraph.cli.profile_cmd:profile_group",
+    "diff": "topicgraph.cli.diff_cmd:diff_command",
 }
 
 
