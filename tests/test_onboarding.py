@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from topicgraph.cli import cli
+from topicgraph.store import GraphStore
 from topicgraph.records import load_profile
 from topicgraph.taxonomy.extract import NEW_VENDOR_RULE, preferred
 
@@ -321,10 +322,16 @@ def test_a_third_shape_of_site_goes_from_nothing_to_validate_exit_0(tmp_path):
     profile = load_profile(tmp_path / "site.toml")
     assert profile.paths("authors") == ("meta.author",) and profile.paths("link_href") == ("meta.source_url",)
     assert profile.paths("link_brand") == ("meta.publisher",) and profile.paths("description") == ("meta.summary",)
-    # what the reader cannot take is said, never silently mapped wrong
-    assert "RFC 2822 date-time (not read as a date)" in said and profile.paths("date") == ()
-    assert "tags holds a comma-separated list as one text in 40/40 records" in said
+    # the RFC 2822 dates are read, and the comma-separated tags split into one topic each
+    assert "date-time (RFC 2822)" in said and profile.paths("date") == ("date",)
+    assert profile.lists == {"tags": ",", "topics": ","} and "split at ','" in said  # topics come from tags
     assert checked["counts"]["errors"] == 0
+    store = GraphStore.open(tmp_path / "g")
+    assert store.rows("SELECT (COUNT(?d) AS ?n) WHERE { ?a schema:datePublished ?d }") == [["40"]]
+    first = store.rows("SELECT ?d WHERE { ?a schema:headline 'Story 0' ; schema:datePublished ?d }")
+    assert first == [["2023-01-01T09:30:00-05:00"]]
+    labels = {r[0] for r in store.rows("SELECT DISTINCT ?l WHERE { ?a schema:about/skos:prefLabel ?l }")}
+    assert not any("," in label for label in labels) and {"AI", "FDA", "EHR", "Telehealth"} <= labels
 
 
 def test_an_attackers_corpus_gives_findings_never_a_traceback(tmp_path):

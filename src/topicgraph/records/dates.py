@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import re
 
 from .model import DateValue
 from .text import parse_human_date
 
-__all__ = ["parse_date"]
+__all__ = ["parse_date", "RFC2822"]
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?")
 _LONG_FRACTION = re.compile(r"\.(\d{7,9})")
 _ZONE = re.compile(r"([+-])(\d{2}):?(\d{2})$")
+#: an e-mail or RSS date-time ("Wed, 04 Jan 2023 09:30:00 -0500"), read by the standard library's e-mail parser
+RFC2822 = re.compile(r"(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|[A-Z]{1,5})")
 
 
 def parse_date(value: str) -> tuple[DateValue | None, str | None]:
@@ -24,6 +27,8 @@ def parse_date(value: str) -> tuple[DateValue | None, str | None]:
     DateValue(lexical='2021-02-03T09:39:46.808068Z', datatype='dateTime')
     >>> parse_date("2021-02-30")[1]
     'is not a real date (day is out of range for month)'
+    >>> parse_date("Wed, 04 Jan 2023 09:30:00 -0500")[0]
+    DateValue(lexical='2023-01-04T09:30:00-05:00', datatype='dateTime')
     """
     text = value.strip()
     if _ISO_DATE.fullmatch(text):
@@ -42,6 +47,19 @@ def parse_date(value: str) -> tuple[DateValue | None, str | None]:
         try:
             moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
         except ValueError as exc:
+            return None, f"is not a real date-time ({exc})"
+        lexical = moment.isoformat()
+        if lexical.endswith("+00:00"):
+            lexical = lexical[:-6] + "Z"
+        return DateValue(lexical, "dateTime"), None
+    if RFC2822.fullmatch(text):
+        zone = re.search(r"[+-](\d{2})(\d{2})$", text)
+        if zone and (int(zone.group(1)) * 60 + int(zone.group(2)) > 14 * 60 or int(zone.group(2)) > 59):
+            return None, (f"has the UTC offset {zone.group(0)}, out of range (XML Schema allows -14:00 to +14:00, "
+                          "minutes below 60)")
+        try:
+            moment = email.utils.parsedate_to_datetime(text)  # "-0000" and unknown zone names: no offset
+        except (TypeError, ValueError) as exc:
             return None, f"is not a real date-time ({exc})"
         lexical = moment.isoformat()
         if lexical.endswith("+00:00"):

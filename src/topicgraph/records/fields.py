@@ -112,7 +112,17 @@ class FieldReader:
         path, value = self._lookup(role)
         if value is None:
             return path, []
-        values = [value] if isinstance(value, str) else value
+        if isinstance(value, str):
+            sep = self.profile.lists.get(role)  # a list written as one text, split as the profile says
+            values = [v for v in value.split(sep) if v.strip()] if sep else []
+            values = values or [value]
+            cap = self.profile.limits.items  # the cap a YAML list is held to, for a list split out of one text
+            if len(values) > cap:
+                self.findings += count_findings(self.name, {"items": (len(values), path, self.line(path))},
+                                                self.profile.limits)
+                values = values[:cap]
+        else:
+            values = value
         if not isinstance(values, list):
             self.error(path, f"{path} should be a list of {item}s, found a mapping",
                        f"write {path} as a YAML list (`- one` per line)", f"record.{role}.type")

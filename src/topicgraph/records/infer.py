@@ -27,6 +27,7 @@ from pathlib import Path
 from ..errors import RecordError
 from .profile import ROLES
 from .reader import read_limited
+from .dates import RFC2822
 from .text import parse_human_date
 from .yaml_strict import YamlProblem, load_front_matter_yaml
 
@@ -74,9 +75,8 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _PREFIXED = re.compile(r"^[^:]{1,60}:\s*\S")
-#: an e-mail or RSS date ("Wed, 04 Jan 2023 09:30:00 -0500"): a shape of its own, as the reader does not read it
-_RFC2822 = re.compile(r"(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|[A-Z]{1,5})")
-RFC2822_SHAPE = "RFC 2822 date-time (not read as a date)"
+#: an e-mail or RSS date ("Wed, 04 Jan 2023 09:30:00 -0500"), which the reader reads as a date-time
+RFC2822_SHAPE = "date-time (RFC 2822)"
 #: a list written as one string: "AI, FDA, Telehealth"
 _COMMA_LIST = re.compile(r"[^,]{1,60}(?:, *[^,]{1,60})+")
 #: separators other sites put between vendor and label, tried when most topics have no ':'
@@ -90,7 +90,7 @@ def value_shape(value: object) -> str:
     ...                           "2021-02-03T09:39:46Z", "AI", ["ai", "x"], {"href": "https://a.example"})]
     ['url', 'domain', 'date (YYYY-MM-DD)', 'date (Month D, YYYY)', 'date-time (ISO 8601)', 'short text', 'list of short texts', 'mapping with href']
     >>> value_shape("Wed, 04 Jan 2023 09:30:00 -0500")
-    'RFC 2822 date-time (not read as a date)'
+    'date-time (RFC 2822)'
 
     """
     if value is None or value == "":
@@ -117,8 +117,8 @@ def value_shape(value: object) -> str:
         return "domain"
     if len(text) <= 60 and parse_human_date(text):
         return "date (Month D, YYYY)" if text[:1].isalpha() else "date (D Month YYYY)"
-    if _RFC2822.fullmatch(text):
-        return RFC2822_SHAPE  # a date the reader does not read: never a date role's fit
+    if RFC2822.fullmatch(text):
+        return RFC2822_SHAPE
     if text.startswith("/"):
         return "path"
     return "short text" if len(text) <= 60 and "\n" not in text else "text"
@@ -285,6 +285,8 @@ class Inference:
     mixed_dates: dict[str, dict[str, int]] = field(default_factory=dict)
     enums: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     misfits: list[str] = field(default_factory=list)
+    #: list roles whose field holds the list as one text, and the separator to split it at
+    lists: dict[str, str] = field(default_factory=dict)
 
     def changed(self) -> dict[str, tuple[str, ...]]:
         """The roles whose paths differ from the default profile's."""
@@ -322,6 +324,12 @@ class Inference:
             if why:
                 lines.append(f"# {why}")
             lines.append(f"default_vendor = {_q(self.default_vendor)}")
+        if self.lists:
+            lines += ["", "[lists]"]
+            for role, sep in sorted(self.lists.items()):
+                why = next((r for r in self.reasons if r.startswith(f"lists: {role} ")), None)
+                lines += [f"# {why}"] if why else []
+                lines.append(f"{role} = {_q(sep)}")
         return "\n".join(lines) + "\n"
 
     def as_dict(self) -> dict:
@@ -330,7 +338,8 @@ class Inference:
             "site": s.site, "files": s.files, "sampled": s.sampled, "records": s.records, "plain": s.plain,
             "unreadable": [{"file": f, "problem": p} for f, p in s.unreadable],
             "profile": {"name": self.name, "fields": {r: list(p) for r, p in self.changed().items()},
-                        "default_vendor": self.default_vendor, "separator": self.separator},
+                        "default_vendor": self.default_vendor, "separator": self.separator,
+                        "lists": dict(sorted(self.lists.items()))},
             "reasons": self.reasons, "misfits": self.misfits,
             "fields": [{"path": f.path, "count": f.count, "percent": round(100 * f.count / s.records, 1) if s.records
                         else 0.0, "types": dict(f.types.most_common()), "shapes": dict(f.shapes.most_common()),
@@ -402,17 +411,21 @@ def _nested(s: Survey, role: str, candidates: list[str], taken: set[str]) -> lis
 
 
 def _comma_lists(inf: Inference) -> None:
-    """A list role read from a field that holds the list as one string ("AI, FDA, Telehealth"): the reader takes the
-    whole string as one item, so say so, with the fix."""
+    """A list role read from a field that holds the list as one string ("AI, FDA, Telehealth"): topics, tags and
+    categories are split at the comma (``[lists]``); authors are not, as "Lee, Ann" is one name, so say so."""
     s = inf.survey
-    for role in ("topics", "authors", "tags"):
+    for role in ("topics", "authors", "tags", "categories"):
         for path in inf.fields.get(role, ()):
             stats = s.get(path)
             if stats is None or not stats.count:
                 continue
             strings = stats.types.get("text", 0)
             commas = sum(n for v, n in stats.records.items() if v[:1] in "'\"" and _COMMA_LIST.fullmatch(v[1:-1]))
-            if strings and commas >= 0.5 * strings:
+            if strings and commas >= 0.5 * strings and role != "authors":
+                inf.lists[role] = ","
+                inf.reasons.append(f"lists: {role} is read from {path}, which holds the list as one comma-separated "
+                                   f"text in {commas}/{stats.count} records: split at ','")
+            elif strings and commas >= 0.5 * strings:
                 inf.misfits.append(
                     f"{role}: {path} holds a comma-separated list as one text in {commas}/{stats.count} records; "
                     f"each whole text becomes one {role[:-1] if role.endswith('s') else role} (write {path} as a "

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..errors import TopicgraphError
 from .limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["Profile", "DEFAULT_PROFILE", "load_profile", "ROLES"]
+__all__ = ["Profile", "DEFAULT_PROFILE", "load_profile", "ROLES", "LIST_ROLES"]
 
 #: Every role a field can play, with the default (seed layout) paths tried in order; the first present wins.
 ROLES: dict[str, tuple[str, ...]] = {
@@ -37,6 +37,9 @@ ROLES: dict[str, tuple[str, ...]] = {
     "breadcrumbs": ("breadcrumbs",),
 }
 
+#: the roles that hold a list; a profile's ``[lists]`` may split one written as a single text
+LIST_ROLES = ("topics", "authors", "tags", "categories", "aliases", "breadcrumbs")
+
 _CASES = ("preserve", "lower", "title", "upper")
 
 
@@ -46,7 +49,8 @@ class Profile:
 
     ``fields`` maps each role to the dotted paths tried in order. Topics are ``Vendor: Label`` strings split at
     ``separator``; a topic with no vendor goes to ``default_vendor`` when one is set (else it is an error), with its
-    label's case changed by ``label_case``. ``limits`` are the caps one record is held to.
+    label's case changed by ``label_case``. ``lists`` maps a list role to the separator its field is split at when
+    a record writes the list as one text (``tags: AI, FDA``). ``limits`` are the caps one record is held to.
 
     >>> DEFAULT_PROFILE.paths("link_brand")
     ('link.brand',)
@@ -59,6 +63,7 @@ class Profile:
     label_case: str = "preserve"
     source_file: str | None = None
     limits: Limits = DEFAULT_LIMITS
+    lists: dict[str, str] = field(default_factory=dict)
 
     def paths(self, role: str) -> tuple[str, ...]:
         return self.fields.get(role, ())
@@ -88,7 +93,8 @@ def load_profile(path: str | Path) -> Profile:
     """Read a profile from TOML; unknown keys and roles are errors, so a typo never passes silently.
 
     The file has an optional ``name``, a ``[fields]`` table (role = "path" or ["path", ...]), a ``[topics]``
-    table (``separator``, ``default_vendor``, ``label_case``) and a ``[limits]`` table (the per-record caps of
+    table (``separator``, ``default_vendor``, ``label_case``), a ``[lists]`` table (list role = the separator a
+    list written as one text is split at, e.g. ``tags = ","``) and a ``[limits]`` table (the per-record caps of
     :class:`~topicgraph.records.limits.Limits`: ``topics``, ``authors``, ``keys``, ``items``, ``term_bytes``).
     Roles not given keep the seed layout's paths; ``role = []`` turns a role off.
     """
@@ -99,10 +105,10 @@ def load_profile(path: str | Path) -> Profile:
         raise TopicgraphError(f"profile {path}: no such file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TopicgraphError(f"profile {path}: not valid TOML: {exc}") from None
-    unknown = set(data) - {"name", "fields", "topics", "limits"}
+    unknown = set(data) - {"name", "fields", "topics", "lists", "limits"}
     if unknown:
-        raise TopicgraphError(f"profile {path}: unknown key(s) {sorted(unknown)}: use name, [fields], [topics] and "
-                              "[limits]")
+        raise TopicgraphError(f"profile {path}: unknown key(s) {sorted(unknown)}: use name, [fields], [topics], "
+                              "[lists] and [limits]")
     fields = dict(ROLES)
     for role, value in (data.get("fields") or {}).items():
         if role not in ROLES:
@@ -125,7 +131,20 @@ def load_profile(path: str | Path) -> Profile:
         raise TopicgraphError(f"profile {path}: [topics] default_vendor must be a non-empty string")
     return replace(DEFAULT_PROFILE, name=str(data.get("name", path.stem)), fields=fields, separator=separator,
                    default_vendor=vendor.strip() if vendor else None, label_case=case, source_file=str(path),
-                   limits=_limits(data.get("limits") or {}, path))
+                   limits=_limits(data.get("limits") or {}, path), lists=_lists(data.get("lists") or {}, path))
+
+
+def _lists(table: object, path: Path) -> dict[str, str]:
+    if not isinstance(table, dict):
+        raise TopicgraphError(f"profile {path}: [lists] must be a table of role = \"separator\"")
+    for role, sep in table.items():
+        if role not in LIST_ROLES:
+            raise TopicgraphError(f"profile {path}: [lists] has unknown role {role!r}; list roles are: "
+                                  f"{', '.join(LIST_ROLES)}")
+        if not isinstance(sep, str) or not sep.strip() or len(sep) > 10:
+            raise TopicgraphError(f"profile {path}: [lists] {role} must be a separator of 1 to 10 characters, "
+                                  f"such as \",\" or \";\", not {sep!r}")
+    return dict(table)
 
 
 def _limits(table: dict, path: Path) -> Limits:
