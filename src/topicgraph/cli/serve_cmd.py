@@ -56,6 +56,15 @@ def serve_command(store, host, port, timeout, max_rows, max_bytes, workers, max_
                               max_query_bytes=max_query_bytes, max_depth=max_depth, request_timeout=request_timeout,
                               max_connections=max_connections, worker_memory_mb=worker_memory or None,
                               cache_mb=cache_mb)
+    from pathlib import Path
+
+    from ..store import MANIFEST, open_summary
+
+    summary = open_summary(store)
+    if summary is None and not quiet and (Path(store) / MANIFEST).is_file():  # the server writes it before it answers: say why start-up takes a while
+        console().print("Summarising the build for corpus-wide answers (once per build or update)...", markup=False)
+    elif summary is not None:
+        summary.close()
     try:
         server = SparqlServer(store, host=host, port=port, settings=settings)
     except OSError as exc:
