@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -279,12 +281,46 @@ def test_pre_commit_hooks_run_validate():
     import yaml
 
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert {h["id"] for h in hooks} == {"topicgraph-validate", "topicgraph-validate-corpus"}
+    assert {h["id"] for h in hooks} == {"topicgraph-validate", "topicgraph-validate-corpus", "topicgraph-diff"}
+    hooks = [h for h in hooks if h["id"] != "topicgraph-diff"]  # run by the next test
     for hook in hooks:
         assert hook["language"] == "python" and hook["entry"].startswith("topicgraph validate")
         args = shlex.split(hook["entry"])[1:] + ["--no-cache", "seeds"]  # the corpus hook: args ["."] replaced
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 0, (hook["id"], result.output)
+
+
+def test_pre_push_hook_runs_diff_against_origin_main(tmp_path, monkeypatch):
+    import shlex
+    import subprocess
+
+    import yaml
+
+    hook = next(h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+                if h["id"] == "topicgraph-diff")
+    assert hook["language"] == "python" and hook["stages"] == ["pre-push"] and hook["pass_filenames"] is False
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "seeds", repo / "records")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "records")
+    git("update-ref", "refs/remotes/origin/main", "HEAD")
+    monkeypatch.chdir(repo)
+    args = shlex.split(hook["entry"])[1:] + ["--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    first = repo / "records" / sorted(p.name for p in (repo / "records").iterdir())[0]
+    first.unlink()
+    git("commit", "-qam", "a record goes")
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output  # a removed record is no breaking change
+    assert len(json.loads(result.stdout)["records"]["removed"]) == 1
 
 
 def test_jsonld_remote_context_is_never_fetched(tmp_path, no_network):
