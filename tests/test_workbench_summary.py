@@ -40,6 +40,7 @@ def _params(store: GraphStore) -> list[tuple[str, dict]]:
 
 def assert_same_answers(out: Path) -> int:
     """Summary and SPARQL agree row by row on every case; returns how many rows were compared."""
+    ensure_summary(out).close()
     store = GraphStore.open(out)
     compared = 0
     try:
@@ -128,25 +129,29 @@ def test_stale_or_damaged_summary_is_never_used(tmp_path):
     build([SEEDS], out=out, jobs=1)
     assert open_summary(out) is None  # the build leaves it to the first question that needs it
     store = GraphStore.open(out)
+    # a quick query never pays for the summary; a corpus-wide one writes it, and then the quick one reads it
+    assert from_summary(store, "topics-by-vendor", {}) is None and open_summary(out) is None
+    assert from_summary(store, "authors-by-topic", {}) is not None
     assert from_summary(store, "topics-by-vendor", {}) is not None
     written = (out / CACHE_DIR / SUMMARY_FILE).stat().st_mtime_ns
-    assert open_summary(out) is not None
     manifest = json.loads((out / "topicgraph-store.json").read_text())
     # another revision (as a build elsewhere would leave): the summary no longer describes the store
     (out / "topicgraph-store.json").write_text(json.dumps({**manifest, "revision": "0" * 32}))
     stale = GraphStore.open(out)
-    assert open_summary(out) is None
-    assert _rows(run_named(stale, "topics-by-vendor")) == _rows(run_named(stale, "topics-by-vendor", summary=False))
+    assert open_summary(out) is None and from_summary(stale, "topics-by-vendor", {}) is None
+    for name in ("topics-by-vendor", "authors-by-topic"):
+        assert _rows(run_named(stale, name)) == _rows(run_named(stale, name, summary=False))
     assert (out / CACHE_DIR / SUMMARY_FILE).stat().st_mtime_ns != written  # written anew for that revision
     assert open_summary(out) is not None
     (out / "topicgraph-store.json").write_text(json.dumps(manifest))
     (out / CACHE_DIR / SUMMARY_FILE).write_bytes(b"not a database")
     assert open_summary(out) is None
-    assert from_summary(GraphStore.open(out), "topics-by-vendor", {}) is not None  # rewritten, not read
+    assert from_summary(GraphStore.open(out), "brands-by-topic", {}) is not None  # rewritten, not read
     shutil.rmtree(out / CACHE_DIR)
     assert open_summary(out) is None
-    assert _rows(run_named(GraphStore.open(out), "topics-by-vendor")) == \
-        _rows(run_named(GraphStore.open(out), "topics-by-vendor", summary=False))
+    assert _rows(run_named(GraphStore.open(out), "topic-cooccurrence")) == \
+        _rows(run_named(GraphStore.open(out), "topic-cooccurrence", summary=False))
+    assert open_summary(out) is not None
 
 
 def test_a_summary_that_cannot_be_written_falls_back_to_the_plain_sparql(tmp_path):
@@ -155,8 +160,8 @@ def test_a_summary_that_cannot_be_written_falls_back_to_the_plain_sparql(tmp_pat
     (out / CACHE_DIR).mkdir(exist_ok=True)
     (out / CACHE_DIR / SUMMARY_FILE).mkdir()  # a folder where the file goes: it can be neither read nor replaced
     store = GraphStore.open(out)
-    assert from_summary(store, "topics-by-vendor", {}) is None
-    assert _rows(run_named(store, "topics-by-vendor")) == _rows(run_named(store, "topics-by-vendor", summary=False))
+    assert from_summary(store, "authors-by-topic", {}) is None
+    assert _rows(run_named(store, "authors-by-topic")) == _rows(run_named(store, "authors-by-topic", summary=False))
 
 
 def test_summary_stays_out_of_the_store_and_has_void_statistics(tmp_path):

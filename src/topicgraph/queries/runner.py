@@ -106,19 +106,26 @@ SUMMARISED = {
 }
 
 
+#: the summarised queries that read the whole corpus: the first of them after a build writes the summary
+WORTH_A_SUMMARY = frozenset({"authors-by-topic", "brands-by-topic", "topic-cooccurrence"})
+
+
 def from_summary(target, name: str, bindings: dict[str, Any], max_rows: int | None = None) -> QueryResult | None:
     """The shipped named query ``name``'s answer read from the build's summary (``store.summary``), the same
-    rows in the same order as its SPARQL gives, the summary computed first when it is missing or stale (the build
-    changed since); ``None`` when the target is no build folder, the summary cannot be written, or the query is not
-    one the summary holds."""
-    from ..store import GraphStore, ensure_summary
+    rows in the same order as its SPARQL gives. A missing or stale summary (the build changed since) is written
+    first for the queries in :data:`WORTH_A_SUMMARY`; ``None`` when the target is no build folder, there is no
+    up-to-date summary (and the query is a quick one) or it cannot be written, or the query is not one the summary
+    holds."""
+    from ..store import GraphStore, ensure_summary, open_summary
 
     if name not in SUMMARISED or not isinstance(target, GraphStore):
         return None
     method, param, variables = SUMMARISED[name]
     if set(bindings) - {param}:
         return None
-    summary = ensure_summary(target.folder, target.manifest)
+    # the summary costs about one corpus-wide query to write: worth it for those, not for a quick one
+    opener = ensure_summary if name in WORTH_A_SUMMARY else open_summary
+    summary = opener(target.folder, target.manifest)
     if summary is None:
         return None
     try:

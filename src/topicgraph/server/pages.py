@@ -122,7 +122,7 @@ def _home(store, endpoint: str) -> Reply:
 def _named(store, params: dict[str, str], accept: str | None, max_rows: int | None = None) -> Reply:
     """``/named?name=NAME&PARAM=VALUE…``: the named query's rows (the summary's when fresh), or with
     ``format=sparql`` its text with the parameters bound (for running it on another endpoint)."""
-    from ..queries import MissingParameter, ResultTooLarge, get_query, run_named, serialize
+    from ..queries import ResultTooLarge, get_query, run_named, serialize
     from ..queries.formats import BINDINGS_FORMATS, media_type, negotiate
     from ..queries.syntax import insert_values
 
@@ -138,9 +138,7 @@ def _named(store, params: dict[str, str], accept: str | None, max_rows: int | No
         result = run_named(store, name, given, max_rows=max_rows)
     except ResultTooLarge as exc:
         return _plain(413, f"Result too large: {exc} (this endpoint's limit).")
-    except MissingParameter as exc:
-        return _plain(400, f"Bad request: {exc}")
-    except TopicgraphError as exc:
+    except TopicgraphError as exc:  # a missing or bad parameter among them
         return _plain(400, f"Bad request: {exc}")
     if fmt not in BINDINGS_FORMATS:
         fmt = negotiate(accept, "bindings") or "json"
