@@ -28,6 +28,14 @@ def test_wheel_ships_data_and_runs_outside_the_repository(tmp_path):
     for path in (ROOT / "src" / "topicgraph" / "queries" / "library").glob("*.rq"):
         assert f"topicgraph/queries/library/{path.name}" in names
     assert "topicgraph/py.typed" in names
+    # what diff, serve's pages and the export page read at run time
+    package = ROOT / "src" / "topicgraph"
+    for folder, pattern in (("diff", "*.json"), ("server/templates", "*.html"), ("server/assets", "*"),
+                            ("export/assets", "*")):
+        files = [p for p in (package / folder).rglob(pattern) if p.is_file() and "__pycache__" not in p.parts]
+        assert files, folder
+        for path in files:
+            assert f"topicgraph/{path.relative_to(package).as_posix()}" in names, path
     # unpacked on its own, outside the checkout, it still finds its taxonomy and shapes
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
