@@ -40,31 +40,9 @@ def parse_date(value: str) -> tuple[DateValue | None, str | None]:
         frac = _LONG_FRACTION.search(text)  # Python keeps microseconds only
         if frac:
             text = text.replace(frac.group(0), "." + frac.group(1)[:6])
-        zone = _ZONE.search(text)
-        if zone and (int(zone.group(2)) * 60 + int(zone.group(3)) > 14 * 60 or int(zone.group(3)) > 59):
-            return None, (f"has the UTC offset {zone.group(0)}, out of range (XML Schema allows -14:00 to +14:00, "
-                          "minutes below 60)")
-        try:
-            moment = dt.datetime.fromisoformat(text.replace(" ", "T", 1))
-        except ValueError as exc:
-            return None, f"is not a real date-time ({exc})"
-        lexical = moment.isoformat()
-        if lexical.endswith("+00:00"):
-            lexical = lexical[:-6] + "Z"
-        return DateValue(lexical, "dateTime"), None
-    if RFC2822.fullmatch(text):
-        zone = re.search(r"[+-](\d{2})(\d{2})$", text)
-        if zone and (int(zone.group(1)) * 60 + int(zone.group(2)) > 14 * 60 or int(zone.group(2)) > 59):
-            return None, (f"has the UTC offset {zone.group(0)}, out of range (XML Schema allows -14:00 to +14:00, "
-                          "minutes below 60)")
-        try:
-            moment = email.utils.parsedate_to_datetime(text)  # "-0000" and unknown zone names: no offset
-        except (TypeError, ValueError) as exc:
-            return None, f"is not a real date-time ({exc})"
-        lexical = moment.isoformat()
-        if lexical.endswith("+00:00"):
-            lexical = lexical[:-6] + "Z"
-        return DateValue(lexical, "dateTime"), None
+        return _moment(text, lambda t: dt.datetime.fromisoformat(t.replace(" ", "T", 1)))
+    if RFC2822.fullmatch(text):  # "-0000" and unknown zone names: no offset
+        return _moment(text, email.utils.parsedate_to_datetime)
     human = parse_human_date(text)
     if human:
         try:
@@ -72,3 +50,19 @@ def parse_date(value: str) -> tuple[DateValue | None, str | None]:
         except ValueError as exc:
             return None, f"is not a real date ({exc})"
     return None, "is not a date"
+
+
+def _moment(text: str, parse) -> tuple[DateValue | None, str | None]:
+    """A date-time read by ``parse``, its UTC offset held to XML Schema's range, ``Z`` for UTC."""
+    zone = _ZONE.search(text)
+    if zone and (int(zone.group(2)) * 60 + int(zone.group(3)) > 14 * 60 or int(zone.group(3)) > 59):
+        return None, (f"has the UTC offset {zone.group(0)}, out of range (XML Schema allows -14:00 to +14:00, "
+                      "minutes below 60)")
+    try:
+        moment = parse(text)
+    except (TypeError, ValueError) as exc:
+        return None, f"is not a real date-time ({exc})"
+    lexical = moment.isoformat()
+    if lexical.endswith("+00:00"):
+        lexical = lexical[:-6] + "Z"
+    return DateValue(lexical, "dateTime"), None
