@@ -258,8 +258,9 @@ def test_a_cached_base_build_gives_the_same_diff(repo, tmp_path):
     commit(repo)
     plain = diff(["HEAD~1", "HEAD", "seeds", "corpus"], cwd=repo, taxonomy="tax")
     cached = diff(["HEAD~1", "HEAD", "seeds", "corpus"], cwd=repo, taxonomy="tax", base_build=cache)
-    for layer in ("records", "triples", "taxonomy", "summary"):
+    for layer in ("records", "triples", "taxonomy", "impact", "summary"):
         assert cached.data[layer] == plain.data[layer], layer
+    assert plain.data["impact"]["counts"]["authors"], "the renamed author shows in the impact layer"
     assert plain.data["summary"]["records_added"] == 1 and plain.data["summary"]["records_removed"] == 1
     # the working tree as HEAD, from the cache: the same again
     worktree = diff(["HEAD~1", "seeds", "corpus"], cwd=repo, taxonomy="tax", base_build=cache)

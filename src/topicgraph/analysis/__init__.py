@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from .clusters import Cluster, Clustering, find_clusters
 from .graphs import Incidence, article_graph, bipartite_graph, cooccurrence, load_incidence, topic_graph
+from .incidence_update import UPDATE_AT_MOST, update_incidence
 from .related import DEFAULT_WEIGHTS, RelatedIndex, RelatedItem, RelatedTable, RelatedWeights
 from .stats import Centrality, GraphStats, coverage_graph, graph_stats
 
-__all__ = ["Incidence", "load_incidence", "topic_graph", "bipartite_graph", "article_graph", "cooccurrence",
+__all__ = ["Incidence", "load_incidence", "update_incidence", "UPDATE_AT_MOST", "topic_graph", "bipartite_graph", "article_graph", "cooccurrence",
            "RelatedIndex", "RelatedWeights", "RelatedItem", "RelatedTable", "DEFAULT_WEIGHTS",
            "find_clusters", "Clustering", "Cluster", "graph_stats", "GraphStats", "Centrality", "coverage_graph"]

@@ -135,12 +135,18 @@ def _query_rows(old_store, new_store, queries: list[str]) -> list[dict]:
 
 
 def impact_layer(old_store, new_store, touched: list[str], names: dict[str, str],
-                 queries: list[str] = (), *, cache_base: bool = False) -> dict:
+                 queries: list[str] = (), *, cache_base: bool = False, updated: bool = False) -> dict:
     """The impact layer of two opened stores; ``touched`` are the article IRIs of records added, removed or
-    changed. ``cache_base``: BASE is a kept build (``--base-build``), whose analysis cache is used and filled."""
-    from ..analysis import RelatedIndex, load_incidence
+    changed. ``cache_base``: BASE is a kept build (``--base-build``), whose analysis cache is used and filled.
+    ``updated``: HEAD's store is BASE's updated with the changed files under the same taxonomy, so HEAD's
+    incidence is BASE's with the touched rows read again (:func:`~topicgraph.analysis.update_incidence`)."""
+    from ..analysis import UPDATE_AT_MOST, RelatedIndex, load_incidence, update_incidence
 
-    old_inc, new_inc = load_incidence(old_store, cache=cache_base), load_incidence(new_store, cache=False)
+    old_inc = load_incidence(old_store, cache=cache_base)
+    if updated and len(touched) <= min(UPDATE_AT_MOST, max(len(old_inc.articles) // 10, 100)):
+        new_inc = update_incidence(old_inc, new_store, touched)
+    else:
+        new_inc = load_incidence(new_store, cache=False)
     counts = _count_changes(old_inc, new_inc, names)
     related: list[dict] = []
     skipped = 0

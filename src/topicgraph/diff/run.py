@@ -163,6 +163,7 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
         timings: dict[str, float] = {}
         mark = time.perf_counter()
         changed: list[str] | None = None
+        updated = False  # HEAD is the cached BASE build updated with the changed files, under the same taxonomy
         if mode == "git" and base_build is not None:
             changed = changed_files(base, head, ws)
             if head.root is None:  # HEAD a revision: only the changed files are extracted
@@ -176,6 +177,7 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
                     head.revision, sorted(set(head.paths) | set(extra)), "head-full")
                 new = build_side(head, ws, "head", profile=profile, taxonomy=head_tax, jobs=jobs)
             else:
+                updated = True
                 new = update_side(base_build, head, [f for f in changed if _under(f, head.paths)], ws,
                                   profile=profile, taxonomy=head_tax)
             base.build = base_build
@@ -240,7 +242,8 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
             old_store, new_store = GraphStore.open(old.folder), GraphStore.open(new.folder)
             try:
                 impact = impact_layer(old_store, new_store, touched, names, queries,
-                                      cache_base=base_build is not None and old.folder == base_build)
+                                      cache_base=base_build is not None and old.folder == base_build,
+                                      updated=updated and old.folder == base_build)
             finally:
                 old_store.close()
                 new_store.close()
