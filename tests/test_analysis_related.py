@@ -298,3 +298,14 @@ def test_large_graphs_are_replaced_by_copy_and_swap(small, tmp_path):
     assert after.pop(graph) == lines == 5 * len(table2)
     before.pop(graph, None)                                   # an earlier test may have written one
     assert after == before                                    # every other graph as it was
+
+
+@pytest.mark.parametrize("extra", [[], ["not a date"], ["2021-02-30"]])
+def test_dates_parsed_at_once_equal_dates_parsed_one_by_one(extra):
+    from topicgraph.analysis.related import _all_days, _days
+
+    values = ["2019-06-10T23:30:45.947084Z", None, "", "2020-01-01", "1969-12-31", "2021-02-28T00:00:00+05:00",
+              "NaT", "0001-01-01", "9999-12-31T23:59:59Z", *extra]
+    want = np.array([_days(v) for v in values], dtype=np.float64)
+    assert np.array_equal(_all_days(values), want, equal_nan=True)
+    assert np.isnan(want[1]) and np.isnan(want[6]) and want[3] == 18262.0 and want[4] == -1.0

@@ -140,7 +140,7 @@ class RelatedIndex:
         b_index = {b: i for i, b in enumerate(brands)}
         self.brand_code = np.array([b_index.get(inc.article_brand.get(a) or "", -1) for a in inc.articles],
                                    dtype=np.int64)
-        self.days = np.array([_days(inc.article_date.get(a)) for a in inc.articles], dtype=np.float64)
+        self.days = _all_days([inc.article_date.get(a) for a in inc.articles])
 
     # -- resolving what the user typed ---------------------------------------------------------------------------
 
@@ -313,6 +313,19 @@ def _days(value: str | None) -> float:
     if not value:
         return math.nan
     try:
-        return float(np.datetime64(value[:10], "D").astype(np.int64))
+        day = np.datetime64(value[:10], "D")
     except ValueError:
         return math.nan
+    return math.nan if np.isnat(day) else float(day.astype(np.int64))
+
+
+def _all_days(values: list[str | None]) -> np.ndarray:
+    """:func:`_days` of each value, parsed by numpy in one call (100,000 dates: 0.26 s -> 0.03 s) unless one of
+    them is unreadable, when each is parsed alone."""
+    try:
+        days = np.array([v[:10] if v else "NaT" for v in values], dtype="datetime64[D]")
+    except ValueError:
+        return np.array([_days(v) for v in values], dtype=np.float64)
+    out = days.astype(np.int64).astype(np.float64)
+    out[np.isnat(days)] = math.nan
+    return out
