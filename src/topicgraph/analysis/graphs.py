@@ -293,26 +293,8 @@ def _read_incidence(store: "GraphStore") -> Incidence:
     matrix = sp.csr_matrix((np.ones(len(pairs)), (rows, cols)), shape=(len(articles), len(topics)))
     matrix.sort_indices()
 
-    label: dict[str, str] = {}
-    vendor: dict[str, str] = {}
-    for t, lab, ven in store.rows(_Q_CONCEPT):
-        if t not in t_index:
-            continue
-        if lab:
-            label[t] = min(lab, label.get(t, lab))
-        if ven:
-            vendor[t] = min(ven, vendor.get(t, ven))
-
-    strength = {k: i for i, k in enumerate(MAPPING_KINDS)}
-    best: dict[tuple[str, str], str] = {}
-    for a, p, b in store.rows(_Q_MAPPINGS):
-        if a == b or a not in t_index or b not in t_index:
-            continue
-        kind = p.rsplit("#", 1)[-1]
-        pair = (a, b) if a < b else (b, a)
-        if pair not in best or strength[kind] < strength[best[pair]]:
-            best[pair] = kind
-    mappings = sorted((a, b, k) for (a, b), k in best.items())
+    label, vendor = _topic_labels(store, t_index)
+    mappings = _mappings(store, t_index)
 
     names: dict[str, str] = {}
     for x, name in store.rows(_Q_NAMES) if name_rows is None else name_rows:
@@ -323,6 +305,34 @@ def _read_incidence(store: "GraphStore") -> Incidence:
         article_title=title, article_authors={a: sorted(authors.get(a, ())) for a in articles},
         article_brand={a: brand.get(a) for a in articles}, article_date={a: date.get(a) for a in articles},
         mappings=mappings, article_identifier=ident, names=names, base_iri=store.base_iri)
+
+
+def _topic_labels(store: "GraphStore", topics: dict[str, int]) -> tuple[dict[str, str], dict[str, str]]:
+    """The prefLabel and the scheme's prefLabel of each of ``topics`` (the smallest where there are several)."""
+    label: dict[str, str] = {}
+    vendor: dict[str, str] = {}
+    for t, lab, ven in store.rows(_Q_CONCEPT):
+        if t not in topics:
+            continue
+        if lab:
+            label[t] = min(lab, label.get(t, lab))
+        if ven:
+            vendor[t] = min(ven, vendor.get(t, ven))
+    return label, vendor
+
+
+def _mappings(store: "GraphStore", topics: dict[str, int]) -> list[tuple[str, str, str]]:
+    """The SKOS mappings between two of ``topics``: ``(a, b, kind)`` with a < b, the strongest kind per pair."""
+    strength = {k: i for i, k in enumerate(MAPPING_KINDS)}
+    best: dict[tuple[str, str], str] = {}
+    for a, p, b in store.rows(_Q_MAPPINGS):
+        if a == b or a not in topics or b not in topics:
+            continue
+        kind = p.rsplit("#", 1)[-1]
+        pair = (a, b) if a < b else (b, a)
+        if pair not in best or strength[kind] < strength[best[pair]]:
+            best[pair] = kind
+    return sorted((a, b, k) for (a, b), k in best.items())
 
 
 def _smallest(rows: list[list[str]]) -> dict[str, str]:

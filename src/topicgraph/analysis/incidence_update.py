@@ -16,8 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 import scipy.sparse as sp
 
-from ..mapping.nquads import iri
-from .graphs import _ARTICLE_PROPERTIES, _Q_CONCEPT, _Q_MAPPINGS, MAPPING_KINDS, Incidence, _smallest
+from .graphs import _ARTICLE_PROPERTIES, Incidence, _mappings, _smallest, _topic_labels
 
 __all__ = ["update_incidence", "UPDATE_AT_MOST"]
 
@@ -31,6 +30,8 @@ _Q_NAMES_OF = """SELECT ?x ?name WHERE {{
 
 
 def _chunks(items: list[str]) -> Iterable[str]:
+    from ..mapping.nquads import iri  # rdflib comes with topicgraph.mapping: loaded when used
+
     for i in range(0, len(items), _CHUNK):
         yield " ".join(iri(x) for x in items[i:i + _CHUNK])
 
@@ -83,30 +84,13 @@ def update_incidence(base: Incidence, store, articles: Iterable[str]) -> Inciden
     matrix = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(articles), len(topics)))
     matrix.sort_indices()
 
-    label: dict[str, str] = {}
-    vendor: dict[str, str] = {}
-    for t, lab, ven in store.rows(_Q_CONCEPT):
-        if t not in t_index:
-            continue
-        if lab:
-            label[t] = min(lab, label.get(t, lab))
-        if ven:
-            vendor[t] = min(ven, vendor.get(t, ven))
-    strength = {k: i for i, k in enumerate(MAPPING_KINDS)}
-    best: dict[tuple[str, str], str] = {}
-    for a, p, b in store.rows(_Q_MAPPINGS):
-        if a == b or a not in t_index or b not in t_index:
-            continue
-        kind = p.rsplit("#", 1)[-1]
-        pair = (a, b) if a < b else (b, a)
-        if pair not in best or strength[kind] < strength[best[pair]]:
-            best[pair] = kind
+    label, vendor = _topic_labels(store, t_index)
 
     # names: those of the people and brands the touched articles name on either side, read again (a name may
     # come and go with the records that spell it); every other name is BASE's
     named = {p for a in touched for p in base.article_authors.get(a, ())}
     named |= {b for a in touched if (b := base.article_brand.get(a))}
-    named |= {p for ps in authors.values() for p in ps} | set(brand.values())
+    named |= {o for p in ("schema:author", "schema:publisher") for _, o in values[p]}
     names = {x: n for x, n in base.names.items() if x not in named}
     for x, name in _rows_of(store, _Q_NAMES_OF, sorted(named)):
         names[x] = min(name, names.get(x, name))
@@ -124,6 +108,6 @@ def update_incidence(base: Incidence, store, articles: Iterable[str]) -> Inciden
         article_title=merged(base.article_title, title),
         article_authors={a: all_authors[a] for a in articles},
         article_brand={a: all_brands[a] for a in articles}, article_date={a: all_dates[a] for a in articles},
-        mappings=sorted((a, b, k) for (a, b), k in best.items()),
+        mappings=_mappings(store, t_index),
         article_identifier=merged(base.article_identifier, ident),
         names=names, base_iri=store.base_iri)

@@ -34,7 +34,7 @@ def build_command(sources, out, formats, profile, base_iri, taxonomy, jobs, max_
     skipped with the reason. The previous graph in DIR stays usable until the new one is complete.
     """
     from ..builder import build
-    from ..namespaces import DEFAULT_BASE_IRI
+    from ..vocab import DEFAULT_BASE_IRI
     from ..records import DEFAULT_PROFILE, MAX_BYTES, load_profile
 
     if update:

@@ -93,7 +93,7 @@ def query_command(sparql, file, name, params, list_only, show, store, endpoint, 
         click.echo(text, nl=not text.endswith("\n"))
         return
     if endpoint:
-        from ..namespaces import DEFAULT_BASE_IRI
+        from ..vocab import DEFAULT_BASE_IRI
 
         target = Endpoint(endpoint, graph=graph, user=user, password=password, timeout=timeout or ENDPOINT_TIMEOUT)
         base = DEFAULT_BASE_IRI  # what id: means for a server (its data came from a default build)
@@ -209,7 +209,7 @@ def _examples_from(store, endpoint, graph, user, password, timeout):
 
     try:
         if endpoint:
-            from ..namespaces import DEFAULT_BASE_IRI
+            from ..vocab import DEFAULT_BASE_IRI
 
             target = Endpoint(endpoint, graph=graph, user=user, password=password,
                               timeout=timeout or ENDPOINT_TIMEOUT)

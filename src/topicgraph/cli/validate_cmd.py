@@ -40,7 +40,7 @@ def validate_command(paths, fmt, output, strict, cache_dir, no_cache, taxonomy, 
     Exit status: 0 when nothing failed, 1 when an error was found (or a warning, with --strict), 2 when the
     check could not run (a bad option, a missing PATH, unreadable shapes or taxonomy).
     """
-    from ..namespaces import DEFAULT_BASE_IRI
+    from ..vocab import DEFAULT_BASE_IRI
     from ..records import DEFAULT_PROFILE, MAX_BYTES, load_profile
     from ..validation import validate
     from ..validation.formats import render

@@ -136,7 +136,7 @@ def serialize(result: QueryResult, fmt: str, *, prefixes: dict[str, str] | None 
     """``result`` in the format ``fmt`` (see :data:`OUTPUT_FORMATS`); ``table`` gives :func:`render_table`."""
     import pyoxigraph
 
-    from ..namespaces import PREFIXES
+    from ..vocab import PREFIXES
 
     if fmt == "table":
         if result.kind == "graph":
@@ -217,7 +217,7 @@ def _numeric(term) -> bool:
 
 def render_table(result: QueryResult, *, max_width: int = 72, prefixes: dict[str, str] | None = None) -> str:
     """A plain-text table for a terminal: IRIs shortened with our prefixes, long cells cut with ``…``."""
-    from ..namespaces import PREFIXES
+    from ..vocab import PREFIXES
 
     prefixes = dict(PREFIXES if prefixes is None else prefixes)
     if result.kind == "boolean":

@@ -28,13 +28,13 @@ def predeclared(base_iri: str | None = None) -> dict[str, str]:
     >>> predeclared("https://example.org/id/")["id"], "id" in predeclared()
     ('https://example.org/id/', False)
     """
-    from ..namespaces import PREFIXES
+    from ..vocab import PREFIXES
 
     return {**PREFIXES, "id": base_iri} if base_iri else dict(PREFIXES)
 
 
 def _expand_iri(text: str, base_iri: str | None) -> str:
-    from ..namespaces import PREFIXES
+    from ..vocab import PREFIXES
 
     if text.startswith("<") and text.endswith(">"):
         return text[1:-1]
@@ -94,7 +94,7 @@ def to_term(value: Any, type_: str | None = None, *, name: str = "value", base_i
         iri = _expand_iri(text.strip(), base_iri)
         scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):", iri)
         if iri == text.strip() and scheme and scheme.group(1).lower() not in _SCHEMES:
-            from ..namespaces import PREFIXES
+            from ..vocab import PREFIXES
 
             raise TopicgraphError(f"parameter {name}: {text!r} starts with an unknown prefix {scheme.group(1)!r}: use "
                                   f"one of {', '.join(p + ':' for p in PREFIXES)}, id:, or a full <IRI>")
