@@ -185,3 +185,30 @@ def test_a_huge_change_is_shortened_under_the_limit_with_counts(repo):
     left = int(text.split("This comment is shortened: ")[1].split(" ")[0])
     assert left >= (5000 - shown)
     assert "The full report is in the JSON artifact" in text
+
+
+def test_extract_writes_the_files_and_only_the_links_that_stay_inside(tmp_path):
+    from topicgraph.diff.trees import Workspace
+
+    repo = tmp_path / "r"
+    (repo / "recs" / "sub").mkdir(parents=True)
+    (repo / "recs" / "a.md").write_text("---\nid: a\n---\n", encoding="utf-8")
+    (repo / "recs" / "sub" / "ünï code\nname.md").write_text("x\n", encoding="utf-8")
+    (repo / "other.md").write_text("not asked for\n", encoding="utf-8")
+    os.symlink("../a.md", repo / "recs" / "sub" / "inside.md")
+    os.symlink("../../../secret", repo / "recs" / "outside.md")
+    os.symlink("/etc/passwd", repo / "recs" / "absolute.md")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "x"], cwd=repo,
+                   check=True)
+    with Workspace() as ws:
+        ws.find_repo(repo)
+        folder, left = ws.extract(ws.resolve("HEAD"), ["recs", "missing"], "side")
+        got = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir())
+        assert got == ["recs/a.md", "recs/sub/inside.md", "recs/sub/ünï code\nname.md"]
+        assert (folder / "recs/sub/inside.md").is_symlink()
+        assert (folder / "recs/sub/inside.md").read_text(encoding="utf-8") == "---\nid: a\n---\n"
+        assert not (folder / "recs/a.md").is_symlink()
+        assert sorted(n.split(":")[0] for n in left) == ["recs/absolute.md", "recs/outside.md"]
+    assert not folder.exists()

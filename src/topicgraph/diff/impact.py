@@ -138,8 +138,9 @@ def impact_layer(old_store, new_store, touched: list[str], names: dict[str, str]
                  queries: list[str] = (), *, cache_base: bool = False, updated: bool = False) -> dict:
     """The impact layer of two opened stores; ``touched`` are the article IRIs of records added, removed or
     changed. ``cache_base``: BASE is a kept build (``--base-build``), whose analysis cache is used and filled.
-    ``updated``: HEAD's store is BASE's updated with the changed files under the same taxonomy, so HEAD's
-    incidence is BASE's with the touched rows read again (:func:`~topicgraph.analysis.update_incidence`)."""
+    ``updated``: the stores differ only in the changed files' graphs (the same taxonomy and profile, so every
+    other file maps the same), so HEAD's incidence is BASE's with the touched rows read again
+    (:func:`~topicgraph.analysis.update_incidence`) instead of a second read of a whole store."""
     from ..analysis import UPDATE_AT_MOST, RelatedIndex, load_incidence, update_incidence
 
     old_inc = load_incidence(old_store, cache=cache_base)

@@ -163,7 +163,6 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
         timings: dict[str, float] = {}
         mark = time.perf_counter()
         changed: list[str] | None = None
-        updated = False  # HEAD is the cached BASE build updated with the changed files, under the same taxonomy
         if mode == "git" and base_build is not None:
             changed = changed_files(base, head, ws)
             if head.root is None:  # HEAD a revision: only the changed files are extracted
@@ -177,7 +176,6 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
                     head.revision, sorted(set(head.paths) | set(extra)), "head-full")
                 new = build_side(head, ws, "head", profile=profile, taxonomy=head_tax, jobs=jobs)
             else:
-                updated = True
                 new = update_side(base_build, head, [f for f in changed if _under(f, head.paths)], ws,
                                   profile=profile, taxonomy=head_tax)
             base.build = base_build
@@ -196,9 +194,11 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
         tax_changed = mode != "builds" and _digest_folder(base_tax_dir) != _digest_folder(head_tax)
         if changed is None and mode != "builds" and not tax_changed:
             changed = changed_files(base, head, ws if mode == "git" else None)
-        if changed is not None and not tax_changed and not whole:
-            # the same taxonomy and profile: only the changed files' graphs can differ (the mapping is a function
-            # of a file's bytes and path), so only those are read, not the whole store
+        # the same taxonomy and profile: only the changed files' graphs can differ (the mapping is a function of a
+        # file's bytes and path), so only those are read, not the whole store; and only the rows of the articles
+        # they touch are read again for HEAD's analysis input
+        updated = changed is not None and not tax_changed and not whole
+        if updated:
             wanted = graphs_of(old.folder, changed) | graphs_of(new.folder, changed)
             old.load(wanted)
             new.load(wanted)
@@ -243,7 +243,7 @@ def diff(args: Sequence[str], *, cwd: str | Path | None = None, profile: Profile
             try:
                 impact = impact_layer(old_store, new_store, touched, names, queries,
                                       cache_base=base_build is not None and old.folder == base_build,
-                                      updated=updated and old.folder == base_build)
+                                      updated=updated)
             finally:
                 old_store.close()
                 new_store.close()

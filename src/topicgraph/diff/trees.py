@@ -1,10 +1,10 @@
-"""The two sides of a diff as folders on disk: git revisions extracted with ``git archive``, the working tree,
+"""The two sides of a diff as folders on disk: git revisions checked out into temporary folders, the working tree,
 plain folders or build folders; and the files that differ between them.
 
 Every git call is an argument list (never a shell), revisions are checked with ``git rev-parse --verify`` before
-use and passed as commit ids, and archives are unpacked with tarfile's ``data`` filter (no absolute paths, no
-links that leave the tree, no devices): a revision name is never an option and a tree never writes outside its
-temporary folder.
+use and passed as commit ids; git writes only regular files, into an index and a folder of our own, and each
+symbolic link is judged by tarfile's ``data`` filter (no absolute targets, none that leave the tree): a revision
+name is never an option and a tree never writes outside its temporary folder.
 """
 
 from __future__ import annotations
@@ -131,30 +131,75 @@ class Workspace:
         return out
 
     def extract(self, sha: str, paths: list[str], name: str) -> tuple[Path, list[str]]:
-        """The files of ``paths`` at commit ``sha`` in a new folder: ``(folder, what was left out and why)``."""
+        """The files of ``paths`` at commit ``sha`` in a new folder: ``(folder, what was left out and why)``.
+
+        git writes the regular files itself (``read-tree`` into an index of our own, then ``checkout-index`` with
+        parallel workers: 100,000 files in 8-12 s here, where unpacking ``git archive`` with tarfile took 37-60 s).
+        Symbolic links are never written by git (``core.symlinks=false``, and they are left out of the checkout):
+        each is judged by tarfile's ``data`` filter, as an archive member would be, and made only when it stays
+        inside the folder."""
         target = self.new(name)
         present = self.present(sha, paths)
         if not present:
             return target, []
-        archive = self.folder / f"{name}.tar"
-        with open(archive, "wb") as fh:
-            done = subprocess.run(["git", "archive", "--format=tar", sha, "--", *present], cwd=self.repo,
-                                  stdout=fh, stderr=subprocess.PIPE, timeout=GIT_TIMEOUT, env=_env())
-        if done.returncode != 0:
-            raise TopicgraphError(f"git archive failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+        env = {**_env(), "GIT_INDEX_FILE": str(self.folder / f"{name}.index")}
+        self._run(["read-tree", sha], env)
+        listing = self._run(["ls-files", "--stage", "-z", "--", *present], env)
+        files: list[bytes] = []
+        links: list[tuple[str, str]] = []
         left_out: list[str] = []
-
-        def keep(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+        for entry in listing.split(b"\0"):
+            if not entry:
+                continue
+            meta, path = entry.split(b"\t", 1)
+            mode, blob = meta.split()[:2]
+            if mode == b"120000":
+                links.append((path.decode("utf-8", "surrogateescape"), blob.decode()))
+            elif mode in (b"100644", b"100755"):
+                files.append(path)
+            else:  # a submodule: its commit is not in this repository
+                left_out.append(f"{path.decode('utf-8', 'replace')}: a submodule, not read")
+        workers = str(max(1, min(os.cpu_count() or 1, 8)))
+        self._run(["-c", "core.symlinks=false", "-c", f"checkout.workers={workers}",
+                   "-c", "checkout.thresholdForParallelism=100", "checkout-index", "--stdin", "-z",
+                   f"--prefix={target}{os.sep}"], env, stdin=b"\0".join(files) + b"\0")
+        for path, text in zip((p for p, _ in links), self._blobs([b for _, b in links])):
+            member = tarfile.TarInfo(path)
+            member.type, member.linkname, member.mode = tarfile.SYMTYPE, text, 0o777
             try:
-                return tarfile.data_filter(member, dest)
-            except tarfile.FilterError as exc:  # a link leaving the tree, an absolute name: not written
-                left_out.append(f"{member.name}: {exc}")
-                return None
-
-        with tarfile.open(archive, "r") as tar:
-            tar.extractall(target, filter=keep)
-        archive.unlink()
+                tarfile.data_filter(member, str(target))
+            except tarfile.FilterError as exc:  # a link leaving the tree, an absolute one: not made
+                left_out.append(f"{path}: {exc}")
+                continue
+            (target / path).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(text, target / path)
         return target, left_out
+
+    def _run(self, args: list[str], env: dict[str, str], stdin: bytes | None = None) -> bytes:
+        try:
+            done = subprocess.run(["git", *args], cwd=self.repo, input=stdin, capture_output=True,
+                                  timeout=GIT_TIMEOUT, env=env)
+        except subprocess.TimeoutExpired:
+            raise TopicgraphError(f"git {args[0]} took more than {GIT_TIMEOUT} s: giving up") from None
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            command = next(a for a in args if a[0].isalpha() and "=" not in a)
+            raise TopicgraphError(f"git {command} failed: "
+                                  f"{message[-1] if message else 'no message'}")
+        return done.stdout
+
+    def _blobs(self, shas: list[str]) -> list[str]:
+        """The text of each blob (a link's target), in order, from one ``git cat-file --batch``."""
+        if not shas:
+            return []
+        out = self._run(["cat-file", "--batch"], _env(), stdin="".join(f"{s}\n" for s in shas).encode())
+        texts, at = [], 0
+        for _ in shas:
+            header_end = out.index(b"\n", at)
+            size = int(out[at:header_end].split()[2])
+            texts.append(out[header_end + 1:header_end + 1 + size].decode("utf-8", "surrogateescape"))
+            at = header_end + 1 + size + 1
+        return texts
 
 
 def _digests(root: Path, paths: list[str]) -> dict[str, str]:
