@@ -1,6 +1,6 @@
 """Where a build's ``dcterms:source`` paths start: the repository or source root, never the checkout's location.
 
-Two checkouts of one commit in different folders (or a tree extracted with ``git archive``) must build the same
+Two checkouts of one commit in different folders (or a tree checked out into a temporary folder) must build the same
 graph, so a record's source path is written relative to a *root* that moves with the checkout: the top of the git
 repository holding the sources, or, outside any repository, the folder that holds the sources (so
 ``build /tmp/a/seeds`` and ``cd /tmp/b && build seeds`` both write ``seeds/…``). A build that is told its root

@@ -31,8 +31,8 @@ from .common import handle_errors, jobs_option, profile_option, shapes_option, s
 def diff_command(args, fmt, output, json_output, profile, taxonomy, shapes, queries, base_build, jobs, strict):
     """Compare BASE with HEAD: records, statements, taxonomy, findings and impact on the graph.
 
-    BASE and HEAD are git revisions of the repository you are in (HEAD defaults to the working tree), read with
-    `git archive` into temporary folders, so a CI checkout with fetch-depth 0 is enough; PATHs (default: the
+    BASE and HEAD are git revisions of the repository you are in (HEAD defaults to the working tree), checked
+    out by git into temporary folders, so a CI checkout with fetch-depth 0 is enough; PATHs (default: the
     current folder) say where the records are. BASE and HEAD may also be two folders, or two build folders.
     Reformatting a file (key order, quoting, list style, line endings) shows as no change.
 
