@@ -212,3 +212,32 @@ def test_extract_writes_the_files_and_only_the_links_that_stay_inside(tmp_path):
         assert not (folder / "recs/a.md").is_symlink()
         assert sorted(n.split(":")[0] for n in left) == ["recs/absolute.md", "recs/outside.md"]
     assert not folder.exists()
+
+
+def test_extract_refuses_a_tree_that_writes_into_git_and_notes_a_submodule(tmp_path):
+    from topicgraph.diff.trees import Workspace
+    from topicgraph.errors import TopicgraphError
+
+    repo = tmp_path / "r"
+    repo.mkdir()
+
+    def g(*args, stdin=None):
+        return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=repo,
+                              input=stdin, check=True, capture_output=True, text=True).stdout.strip()
+
+    g("init", "-q", "-b", "main")
+    (repo / "a.md").write_text("---\nid: a\n---\n", encoding="utf-8")
+    blob = g("hash-object", "-w", "a.md")
+    inner = g("mktree", stdin=f"100644 blob {blob}\tconfig\n")
+    evil = g("commit-tree", g("mktree", stdin=f"040000 tree {inner}\t.git\n100644 blob {blob}\ta.md\n"), "-m", "x")
+    g("add", "a.md")
+    g("update-index", "--add", "--cacheinfo", f"160000,{evil},sub")  # a submodule (gitlink)
+    g("commit", "-qm", "with a submodule")
+    with Workspace() as ws:
+        ws.find_repo(repo)
+        with pytest.raises(TopicgraphError, match="invalid path '.git/config'"):
+            ws.extract(evil, ["."], "evil")
+        assert list((ws.folder / "evil").iterdir()) == []  # nothing written, not even a.md
+        folder, left = ws.extract(ws.resolve("HEAD"), ["."], "head")
+        assert sorted(p.name for p in folder.iterdir()) == ["a.md"]
+        assert left == ["sub: a submodule, not read"]
