@@ -117,6 +117,26 @@ def test_stats_command(store):
     assert len(data["authors"]) == 2 and data["counts"]["articles"] == 5
 
 
+def test_stats_answer_is_kept_per_build_revision(store, tmp_path):
+    first = run("stats", "--json", "--store", store).output
+    kept = sorted((store / ".cache").glob("stats-*.json"))
+    assert len(kept) == 1 and json.loads(kept[0].read_text(encoding="utf-8")) == json.loads(first)
+    assert run("stats", "--json", "--store", store).output == first
+    assert run("stats", "--json", "--seed", "1", "--store", store).exit_code == 0  # other options: their own answer
+    assert len(list((store / ".cache").glob("stats-*.json"))) == 2
+    kept[0].write_text("{damaged", encoding="utf-8")
+    assert run("stats", "--json", "--store", store).output == first  # a damaged answer is computed again
+    # an update changes the revision: the kept answer is not used, the new one counts the new record
+    text = (tmp_path / "new.md")
+    text.write_text("---\nid: brand-new\ntitle: A new record\ncommunityTopics:\n- 'Medigy: Patient Acquisition'\n"
+                    "---\nbody\n", encoding="utf-8")
+    from topicgraph.builder import update
+
+    update([text], out=store, root=tmp_path)
+    after = json.loads(run("stats", "--json", "--store", store).output)
+    assert after["counts"]["articles"] == 6 and after["topics"][0]["articles"] == 3
+
+
 def test_help_texts():
     for command in ("related", "clusters", "stats"):
         result = run(command, "--help")

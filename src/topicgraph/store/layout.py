@@ -23,7 +23,7 @@ from ..sources import BUILD_MANIFEST
 
 __all__ = ["MANIFEST", "REPORT", "LOCK", "CACHE_DIR", "EXPORT_FORMATS", "export_name", "atomic_write",
            "read_manifest", "write_manifest", "BuildLock", "new_store_name", "base_name", "work_folder",
-           "clean_leftovers", "clear_cache"]
+           "clean_leftovers", "clear_cache", "read_cached_result", "write_cached_result"]
 
 #: the manifest; its name is what tells the walk of the inputs (``topicgraph.sources``) that a folder is a build
 MANIFEST = BUILD_MANIFEST
@@ -179,3 +179,41 @@ def clean_leftovers(out: Path) -> None:
 def clear_cache(out: str | Path) -> None:
     """Forget the analyses' cached inputs (after the store changed)."""
     shutil.rmtree(Path(out) / CACHE_DIR, ignore_errors=True)
+
+
+def _result_path(folder: str | Path, name: str) -> Path | None:
+    try:
+        revision = read_manifest(folder).get("revision")
+    except (OSError, ValueError, TopicgraphError):
+        return None
+    if not revision or not re.fullmatch(r"[A-Za-z0-9_.-]+", f"{name}-{revision}"):
+        return None
+    return Path(folder) / CACHE_DIR / f"{name}-{revision}.json"
+
+
+def read_cached_result(folder: str | Path, name: str) -> dict | None:
+    """A command's answer kept by :func:`write_cached_result` for the build in ``folder`` as it is now (keyed by the
+    manifest's revision, which every build and update changes), or None: none kept, another revision's, damaged."""
+    path = _result_path(folder, name)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def write_cached_result(folder: str | Path, name: str, data: dict) -> None:
+    """Keep ``data`` (JSON) as the answer ``name`` for the build in ``folder`` at its current revision; a read-only
+    build folder keeps nothing, which is only slower."""
+    path = _result_path(folder, name)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(exist_ok=True)
+        for old in path.parent.glob(f"{name}-*.json"):
+            old.unlink(missing_ok=True)
+        atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8"))
+    except OSError:
+        pass
