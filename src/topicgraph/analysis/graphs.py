@@ -272,14 +272,7 @@ def _read_incidence(store: "GraphStore") -> Incidence:
         answer = helper.rows()
         name_rows = answer.pop("names")
         values.update(answer)
-    # several values (rare, and a validation warning): keep the smallest, so every run picks the same one
-    ident = _smallest(values["schema:identifier"])
-    title = _smallest(values["schema:headline"])
-    brand = _smallest(values["schema:publisher"])
-    date = _smallest(values["schema:datePublished"])
-    authors: dict[str, set[str]] = {}
-    for a, p in values["schema:author"]:
-        authors.setdefault(a, set()).add(p)
+    ident, title, brand, date, authors = _article_values(values)
     # every article has a schema:identifier (docs/data-model.md); articles about something are counted anyway
     articles_set = set(ident)
     articles_set.update(a for a, _ in about)
@@ -305,6 +298,17 @@ def _read_incidence(store: "GraphStore") -> Incidence:
         article_title=title, article_authors={a: sorted(authors.get(a, ())) for a in articles},
         article_brand={a: brand.get(a) for a in articles}, article_date={a: date.get(a) for a in articles},
         mappings=mappings, article_identifier=ident, names=names, base_iri=store.base_iri)
+
+
+def _article_values(values: dict[str, list[list[str]]]) -> tuple[dict, dict, dict, dict, dict[str, set[str]]]:
+    """Identifier, headline, publisher and date of each article (several values, which is rare and a validation
+    warning: the smallest, so every run picks the same one), and the set of its authors, from the rows of
+    :data:`_ARTICLE_PROPERTIES`."""
+    authors: dict[str, set[str]] = {}
+    for a, p in values["schema:author"]:
+        authors.setdefault(a, set()).add(p)
+    return (_smallest(values["schema:identifier"]), _smallest(values["schema:headline"]),
+            _smallest(values["schema:publisher"]), _smallest(values["schema:datePublished"]), authors)
 
 
 def _topic_labels(store: "GraphStore", topics: dict[str, int]) -> tuple[dict[str, str], dict[str, str]]:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 import scipy.sparse as sp
 
-from .graphs import _ARTICLE_PROPERTIES, Incidence, _mappings, _smallest, _topic_labels
+from .graphs import _ARTICLE_PROPERTIES, Incidence, _article_values, _mappings, _topic_labels
 
 __all__ = ["update_incidence", "UPDATE_AT_MOST"]
 
@@ -48,13 +48,7 @@ def update_incidence(base: Incidence, store, articles: Iterable[str]) -> Inciden
     the HEAD store they were changed in; every other row is kept as it is."""
     touched = sorted(set(articles))
     values = {p: _rows_of(store, _Q_OF_ARTICLES, touched, p) for p in (*_ARTICLE_PROPERTIES, "schema:about")}
-    ident = _smallest(values["schema:identifier"])
-    title = _smallest(values["schema:headline"])
-    brand = _smallest(values["schema:publisher"])
-    date = _smallest(values["schema:datePublished"])
-    authors: dict[str, set[str]] = {}
-    for a, p in values["schema:author"]:
-        authors.setdefault(a, set()).add(p)
+    ident, title, brand, date, authors = _article_values(values)
     about = {(a, t) for a, t in values["schema:about"]}
 
     gone = set(touched)
