@@ -74,18 +74,20 @@ class Workspace:
 
     # -- git ---------------------------------------------------------------------------------------------------
 
-    def git(self, *args: str, cwd: Path | None = None, binary: bool = False) -> str | bytes:
+    def git(self, *args: str, cwd: Path | None = None, binary: bool = False, env: dict[str, str] | None = None,
+            stdin: bytes | None = None) -> str | bytes:
         """Run ``git args`` (no shell) in the repository; a failure is a :class:`TopicgraphError` (exit 2)."""
         if shutil.which("git") is None:
             raise TopicgraphError("git is not installed: install it, or diff two folders (`topicgraph diff A B`)")
+        command = next(a for a in args if a[0].isalpha() and "=" not in a)  # past any `-c name=value`
         try:
-            done = subprocess.run(["git", *args], cwd=cwd or self.repo, capture_output=True, timeout=GIT_TIMEOUT,
-                                  env=_env())
+            done = subprocess.run(["git", *args], cwd=cwd or self.repo, input=stdin, capture_output=True,
+                                  timeout=GIT_TIMEOUT, env=env or _env())
         except subprocess.TimeoutExpired:
-            raise TopicgraphError(f"git {args[0]} took more than {GIT_TIMEOUT} s: giving up") from None
+            raise TopicgraphError(f"git {command} took more than {GIT_TIMEOUT} s: giving up") from None
         if done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise TopicgraphError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+            raise TopicgraphError(f"git {command} failed: {message[-1] if message else 'no message'}")
         return done.stdout if binary else done.stdout.decode("utf-8", "replace")
 
     def find_repo(self, where: Path) -> Path:
@@ -143,8 +145,8 @@ class Workspace:
         if not present:
             return target, []
         env = {**_env(), "GIT_INDEX_FILE": str(self.folder / f"{name}.index")}
-        self._run(["read-tree", sha], env)
-        listing = self._run(["ls-files", "--stage", "-z", "--", *present], env)
+        self.git("read-tree", sha, env=env)
+        listing = self.git("ls-files", "--stage", "-z", "--", *present, env=env, binary=True)
         files: list[bytes] = []
         links: list[tuple[str, str]] = []
         left_out: list[str] = []
@@ -160,9 +162,9 @@ class Workspace:
             else:  # a submodule: its commit is not in this repository
                 left_out.append(f"{path.decode('utf-8', 'replace')}: a submodule, not read")
         workers = str(max(1, min(os.cpu_count() or 1, 8)))
-        self._run(["-c", "core.symlinks=false", "-c", f"checkout.workers={workers}",
-                   "-c", "checkout.thresholdForParallelism=100", "checkout-index", "--stdin", "-z",
-                   f"--prefix={target}{os.sep}"], env, stdin=b"\0".join(files) + b"\0")
+        self.git("-c", "core.symlinks=false", "-c", f"checkout.workers={workers}",
+                 "-c", "checkout.thresholdForParallelism=100", "checkout-index", "--stdin", "-z",
+                 f"--prefix={target}{os.sep}", env=env, stdin=b"\0".join(files) + b"\0")
         for path, text in zip((p for p, _ in links), self._blobs([b for _, b in links])):
             member = tarfile.TarInfo(path)
             member.type, member.linkname, member.mode = tarfile.SYMTYPE, text, 0o777
@@ -175,24 +177,11 @@ class Workspace:
             os.symlink(text, target / path)
         return target, left_out
 
-    def _run(self, args: list[str], env: dict[str, str], stdin: bytes | None = None) -> bytes:
-        try:
-            done = subprocess.run(["git", *args], cwd=self.repo, input=stdin, capture_output=True,
-                                  timeout=GIT_TIMEOUT, env=env)
-        except subprocess.TimeoutExpired:
-            raise TopicgraphError(f"git {args[0]} took more than {GIT_TIMEOUT} s: giving up") from None
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            command = next(a for a in args if a[0].isalpha() and "=" not in a)
-            raise TopicgraphError(f"git {command} failed: "
-                                  f"{message[-1] if message else 'no message'}")
-        return done.stdout
-
     def _blobs(self, shas: list[str]) -> list[str]:
         """The text of each blob (a link's target), in order, from one ``git cat-file --batch``."""
         if not shas:
             return []
-        out = self._run(["cat-file", "--batch"], _env(), stdin="".join(f"{s}\n" for s in shas).encode())
+        out = self.git("cat-file", "--batch", binary=True, stdin="".join(f"{s}\n" for s in shas).encode())
         texts, at = [], 0
         for _ in shas:
             header_end = out.index(b"\n", at)
